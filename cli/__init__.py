@@ -1,0 +1,1 @@
+"""The lcnsym command line (click)."""

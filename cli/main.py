@@ -1,0 +1,32 @@
+"""The ``lcnsym`` command: a click group whose commands are found in ``lcnsym.cli.commands``."""
+
+import importlib
+import pkgutil
+
+import click
+
+from lcnsym import __version__
+from lcnsym.cli import commands as _commands
+
+__all__ = ["cli", "main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="lcnsym")
+def cli():
+    """Machine checks and exact exploration of linear convolutional networks.
+
+    Diederen, Rauhut, Terstiege (2026): every numbered result of the paper is a
+    check (`lcnsym verify`); its objects are commands.
+    """
+
+
+for _info in sorted(pkgutil.iter_modules(_commands.__path__), key=lambda i: i.name):
+    _mod = importlib.import_module(f"{_commands.__name__}.{_info.name}")
+    if isinstance(getattr(_mod, "command", None), click.Command):
+        cli.add_command(_mod.command)
+
+
+def main():
+    """Entry point of the console script."""
+    cli(prog_name="lcnsym")

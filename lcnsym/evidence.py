@@ -1,0 +1,105 @@
+"""What a check returns: pass or fail, and the evidence behind it.
+
+Every check names the kind of evidence it produced, so a reader can tell an
+exact identity from a numerical search:
+
+``exact``
+    an identity verified in exact arithmetic (rationals, exact polynomials),
+    over the instances listed in ``scope``;
+``search``
+    a search over ``instances`` instances, with the ``worst_margin`` found
+    (how close the claim came to failing);
+``certified``
+    a statement proved for each instance by certified enclosures (ball
+    arithmetic).
+"""
+
+from dataclasses import dataclass, field, asdict
+
+__all__ = ["Evidence", "CheckConfig", "EVIDENCE_KINDS"]
+
+EVIDENCE_KINDS = ("exact", "search", "certified")
+
+
+@dataclass(frozen=True)
+class CheckConfig:
+    """How hard a check works: the profile and the seed of every random search.
+
+    Parameters
+    ----------
+    profile : {"quick", "thorough"}
+        ``quick`` fits the whole paper into minutes; ``thorough`` widens grids.
+    seed : int
+        Seed of every random choice, so that a run can be reproduced.
+    """
+
+    profile: str = "quick"
+    seed: int = 0
+
+    @property
+    def thorough(self):
+        return self.profile == "thorough"
+
+
+@dataclass
+class Evidence:
+    """The outcome of one check.
+
+    Parameters
+    ----------
+    passed : bool
+        Whether the claim held on every instance.
+    kind : {"exact", "search", "certified"}
+        The kind of evidence (see the module docstring).
+    scope : str
+        Over what it was shown, e.g. ``"22620 architectures, N<=4, k_i<=4, s_i<=3"``.
+    instances : int
+        How many instances were examined.
+    worst_margin : str or None
+        For a search, the worst margin found (as text, exact or decimal).
+    counterexample : dict or None
+        On failure, the first instance where the claim failed, with the numbers.
+    details : dict
+        Further figures, JSON-ready.
+    seconds : float
+        Wall time of the check (filled in by the runner).
+
+    Examples
+    --------
+    >>> e = Evidence(True, "exact", "3 architectures", 3)
+    >>> e.summary()
+    'exact identity over 3 architectures'
+    """
+
+    passed: bool
+    kind: str
+    scope: str
+    instances: int = 0
+    worst_margin: object = None
+    counterexample: object = None
+    details: dict = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def __post_init__(self):
+        if self.kind not in EVIDENCE_KINDS:
+            raise ValueError(f"evidence kind must be one of {EVIDENCE_KINDS}, got {self.kind!r}")
+
+    def summary(self):
+        """One line saying what evidence was produced."""
+        if self.kind == "exact":
+            text = f"exact identity over {self.scope}"
+        elif self.kind == "certified":
+            text = f"certified enclosures over {self.scope}"
+        else:
+            text = f"search over {self.instances} instances ({self.scope})"
+        if self.worst_margin is not None:
+            text += f"; worst margin {self.worst_margin}"
+        if not self.passed and self.counterexample is not None:
+            text += f"; counterexample: {self.counterexample}"
+        return text
+
+    def as_dict(self):
+        """A JSON-ready dictionary."""
+        out = asdict(self)
+        out["summary"] = self.summary()
+        return out
