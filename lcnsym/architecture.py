@@ -11,7 +11,7 @@ import numbers
 
 from lcnsym.errors import ArchitectureError
 
-__all__ = ["Architecture", "stride_products", "final_filter_width", "final_stride"]
+__all__ = ["Architecture", "stride_products", "final_filter_width", "final_stride", "shapes"]
 
 
 def _positive_int(value, what):
@@ -65,6 +65,24 @@ def final_stride(s):
     6
     """
     return prod(s)
+
+
+def shapes(max_depth, max_width, max_stride, min_depth=1):
+    """Every ``(k, s)`` with ``min_depth <= N <= max_depth``, ``k_i <= max_width``, ``s_i <= max_stride``.
+
+    Examples
+    --------
+    >>> len(list(shapes(2, 2, 1)))
+    6
+    >>> sum(1 for _ in shapes(4, 4, 3))
+    22620
+    """
+    from itertools import product
+
+    layers = list(product(range(1, max_width + 1), range(1, max_stride + 1)))
+    for n in range(min_depth, max_depth + 1):
+        for combo in product(layers, repeat=n):
+            yield tuple(c[0] for c in combo), tuple(c[1] for c in combo)
 
 
 @dataclass(frozen=True)

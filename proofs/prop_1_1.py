@@ -1,0 +1,60 @@
+"""prop-1.1: composing the layers is one convolution with stride ``s_v``, width ``k_v`` and filter (3.11)."""
+
+from lcnsym.architecture import Architecture, final_filter_width, shapes
+from lcnsym.coefficients import final_filter_recursive
+from lcnsym.convolution import convolution_rows, first_row_difference, network_rows
+from lcnsym.evidence import CheckConfig, Evidence
+from lcnsym.filters import symbolic_filters
+
+ID = "prop-1.1"
+STATEMENT = (
+    "W^(N)...W^(1) = Pi_{(d0,dN),k_v,s_v}(pi(w)) with s_v = prod s_i, "
+    "k_v = k_1 + sum_{i>=2} (k_i - 1) prod_{m<i} s_m and pi(w) from the recursion (3.11)"
+)
+DEPENDS_ON = ("eq-1.5",)
+REFERENCE = "Proposition 1.1, eq. (3.11)"
+
+DEEP = [((3,) * 8, (2,) * 8), ((2, 3, 2, 3, 2, 3), (2, 1, 3, 1, 2, 2)), ((1, 2, 1, 3, 1), (2, 3, 1, 2, 2))]
+
+
+def grid(config):
+    """The ``(k, s)`` the check covers: every ``N<=4, k_i<=4, s_i<=3`` (wider when thorough), and deep ones."""
+    yield from shapes(5 if config.thorough else 4, 4, 3)
+    yield from DEEP
+
+
+def check_shape(k, s, output_widths, final_filter=final_filter_recursive, width=final_filter_width, rows=convolution_rows):
+    """``None`` if Proposition 1.1 holds for ``(k, s)`` at every output width, else a counterexample."""
+    ctx, ws = symbolic_filters(Architecture.for_output_width(k, s))
+    v = final_filter(ws, s)
+    if len(v) != width(k, s):
+        return {"k": k, "s": s, "k_v by formula": width(k, s), "entries of pi(w)": len(v)}
+    for dN in output_widths:
+        arch = Architecture.for_output_width(k, s, dN)
+        if len(v) > arch.d0:
+            return {"k": k, "s": s, "d0": arch.d0, "k_v": len(v), "problem": "final filter wider than the input"}
+        diff = first_row_difference(network_rows(arch, ws), rows(v, arch.d0, arch.s_v))
+        if diff is not None:
+            r, c, a, b = diff
+            return {"k": k, "s": s, "d0": arch.d0, "row": r + 1, "column": None if c is None else c + 1,
+                    "W^(N)...W^(1) entry": str(a), "Pi(pi(w)) entry": str(b)}
+    return None
+
+
+def check(config=CheckConfig(), **variants):
+    """Prop. 1.1 symbolically (exact polynomials in ``w{i}_{j}``) over the grid, ``d_N = 1, 2`` (and 3 for ``N <= 2``)."""
+    count = 0
+    for k, s in grid(config):
+        output_widths = (1, 2, 3) if len(k) <= 2 else (1, 2)
+        bad = check_shape(k, s, output_widths, **variants)
+        count += 1
+        if bad is not None:
+            return Evidence(False, "exact", "symbolic in w{i}_{j}", count, counterexample=bad)
+    depth = 5 if config.thorough else 4
+    return Evidence(
+        True,
+        "exact",
+        f"{count} architectures symbolic in w{{i}}_{{j}} (every N<={depth}, k_i<=4, s_i<=3, plus N=5,6,8 with k_v up to 511), "
+        f"each at 2 or 3 input widths d0 (d_N = 1, 2, and 3 for N<=2)",
+        count,
+    )
