@@ -1,13 +1,15 @@
-"""What every command shares: turning lcnsym's errors into one-line messages."""
+"""What every command shares: parsing options and turning lcnsym's errors into one-line messages."""
 
 import functools
 import json
 
 import click
 
+from lcnsym.architecture import Architecture
 from lcnsym.errors import LcnsymError
+from lcnsym.parsing import parse_int_list
 
-__all__ = ["handle_errors", "echo_json"]
+__all__ = ["handle_errors", "echo_json", "architecture_from_options"]
 
 
 def handle_errors(func):
@@ -29,3 +31,14 @@ def handle_errors(func):
 def echo_json(obj):
     """Print one JSON object."""
     click.echo(json.dumps(obj, indent=2, default=str))
+
+
+def architecture_from_options(k, s, d0=None, dN=1):
+    """The architecture of ``--k``, ``--s`` and ``--d0`` (default: the smallest ``d0`` giving output width ``dN``)."""
+    k = tuple(parse_int_list(k, "--k"))
+    s = tuple(parse_int_list(s, "--s"))
+    if d0 is None:
+        if len(k) != len(s):
+            return Architecture(1, k, s)  # raises the length error
+        return Architecture.for_output_width(k, s, dN)
+    return Architecture(d0, k, s)

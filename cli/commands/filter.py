@@ -1,0 +1,58 @@
+"""``lcnsym filter``: the final filter, symbolic or exact, with the matrix check of Prop. 1.1."""
+
+import click
+
+from lcnsym.cli._common import architecture_from_options, echo_json, handle_errors
+from lcnsym.convolution import network_matrix_matches
+from lcnsym.filters import final_filter, symbolic_filters, symbolic_final_filter
+from lcnsym.parsing import parse_filters
+
+
+def _matrix_report(arch, filters, final):
+    diff = network_matrix_matches(arch, filters, final)
+    out = {"d0": arch.d0, "dN": arch.dN, "equal": diff is None}
+    if diff is not None:
+        r, c, a, b = diff
+        out["difference"] = {"row": r + 1, "column": None if c is None else c + 1, "network": str(a), "convolution": str(b)}
+    return out
+
+
+@click.command("filter")
+@click.option("--k", "k", required=True, help="Filter widths, e.g. 3,2,3.")
+@click.option("--s", "s", required=True, help="Strides, e.g. 2,1,2.")
+@click.option("--filters", default=None, help='Exact filters, layers split by ";": "1,2,3;4,5;6,7,8" (integers, 0.1, 1/3).')
+@click.option("--d0", type=int, default=None, help="Input width for --check-matrix (default: the smallest with d_N = 2).")
+@click.option("--check-matrix", is_flag=True, help="Check W^(N)...W^(1) = Pi_{(d0,dN),k_v,s_v}(v) exactly.")
+@click.option("--latex", is_flag=True, help="Print LaTeX.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@handle_errors
+def command(k, s, filters, d0, check_matrix, latex, as_json):
+    """The final filter v = pi(w) (Prop. 1.1, eq. 3.11): symbolic in w{i}_{j}, or exact at --filters."""
+    arch = architecture_from_options(k, s, d0, dN=2)
+    if filters is None:
+        v = symbolic_final_filter(arch)
+        entries, tex = v.strings(), (v.latex() if latex else None)
+        ctx, ws = symbolic_filters(arch)
+        report = _matrix_report(arch, ws, list(v.polys)) if check_matrix else None
+    else:
+        ws = parse_filters(filters)
+        values = final_filter(arch, ws)
+        entries = [str(c) for c in values]
+        tex = [__import__("sympy").latex(c) for c in values] if latex else None
+        report = _matrix_report(arch, ws, values) if check_matrix else None
+    if as_json:
+        out = {"k": list(arch.k), "s": list(arch.s), "k_v": arch.k_v, "s_v": arch.s_v, "final_filter": entries}
+        if tex is not None:
+            out["latex"] = tex
+        if report is not None:
+            out["matrix_check"] = report
+        echo_json(out)
+    else:
+        click.echo(f"k = {arch.k}, s = {arch.s}: k_v = {arch.k_v}, s_v = {arch.s_v}")
+        for m, e in enumerate(tex if tex is not None else entries, 1):
+            click.echo(f"v_{m} = {e}")
+        if report is not None:
+            verdict = "equal" if report["equal"] else f"DIFFERENT at {report['difference']}"
+            click.echo(f"W^(N)...W^(1) ({arch.dN} x {arch.d0}) vs Pi_(({arch.d0},{arch.dN}),{arch.k_v},{arch.s_v})(v): {verdict}")
+    if report is not None and not report["equal"]:
+        raise SystemExit(1)
