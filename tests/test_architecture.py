@@ -1,0 +1,91 @@
+from fractions import Fraction
+
+from hypothesis import given, strategies as st
+import pytest
+
+from lcnsym.architecture import Architecture, final_filter_width, final_stride, shapes, stride_products
+from lcnsym.errors import ArchitectureError
+
+
+def test_widths_and_derived_quantities():
+    a = Architecture(20, (4, 3), (2, 1))
+    assert a.d == (20, 9, 7) and a.N == 2 and a.dN == 7
+    assert (a.kbar, a.k_v, a.s_v, a.t, a.stride_products) == (7, 8, 2, (3, 4), (1, 2))
+    assert a.as_dict()["d"] == [20, 9, 7]
+
+
+def test_paper_example_eq_1_4():
+    a = Architecture(8, (4,), (2,))
+    assert a.d == (8, 3)
+
+
+@pytest.mark.parametrize(
+    "args,words",
+    [
+        ((21, (4, 3), (2, 1)), "layer 1: (d_0 - k_1)/s_1 + 1 = (21 - 4)/2 + 1 = 19/2 is not an integer"),
+        ((5, (2, 5), (1, 1)), "layer 2: (d_1 - k_2)/s_2 + 1 = (4 - 5)/1 + 1 = 0 is not positive"),
+        ((3, (4,), (1,)), "wider than the layer's input (d_0 = 3)"),
+        ((5, (2, 2), (1,)), "k has 2 entries but s has 1"),
+        ((5, (0,), (1,)), "k_1 must be at least 1, got 0"),
+        ((5, (1,), (-1,)), "s_1 must be at least 1, got -1"),
+        ((5.0, (1,), (1,)), "d0 must be a whole number"),
+        ((5, (), ()), "at least one layer"),
+        ((5, 3, (1,)), "k must be a sequence"),
+    ],
+)
+def test_invalid_architectures_name_layer_and_numbers(args, words):
+    with pytest.raises(ArchitectureError) as info:
+        Architecture(*args)
+    assert words in str(info.value)
+
+
+def test_architecture_is_immutable_and_hashable():
+    a = Architecture(5, [2, 2], [1, 1])
+    assert a.k == (2, 2)
+    with pytest.raises(AttributeError):
+        a.d0 = 6
+    assert hash(a) == hash(Architecture(5, (2, 2), (1, 1)))
+
+
+@given(st.lists(st.tuples(st.integers(1, 5), st.integers(1, 4)), min_size=1, max_size=5), st.integers(1, 6))
+def test_for_output_width_gives_the_smallest_d0(layers, dN):
+    k = tuple(l[0] for l in layers)
+    s = tuple(l[1] for l in layers)
+    a = Architecture.for_output_width(k, s, dN)
+    assert a.dN == dN
+    # the final convolution needs d0 = (dN - 1) s_v + k_v inputs (Prop. 1.1)
+    assert a.d0 == (dN - 1) * final_stride(s) + final_filter_width(k, s)
+    try:
+        smaller = Architecture(a.d0 - 1, k, s)
+    except ArchitectureError:
+        return
+    assert smaller.dN < dN
+
+
+def test_admissible_d0_are_consecutive_output_widths():
+    a = Architecture(7, (3,), (2,))
+    assert [b.dN for b in a.admissible_d0(3)] == [1, 2, 3]
+
+
+def test_stride_products_and_widths():
+    assert stride_products((2, 3, 4)) == (1, 2, 6)
+    assert final_filter_width((3, 2, 3), (2, 1, 2)) == 3 + 1 * 2 + 2 * 2
+    assert sum(1 for _ in shapes(2, 2, 2)) == 4 + 16
+
+
+@given(st.integers(1, 60), st.lists(st.tuples(st.integers(1, 4), st.integers(1, 3)), min_size=1, max_size=3))
+def test_valid_iff_eq_1_5(d0, layers):
+    k = tuple(l[0] for l in layers)
+    s = tuple(l[1] for l in layers)
+    d, ok = d0, True
+    for ki, si in layers:
+        nxt = Fraction(d - ki, si) + 1
+        if nxt.denominator != 1 or nxt < 1:
+            ok = False
+            break
+        d = int(nxt)
+    if ok:
+        assert Architecture(d0, k, s).dN == d
+    else:
+        with pytest.raises(ArchitectureError):
+            Architecture(d0, k, s)
