@@ -25,10 +25,10 @@ def check_shape(k, s, stride_coefficients=stride_polynomial_coefficients, final_
     ctx, ws = symbolic_filters(arch)
     polys = [stride_coefficients(w, i, s) for i, w in enumerate(ws, 1)]
     for i, (p, w, t) in enumerate(zip(polys, ws, arch.t), 1):
-        if len(p) - 1 != t or p[-1] != w[-1]:
+        if len(p) - 1 != t:
             return {"k": k, "s": s, "layer": i, "deg p~_i": len(p) - 1, "t_i": t}
         nonzero = [c for c in p if c != 0]
-        if nonzero != list(w):  # same coefficients, so every p-norm agrees
+        if nonzero != list(w) or p[-1] != w[-1]:  # same coefficients (so every p-norm agrees), w_k leading
             return {"k": k, "s": s, "layer": i, "coefficients of p~_i": [str(c) for c in p], "w^(i)": [str(c) for c in w]}
     product = polys[0]
     for p in polys[1:]:

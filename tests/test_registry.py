@@ -1,0 +1,80 @@
+from types import SimpleNamespace
+
+import pytest
+
+from lcnsym.errors import DependencyCycleError, DuplicateIdError, RegistryError, UnknownDependencyError
+from lcnsym.evidence import CheckConfig, Evidence
+from lcnsym.registry import Registry, discover
+
+
+def module(pid, deps=(), passed=True, raises=None, name=None):
+    def check(config=CheckConfig()):
+        if raises:
+            raise raises
+        return Evidence(passed, "search", "toy", 3, worst_margin="0.5", counterexample=None if passed else {"x": 1})
+
+    return SimpleNamespace(__name__=name or f"toy.{pid}", ID=pid, STATEMENT=f"claim {pid}", DEPENDS_ON=deps, check=check)
+
+
+def test_discovery_finds_the_papers_checks_by_name():
+    reg = discover()
+    assert {"eq-1.5", "prop-1.1", "prop-2.1"} <= set(reg.checks)
+    order = reg.order()
+    assert order.index("eq-1.5") < order.index("prop-1.1") < order.index("prop-2.1")
+    assert reg.graph.has_edge("prop-1.1", "prop-2.1")
+
+
+def test_cycle_is_refused_naming_the_cycle():
+    with pytest.raises(DependencyCycleError) as info:
+        Registry.from_modules([module("a", ("c",)), module("b", ("a",)), module("c", ("b",))])
+    msg = str(info.value)
+    assert "cycle" in msg and all(n in msg for n in "abc")
+
+
+def test_unknown_and_duplicate_ids_are_refused():
+    with pytest.raises(UnknownDependencyError) as info:
+        Registry.from_modules([module("a", ("lemma-9.9",))])
+    assert "lemma-9.9" in str(info.value)
+    with pytest.raises(DuplicateIdError):
+        Registry.from_modules([module("a", name="m1"), module("a", name="m2")])
+    with pytest.raises(RegistryError):
+        Registry.from_modules([SimpleNamespace(__name__="bad", ID="x", STATEMENT="s", DEPENDS_ON="y", check=lambda: None)])
+    with pytest.raises(RegistryError):
+        Registry.from_modules([SimpleNamespace(__name__="bad", ID="x", STATEMENT="", check=lambda: None)])
+
+
+def test_failed_dependency_blocks_and_errors_are_reported():
+    reg = Registry.from_modules([
+        module("a", passed=False),
+        module("b", ("a",)),
+        module("c", ("b",)),
+        module("d", raises=ZeroDivisionError("boom")),
+        module("e", ("d",)),
+        module("f"),
+    ])
+    res = {r.id: r for r in reg.run()}
+    assert res["a"].status == "fail" and "counterexample" in res["a"].evidence_text()
+    assert res["b"].status == "blocked" and "a (fail)" in res["b"].message
+    assert res["c"].status == "blocked"
+    assert res["d"].status == "error" and "ZeroDivisionError: boom" in res["d"].message
+    assert res["e"].status == "blocked"
+    assert res["f"].status == "pass"
+    assert set(res["a"].as_dict()) >= {"id", "status", "evidence", "seconds"}
+
+
+def test_only_runs_the_ids_and_their_ancestors():
+    reg = Registry.from_modules([module("a"), module("b", ("a",)), module("c")])
+    assert reg.order(["b"]) == ["a", "b"]
+    assert reg.generations() == [["a", "c"], ["b"]]
+    with pytest.raises(UnknownDependencyError):
+        reg.order(["zzz"])
+
+
+def test_a_check_returning_no_evidence_is_an_error():
+    bad = SimpleNamespace(__name__="bad", ID="x", STATEMENT="s", DEPENDS_ON=(), check=lambda: True)
+    assert Registry.from_modules([bad]).run()[0].status == "error"
+
+
+def test_evidence_kinds_are_validated():
+    with pytest.raises(ValueError):
+        Evidence(True, "vibes", "x")
