@@ -16,7 +16,7 @@ exact identity from a numerical search:
 
 from dataclasses import dataclass, field, asdict
 
-__all__ = ["Evidence", "CheckConfig", "EVIDENCE_KINDS"]
+__all__ = ["Evidence", "CheckConfig", "EVIDENCE_KINDS", "combine_parts"]
 
 EVIDENCE_KINDS = ("exact", "search", "certified")
 
@@ -103,3 +103,21 @@ class Evidence:
         out = asdict(self)
         out["summary"] = self.summary()
         return out
+
+
+def combine_parts(evidences, kind, scope, details=None):
+    """One evidence from the evidences of the parts of a split search.
+
+    The first failing part (in the parts' order, so the same for a serial and a
+    parallel run) gives the counterexample; instances are summed.
+
+    Examples
+    --------
+    >>> combine_parts([Evidence(True, "exact", "a", 2), Evidence(True, "exact", "b", 3)], "exact", "a and b").instances
+    5
+    """
+    total = sum(e.instances for e in evidences)
+    for e in evidences:
+        if not e.passed:
+            return Evidence(False, e.kind, e.scope, total, e.worst_margin, e.counterexample, dict(e.details))
+    return Evidence(True, kind, scope, total, details=details or {})

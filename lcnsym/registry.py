@@ -17,18 +17,23 @@ with an edge ``a -> b`` when the proof of ``b`` uses ``a``.
 """
 
 from dataclasses import dataclass
+import hashlib
 import importlib
+import importlib.util
 import inspect
+from pathlib import Path
 import pkgutil
+import sys
 import time
 import traceback
+import types
 
 import networkx as nx
 
 from lcnsym.errors import DependencyCycleError, DuplicateIdError, RegistryError, UnknownDependencyError
 from lcnsym.evidence import CheckConfig, Evidence
 
-__all__ = ["ProofCheck", "Registry", "CheckResult", "discover", "STATUSES"]
+__all__ = ["ProofCheck", "Registry", "CheckResult", "discover", "load_source", "load_path_module", "run_check", "STATUSES"]
 
 STATUSES = ("pass", "fail", "blocked", "error")
 
@@ -43,6 +48,10 @@ class ProofCheck:
     check: object
     reference: str = ""
     module: str = ""
+    source: tuple = ()  # ("module", name) or ("path", file): how another process loads it
+    parts: object = None  # optional parts(config) -> list, for a search split into independent pieces
+    check_part: object = None  # check_part(config, part) -> Evidence
+    combine: object = None  # combine(config, [Evidence]) -> Evidence
 
     @classmethod
     def from_module(cls, module):
@@ -66,7 +75,11 @@ class ProofCheck:
         deps = getattr(module, "DEPENDS_ON", ())
         if isinstance(deps, str) or not all(isinstance(d, str) for d in deps):
             raise RegistryError(f"proof module {name} ({pid}): DEPENDS_ON must be a sequence of ids, got {deps!r}")
-        return cls(pid, statement, tuple(deps), check, getattr(module, "REFERENCE", ""), name)
+        source = getattr(module, "__lcnsym_source__", ("module", name))
+        split = [getattr(module, a, None) for a in ("parts", "check_part", "combine")]
+        if any(split) and not all(callable(f) for f in split):
+            raise RegistryError(f"proof module {name} ({pid}): define all of parts, check_part and combine, or none")
+        return cls(pid, statement, tuple(deps), check, getattr(module, "REFERENCE", ""), name, source, *split)
 
 
 @dataclass
@@ -91,6 +104,49 @@ class CheckResult:
         if self.message:
             out["message"] = self.message
         return out
+
+
+def load_path_module(path):
+    """Import a user's proof module from a file (each file once, under a name derived from its path)."""
+    path = Path(path).resolve()
+    digest = hashlib.sha1(str(path.parent).encode()).hexdigest()[:10]
+    name = f"lcnsym_user_{digest}.{path.stem}"
+    if name in sys.modules:
+        return sys.modules[name]
+    pkg = name.split(".")[0]
+    if pkg not in sys.modules:
+        sys.modules[pkg] = types.ModuleType(pkg)
+        sys.modules[pkg].__path__ = [str(path.parent)]
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    module.__lcnsym_source__ = ("path", str(path))
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        del sys.modules[name]
+        raise RegistryError(f"cannot import proof module {path}: {type(exc).__name__}: {exc}") from None
+    return module
+
+
+def load_source(source):
+    """The module behind a ``ProofCheck.source``."""
+    kind, where = source
+    return importlib.import_module(where) if kind == "module" else load_path_module(where)
+
+
+def _modules_in_dir(directory):
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise RegistryError(f"{directory} is not a folder of proof modules")
+    mods = []
+    for file in sorted(directory.glob("*.py")):
+        if file.name.startswith("_"):
+            continue
+        mod = load_path_module(file)
+        if hasattr(mod, "ID"):
+            mods.append(mod)
+    return mods
 
 
 def _modules_of(package):
@@ -177,55 +233,86 @@ class Registry:
         ids = set(self.order(only))
         return [sorted(g) for g in nx.topological_generations(self.graph.subgraph(ids))]
 
-    def run_one(self, pid, config=None, results=None):
-        """Run one check, or report it ``blocked`` if a dependency did not pass."""
-        config = config or CheckConfig()
-        results = results or {}
-        check = self.checks[pid]
-        bad = [d for d in check.depends_on if d in results and results[d].status != "pass"]
-        if bad:
-            return CheckResult(pid, "blocked", None, 0.0, "blocked by " + ", ".join(f"{d} ({results[d].status})" for d in bad))
-        start = time.perf_counter()
-        try:
-            params = inspect.signature(check.check).parameters
-            evidence = check.check(config) if params else check.check()
-        except Exception as exc:  # a crashing check is reported, never passed
-            seconds = time.perf_counter() - start
-            last = traceback.extract_tb(exc.__traceback__)[-1]
-            return CheckResult(pid, "error", None, seconds, f"{type(exc).__name__}: {exc} (at {last.filename}:{last.lineno})")
-        seconds = time.perf_counter() - start
-        if not isinstance(evidence, Evidence):
-            return CheckResult(pid, "error", None, seconds, f"check() returned {type(evidence).__name__}, not Evidence")
-        evidence.seconds = seconds
-        return CheckResult(pid, "pass" if evidence.passed else "fail", evidence, seconds)
+    def blocked(self, pid, results):
+        """A ``blocked`` result if a dependency of ``pid`` has a result other than ``pass``, else ``None``."""
+        bad = [d for d in self.checks[pid].depends_on if d in results and results[d].status != "pass"]
+        if not bad:
+            return None
+        return CheckResult(pid, "blocked", None, 0.0, "blocked by " + ", ".join(f"{d} ({results[d].status})" for d in bad))
 
-    def run(self, only=None, config=None, on_result=None):
-        """Run the checks in dependency order; a check whose dependency failed is ``blocked``.
+    def run(self, only=None, config=None, on_result=None, executor=None, on_start=None):
+        """Run the checks in dependency order; a check whose dependency did not pass is ``blocked``.
+
+        Parameters
+        ----------
+        only : sequence of str, optional
+            Run these ids and what they depend on.
+        config : CheckConfig, optional
+        on_result, on_start : callable, optional
+            Called with each result, and with each id as it starts.
+        executor : concurrent.futures.Executor, optional
+            Run ready checks (and the parts of split searches) side by side on it;
+            the results and their order are those of a serial run.
 
         Returns
         -------
         list of CheckResult
-            In the order run.
+            In dependency order.
         """
-        results = {}
-        for pid in self.order(only):
-            res = self.run_one(pid, config, results)
-            results[pid] = res
-            if on_result is not None:
-                on_result(res)
-        return list(results.values())
+        from lcnsym.runner import run_registry
+
+        return run_registry(self, self.order(only), config or CheckConfig(), executor, on_result, on_start)
 
 
-def discover(package="lcnsym.proofs"):
-    """The registry of every proof module in ``package`` (found by name).
+def _call_check(func, config, *args):
+    params = inspect.signature(func).parameters
+    return func(config, *args) if params else func(*args)
+
+
+def _crash(pid, exc, seconds):
+    last = traceback.extract_tb(exc.__traceback__)[-1]
+    return CheckResult(pid, "error", None, seconds, f"{type(exc).__name__}: {exc} (at {last.filename}:{last.lineno})")
+
+
+def run_check(check, config, func=None, *args):
+    """Run ``check.check(config)`` (or ``func(config, *args)``) and turn the outcome into a :class:`CheckResult`.
+
+    A crash is an ``error`` result with the exception and where it was raised;
+    a return value that is not :class:`Evidence` is an ``error`` too.
+    """
+    start = time.perf_counter()
+    try:
+        evidence = _call_check(func or check.check, config, *args)
+    except Exception as exc:  # a crashing check is reported, never passed
+        return _crash(check.id, exc, time.perf_counter() - start)
+    seconds = time.perf_counter() - start
+    if not isinstance(evidence, Evidence):
+        return CheckResult(check.id, "error", None, seconds, f"check() returned {type(evidence).__name__}, not Evidence")
+    evidence.seconds = seconds
+    return CheckResult(check.id, "pass" if evidence.passed else "fail", evidence, seconds)
+
+
+def discover(package="lcnsym.proofs", paths=()):
+    """The registry of every proof module in ``package`` and in the folders ``paths`` (found by name).
 
     Parameters
     ----------
     package : str or module
         A package whose modules declare ``ID``, ``STATEMENT``, ``DEPENDS_ON`` and ``check``.
+    paths : sequence of path-like
+        Folders of a user's own proof modules (same declarations); they may
+        depend on the package's ids.
 
     Returns
     -------
     Registry
+
+    Raises
+    ------
+    RegistryError
+        Duplicate ids, unknown dependencies, cycles, or a module that does not import.
     """
-    return Registry.from_modules(_modules_of(package))
+    mods = _modules_of(package)
+    for p in paths:
+        mods += _modules_in_dir(p)
+    return Registry.from_modules(mods)

@@ -3,7 +3,7 @@
 from lcnsym.architecture import Architecture, final_filter_width, shapes
 from lcnsym.coefficients import final_filter_recursive
 from lcnsym.convolution import convolution_rows, first_row_difference, network_rows
-from lcnsym.evidence import CheckConfig, Evidence
+from lcnsym.evidence import CheckConfig, Evidence, combine_parts
 from lcnsym.filters import symbolic_filters
 
 ID = "prop-1.1"
@@ -17,10 +17,29 @@ REFERENCE = "Proposition 1.1, eq. (3.11)"
 DEEP = [((3,) * 8, (2,) * 8), ((2, 3, 2, 3, 2, 3), (2, 1, 3, 1, 2, 2)), ((1, 2, 1, 3, 1), (2, 3, 1, 2, 2))]
 
 
+def _depth(config):
+    return 5 if config.thorough else 4
+
+
+def parts(config):
+    """The grid in independent pieces: one per depth and first layer ``(k_1, s_1)``, and the deep ones."""
+    return [(n, k1, s1) for n in range(1, _depth(config) + 1) for k1 in range(1, 5) for s1 in range(1, 4)] + [("deep",)]
+
+
+def shapes_of(part):
+    """The ``(k, s)`` of one part: every ``k_i <= 4, s_i <= 3`` of depth ``n`` starting with ``(k_1, s_1)``."""
+    if part == ("deep",):
+        return DEEP
+    n, k1, s1 = part
+    if n == 1:
+        return [((k1,), (s1,))]
+    return [((k1,) + k, (s1,) + s) for k, s in shapes(n - 1, 4, 3, min_depth=n - 1)]
+
+
 def grid(config):
-    """The ``(k, s)`` the check covers: every ``N<=4, k_i<=4, s_i<=3`` (wider when thorough), and deep ones."""
-    yield from shapes(5 if config.thorough else 4, 4, 3)
-    yield from DEEP
+    """The ``(k, s)`` the check covers: every ``N<=4, k_i<=4, s_i<=3`` (``N<=5`` when thorough), and deep ones."""
+    for part in parts(config):
+        yield from shapes_of(part)
 
 
 def check_shape(k, s, output_widths, final_filter=final_filter_recursive, width=final_filter_width, rows=convolution_rows):
@@ -41,20 +60,27 @@ def check_shape(k, s, output_widths, final_filter=final_filter_recursive, width=
     return None
 
 
-def check(config=CheckConfig(), **variants):
-    """Prop. 1.1 symbolically (exact polynomials in ``w{i}_{j}``) over the grid, ``d_N = 1, 2`` (and 3 for ``N <= 2``)."""
+def check_part(config, part, **variants):
+    """Prop. 1.1 on one part of the grid, at ``d_N = 1, 2`` (and 3 for ``N <= 2``)."""
     count = 0
-    for k, s in grid(config):
-        output_widths = (1, 2, 3) if len(k) <= 2 else (1, 2)
-        bad = check_shape(k, s, output_widths, **variants)
+    for k, s in shapes_of(part):
+        bad = check_shape(k, s, (1, 2, 3) if len(k) <= 2 else (1, 2), **variants)
         count += 1
         if bad is not None:
             return Evidence(False, "exact", "symbolic in w{i}_{j}", count, counterexample=bad)
-    depth = 5 if config.thorough else 4
-    return Evidence(
-        True,
-        "exact",
-        f"{count} architectures symbolic in w{{i}}_{{j}} (every N<={depth}, k_i<=4, s_i<=3, plus N=5,6,8 with k_v up to 511), "
-        f"each at 2 or 3 input widths d0 (d_N = 1, 2, and 3 for N<=2)",
-        count,
+    return Evidence(True, "exact", f"part {part}", count)
+
+
+def combine(config, evidences):
+    """The evidence of the whole grid from its parts."""
+    depth = _depth(config)
+    scope = (
+        f"{sum(e.instances for e in evidences)} architectures symbolic in w{{i}}_{{j}} (every N<={depth}, k_i<=4, "
+        f"s_i<=3, plus N=5,6,8 with k_v up to 511), each at 2 or 3 input widths d0 (d_N = 1, 2, and 3 for N<=2)"
     )
+    return combine_parts(evidences, "exact", scope)
+
+
+def check(config=CheckConfig(), **variants):
+    """Prop. 1.1 symbolically (exact polynomials in ``w{i}_{j}``) over the whole grid."""
+    return combine(config, [check_part(config, p, **variants) for p in parts(config)])
