@@ -9,7 +9,13 @@ from lcnsym.architecture import Architecture
 from lcnsym.errors import LcnsymError
 from lcnsym.parsing import parse_int_list
 
-__all__ = ["handle_errors", "echo_json", "architecture_from_options"]
+__all__ = ["handle_errors", "echo_json", "architecture_from_options", "BadRun"]
+
+
+class BadRun(click.ClickException):
+    """A run that could not start or finish (bad usage, an inconsistent registry): exit code 2."""
+
+    exit_code = 2
 
 
 def handle_errors(func):

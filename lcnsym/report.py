@@ -1,14 +1,51 @@
-"""Reports of a verification run: the table a person reads."""
+"""Reports of a verification run: the table, JSON, JUnit XML and Markdown.
+
+All four are made from the same list of :class:`~lcnsym.registry.CheckResult`
+and the same run metadata, so they agree with each other.
+"""
+
+import json
+import platform
+import xml.etree.ElementTree as ET
 
 from rich.console import Console
 from rich.table import Table
 
-__all__ = ["print_table"]
+__all__ = ["print_table", "run_metadata", "json_report", "junit_report", "markdown_report", "status_counts"]
 
 _STYLE = {"pass": "green", "fail": "bold red", "blocked": "yellow", "error": "bold magenta"}
 
 
-def print_table(results, console=None):
+def _versions():
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for dist in ("lcnsym", "sympy", "mpmath", "python-flint", "networkx", "gmpy2"):
+        try:
+            out[dist] = version(dist)
+        except PackageNotFoundError:
+            out[dist] = None
+    return out
+
+
+def run_metadata(profile, seed, workers=1, scheduler=None, paths=()):
+    """What a report says about the run: profile, seed, how it ran, the versions of the libraries."""
+    return {
+        "profile": profile,
+        "seed": seed,
+        "workers": workers,
+        "scheduler": scheduler,
+        "paths": [str(p) for p in paths],
+        "versions": _versions(),
+    }
+
+
+def status_counts(results):
+    """How many results have each status."""
+    return {s: sum(r.status == s for r in results) for s in _STYLE}
+
+
+def print_table(results, console=None, meta=None):
     """Print the results as a table: id, status, evidence, seconds; then a one-line total."""
     console = console or Console(soft_wrap=False)
     table = Table(show_lines=False)
@@ -19,5 +56,83 @@ def print_table(results, console=None):
     for r in results:
         table.add_row(r.id, f"[{_STYLE[r.status]}]{r.status}[/]", r.evidence_text(), f"{r.seconds:.2f}")
     console.print(table)
-    counts = {s: sum(r.status == s for r in results) for s in _STYLE}
-    console.print(", ".join(f"{n} {s}" for s, n in counts.items() if n) or "no checks ran")
+    counts = status_counts(results)
+    line = ", ".join(f"{n} {s}" for s, n in counts.items() if n) or "no checks ran"
+    if meta is not None:
+        line += f"  (profile {meta['profile']}, seed {meta['seed']})"
+    console.print(line, highlight=False)
+
+
+def json_report(results, meta):
+    """The JSON report: run metadata, the counts, and each result with its evidence and counterexample."""
+    out = dict(meta)
+    out["counts"] = status_counts(results)
+    out["results"] = [r.as_dict() for r in results]
+    return out
+
+
+def _counterexample_text(r):
+    if r.evidence is None or r.evidence.counterexample is None:
+        return r.message
+    return json.dumps(r.evidence.counterexample, indent=2, default=str)
+
+
+def junit_report(results, meta):
+    """JUnit XML (one test case per check; failures carry their counterexample), as text."""
+    counts = status_counts(results)
+    total = sum(r.seconds for r in results)
+    suites = ET.Element("testsuites", name="lcnsym verify", tests=str(len(results)))
+    suite = ET.SubElement(
+        suites, "testsuite", name="lcnsym verify", tests=str(len(results)), failures=str(counts["fail"]),
+        errors=str(counts["error"]), skipped=str(counts["blocked"]), time=f"{total:.3f}",
+    )
+    props = ET.SubElement(suite, "properties")
+    for key in ("profile", "seed", "workers", "scheduler"):
+        ET.SubElement(props, "property", name=key, value=str(meta.get(key)))
+    for name, v in meta.get("versions", {}).items():
+        ET.SubElement(props, "property", name=f"version.{name}", value=str(v))
+    for r in results:
+        case = ET.SubElement(suite, "testcase", classname="lcnsym.proofs", name=r.id, time=f"{r.seconds:.3f}")
+        if r.status == "fail":
+            ET.SubElement(case, "failure", message=r.evidence_text(), type="CounterexampleFound").text = _counterexample_text(r)
+        elif r.status == "error":
+            ET.SubElement(case, "error", message=r.message, type="CheckError").text = r.message
+        elif r.status == "blocked":
+            ET.SubElement(case, "skipped", message=r.message)
+        ET.SubElement(case, "system-out").text = r.evidence_text()
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+
+
+def _cell(text):
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_report(results, meta):
+    """A Markdown report a person can read or attach to a pull request."""
+    counts = status_counts(results)
+    versions = ", ".join(f"{k} {v}" for k, v in meta.get("versions", {}).items())
+    lines = [
+        "# lcnsym verify",
+        "",
+        f"Profile `{meta['profile']}`, seed `{meta['seed']}`, workers {meta.get('workers', 1)}"
+        + (f", scheduler `{meta['scheduler']}`" if meta.get("scheduler") else "") + ".",
+        f"Versions: {versions}.",
+        "",
+        "**" + ", ".join(f"{n} {s}" for s, n in counts.items() if n) + "**",
+        "",
+        "| id | status | evidence | seconds |",
+        "|---|---|---|---:|",
+    ]
+    for r in results:
+        lines.append(f"| {_cell(r.id)} | {r.status} | {_cell(r.evidence_text())} | {r.seconds:.2f} |")
+    bad = [r for r in results if r.status in ("fail", "error", "blocked")]
+    if bad:
+        lines += ["", "## What did not pass", ""]
+        for r in bad:
+            lines += [f"### {r.id}: {r.status}", ""]
+            if r.status == "fail":
+                lines += ["Counterexample:", "", "```json", _counterexample_text(r), "```", ""]
+            else:
+                lines += [r.message, ""]
+    return "\n".join(lines) + "\n"

@@ -13,15 +13,15 @@ def run(*args):
 def test_arch_text_and_json():
     r = run("arch", "--d0", "20", "--k", "4,3", "--s", "2,1")
     assert r.exit_code == 0 and "k_v          = 8" in r.output and "20, 9, 7" in r.output
-    data = json.loads(run("arch", "--d0", "20", "--k", "4,3", "--s", "2,1", "--json").output)
+    data = json.loads(run("arch", "--d0", "20", "--k", "4,3", "--s", "2,1", "--json").stdout)
     assert data["d"] == [20, 9, 7] and data["k_v"] == 8 and data["s_v"] == 2 and data["kbar"] == 7
-    assert json.loads(run("arch", "--k", "4,3", "--s", "2,1", "--json").output)["d"][-1] == 1
+    assert json.loads(run("arch", "--k", "4,3", "--s", "2,1", "--json").stdout)["d"][-1] == 1
 
 
 def test_filter_symbolic_json_and_matrix_check():
     r = run("filter", "--k", "3,2,3", "--s", "2,1,2", "--check-matrix", "--json")
     assert r.exit_code == 0, r.output
-    data = json.loads(r.output)
+    data = json.loads(r.stdout)
     assert data["k"] == [3, 2, 3] and data["s"] == [2, 1, 2] and data["k_v"] == 9 and data["s_v"] == 4
     assert data["final_filter"][0] == "w1_1*w2_1*w3_1"
     assert data["matrix_check"]["equal"] is True and data["matrix_check"]["dN"] == 2
@@ -29,7 +29,7 @@ def test_filter_symbolic_json_and_matrix_check():
 
 def test_filter_exact_values_read_exactly():
     r = run("filter", "--k", "2,2", "--s", "1,1", "--filters", "0.1,1/3;1,2", "--json")
-    data = json.loads(r.output)
+    data = json.loads(r.stdout)
     # (1/10 + x/3)(1 + 2x) = 1/10 + (1/5 + 1/3) x + 2/3 x^2
     assert data["final_filter"] == ["1/10", "8/15", "2/3"]
 
@@ -66,7 +66,7 @@ def test_verify_only_text_and_json():
     r = run("verify", "--only", "prop-1.1")
     assert r.exit_code == 0, r.output
     assert "eq-1.5" in r.output and "prop-1.1" in r.output and "pass" in r.output
-    data = json.loads(run("verify", "--only", "eq-1.5", "--json").output)
+    data = json.loads(run("verify", "--only", "eq-1.5", "--json").stdout)
     (res,) = data["results"]
     assert set(res) >= {"id", "status", "evidence", "seconds"} and res["status"] == "pass"
 
@@ -78,7 +78,7 @@ def test_verify_exits_1_on_failure_and_blocks_dependents(monkeypatch):
     monkeypatch.setattr(eq_1_5, "check", lambda config: Evidence(False, "exact", "sabotaged", 1, counterexample={"d0": 3}))
     r = run("verify", "--only", "prop-2.1", "--json")
     assert r.exit_code == 1
-    status = {x["id"]: x["status"] for x in json.loads(r.output)["results"]}
+    status = {x["id"]: x["status"] for x in json.loads(r.stdout)["results"]}
     assert status == {"eq-1.5": "fail", "prop-1.1": "blocked", "prop-2.1": "blocked"}
 
 

@@ -1,0 +1,178 @@
+"""lcnsym verify as CI uses it: reports, exit codes, broken claims, user lemmas, workers, Dask, pytest."""
+
+import json
+import textwrap
+import xml.etree.ElementTree as ET
+
+from click.testing import CliRunner
+import pytest
+
+from lcnsym.cli.main import cli
+from lcnsym.evidence import CheckConfig
+from lcnsym.proofs import eq_1_5
+
+from test_foundation_checks import FlooringArchitecture
+
+BUILTIN_DEP = "prop-2.1"
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(args))
+
+
+def reports(tmp_path, *args):
+    junit, md = tmp_path / "r.xml", tmp_path / "r.md"
+    r = run("verify", "--json", "--junit", str(junit), "--markdown", str(md), *args)
+    return r, json.loads(r.stdout), ET.parse(junit).getroot(), md.read_text()
+
+
+def junit_statuses(root):
+    out = {}
+    for case in root.iter("testcase"):
+        kind = [c.tag for c in case if c.tag in ("failure", "error", "skipped")]
+        out[case.get("name")] = {"failure": "fail", "error": "error", "skipped": "blocked"}[kind[0]] if kind else "pass"
+    return out
+
+
+def markdown_statuses(text):
+    rows = [l.split(" | ") for l in text.splitlines() if l.startswith("| ") and not l.startswith("| id ")]
+    return {r[0][2:]: r[1] for r in rows}
+
+
+def test_three_reports_agree(tmp_path):
+    r, data, root, md = reports(tmp_path, "--only", "prop-1.1", "--seed", "7")
+    assert r.exit_code == 0
+    statuses = {x["id"]: x["status"] for x in data["results"]}
+    assert statuses == junit_statuses(root) == markdown_statuses(md) == {"eq-1.5": "pass", "prop-1.1": "pass"}
+    assert data["seed"] == 7 and data["profile"] == "quick" and data["versions"]["sympy"]
+    assert {p.get("name"): p.get("value") for p in root.iter("property")}["seed"] == "7"
+    assert "seed `7`" in md
+    for x in data["results"]:
+        assert x["evidence"] in md and x["details"]["kind"] == "exact"
+
+
+def test_a_broken_claim_fails_blocks_and_shows_the_counterexample(tmp_path, monkeypatch):
+    real = eq_1_5.check
+    monkeypatch.setattr(eq_1_5, "check", lambda config: real(config, architecture=FlooringArchitecture))
+    r, data, root, md = reports(tmp_path, "--only", "prop-2.1")
+    assert r.exit_code == 1
+    statuses = {x["id"]: x["status"] for x in data["results"]}
+    assert statuses == junit_statuses(root) == markdown_statuses(md) == {"eq-1.5": "fail", "prop-1.1": "blocked", "prop-2.1": "blocked"}
+    counterexample = data["results"][0]["details"]["counterexample"]
+    assert counterexample["d0"] >= 1
+    failure = next(root.iter("failure"))
+    assert json.loads(failure.text) == json.loads(json.dumps(counterexample))
+    assert "## What did not pass" in md and '"d0"' in md and "blocked by eq-1.5 (fail)" in md
+
+
+def test_an_erroring_check_exits_2(monkeypatch):
+    def boom(config):
+        raise RuntimeError("the check itself broke")
+
+    monkeypatch.setattr(eq_1_5, "check", boom)
+    r = run("verify", "--only", "eq-1.5", "--json")
+    assert r.exit_code == 2 and json.loads(r.stdout)["results"][0]["status"] == "error"
+
+
+LEMMA = """
+from lcnsym.evidence import Evidence
+ID = {id!r}
+STATEMENT = "a user's claim"
+DEPENDS_ON = {deps!r}
+def check(config):
+    return Evidence(True, "search", "a toy search", 3, worst_margin="0.25")
+"""
+
+
+def write_lemmas(folder, lemmas):
+    folder.mkdir()
+    for name, (pid, deps) in lemmas.items():
+        (folder / f"{name}.py").write_text(LEMMA.format(id=pid, deps=tuple(deps)))
+    return folder
+
+
+def test_user_lemmas_run_in_order_after_builtin_ones(tmp_path):
+    folder = write_lemmas(tmp_path / "mine", {"b": ("my-b", ["my-a"]), "a": ("my-a", [BUILTIN_DEP])})
+    r = run("verify", "--path", str(folder), "--only", "my-b", "--json")
+    assert r.exit_code == 0, r.output
+    order = [x["id"] for x in json.loads(r.stdout)["results"]]
+    assert order.index(BUILTIN_DEP) < order.index("my-a") < order.index("my-b")
+    g = run("graph", "--path", str(folder))
+    assert "my-b <- my-a" in g.output
+
+
+@pytest.mark.parametrize(
+    "lemmas,words",
+    [
+        ({"a": ("my-a", ["my-c"]), "b": ("my-b", ["my-a"]), "c": ("my-c", ["my-b"])}, "cycle: my-a -> my-b -> my-c -> my-a"),
+        ({"a": ("my-a", ["lemma-99"])}, "depends on 'lemma-99'"),
+        ({"a": ("prop-1.1", [])}, "id 'prop-1.1' is declared twice"),
+    ],
+)
+def test_bad_user_folders_are_refused(tmp_path, lemmas, words):
+    folder = write_lemmas(tmp_path / "mine", lemmas)
+    r = run("verify", "--path", str(folder))
+    assert r.exit_code == 2 and words in r.output and "Traceback" not in r.output
+
+
+def test_a_user_module_that_does_not_import(tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "broken.py").write_text("import not_a_module_anywhere\n")
+    r = run("verify", "--path", str(folder))
+    assert r.exit_code == 2 and "cannot import proof module" in r.output
+
+
+def _without_timings(data):
+    for x in data["results"]:
+        x.pop("seconds")
+        x["details"].pop("seconds")
+    for key in ("workers", "scheduler"):
+        data.pop(key)
+    return data
+
+
+def test_workers_give_the_same_report():
+    one = json.loads(run("verify", "--only", "prop-1.1", "--json").stdout)
+    two = json.loads(run("verify", "--only", "prop-1.1", "--json", "--workers", "2").stdout)
+    assert _without_timings(one) == _without_timings(two)
+
+
+def test_dask_cluster_gives_the_same_report():
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        dask = json.loads(run("verify", "--only", "prop-1.1", "--json", "--scheduler", cluster.scheduler_address).stdout)
+    local = json.loads(run("verify", "--only", "prop-1.1", "--json").stdout)
+    assert dask["scheduler"].startswith("tcp://")
+    assert _without_timings(dask) == _without_timings(local)
+
+
+def test_unreachable_scheduler_is_a_clear_error():
+    pytest.importorskip("distributed")
+    r = run("verify", "--only", "eq-1.5", "--scheduler", "tcp://127.0.0.1:1")
+    assert r.exit_code == 2 and "cannot reach the Dask scheduler" in r.output
+
+
+def test_graph_formats_and_report(tmp_path):
+    report = tmp_path / "r.json"
+    report.write_text(run("verify", "--only", "eq-1.5", "--json").stdout)
+    assert "eq-1.5 [pass]" in run("graph", "--report", str(report)).output
+    mer = run("graph", "--format", "mermaid").output
+    assert mer.startswith("flowchart TD") and "eq_1_5 --> prop_1_1" in mer
+    assert '"eq-1.5" -> "prop-1.1";' in run("graph", "--format", "dot").output
+    bad = tmp_path / "bad.json"
+    bad.write_text("{}")
+    r = run("graph", "--report", str(bad))
+    assert r.exit_code == 2 and "is not a JSON report" in r.output
+
+
+def test_pytest_plugin_runs_checks_with_k_selection(pytester, tmp_path):
+    pytester.makeconftest('pytest_plugins = ["lcnsym.pytest_plugin"]')
+    mine = pytester.mkdir("mine")
+    (mine / "mine.py").write_text(textwrap.dedent(LEMMA.format(id="my-a", deps=("eq-1.5",))))
+    (mine / "bad.py").write_text(textwrap.dedent(LEMMA.format(id="my-bad", deps=()).replace("Evidence(True", "Evidence(False")))
+    result = pytester.runpytest_subprocess("--lcnsym-path", "mine", "-k", "eq-1.5 or my-a or my-bad", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["*my-bad: fail*"])
+    result = pytester.runpytest_subprocess("-k", "not lcnsym", "-p", "no:cacheprovider")
+    assert "no tests ran" in result.stdout.str() or result.ret == 5
