@@ -5,7 +5,7 @@ import click
 from lcnsym.cli._common import architecture_from_options, echo_json, handle_errors
 
 
-@click.command("arch")
+@click.command("arch", short_help="Widths, k_v, s_v, kbar and degrees t_i of an architecture.")
 @click.option("--d0", type=int, default=None, help="Input width (default: the smallest with d_N = 1).")
 @click.option("--k", "k", required=True, help="Filter widths, e.g. 4,3.")
 @click.option("--s", "s", required=True, help="Strides, e.g. 2,1.")

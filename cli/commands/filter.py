@@ -17,7 +17,7 @@ def _matrix_report(arch, filters, final):
     return out
 
 
-@click.command("filter")
+@click.command("filter", short_help="The final filter pi(w), symbolic or exact, with the matrix check.")
 @click.option("--k", "k", required=True, help="Filter widths, e.g. 3,2,3.")
 @click.option("--s", "s", required=True, help="Strides, e.g. 2,1,2.")
 @click.option("--filters", default=None, help='Exact filters, layers split by ";": "1,2,3;4,5;6,7,8" (integers, 0.1, 1/3).')
