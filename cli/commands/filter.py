@@ -1,6 +1,7 @@
 """``lcnsym filter``: the final filter, symbolic or exact, with the matrix check of Prop. 1.1."""
 
 import click
+import sympy as sp
 
 from lcnsym.cli._common import architecture_from_options, echo_json, handle_errors
 from lcnsym.convolution import network_matrix_matches
@@ -38,7 +39,7 @@ def command(k, s, filters, d0, check_matrix, latex, as_json):
         ws = parse_filters(filters)
         values = final_filter(arch, ws)
         entries = [str(c) for c in values]
-        tex = [__import__("sympy").latex(c) for c in values] if latex else None
+        tex = [sp.latex(c) for c in values] if latex else None
         report = _matrix_report(arch, ws, values) if check_matrix else None
     if as_json:
         out = {"k": list(arch.k), "s": list(arch.s), "k_v": arch.k_v, "s_v": arch.s_v, "final_filter": entries}
