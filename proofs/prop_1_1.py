@@ -12,6 +12,9 @@ STATEMENT = (
     "k_v = k_1 + sum_{i>=2} (k_i - 1) prod_{m<i} s_m and pi(w) from the recursion (3.11)"
 )
 DEPENDS_ON = ("eq-1.5",)
+LIBRARY = ("lcnsym.filters.symbolic_final_filter", "lcnsym.coefficients.final_filter_recursive", "lcnsym.convolution.network_rows", "lcnsym.convolution.convolution_rows")
+CLI = "lcnsym filter --k 3,2,3 --s 2,1,2 --check-matrix"
+EVIDENCE = "exact: symbolic identity in w{i}_{j} over every N<=4, k_i<=4, s_i<=3 and deep ones, 2-3 input widths each"
 REFERENCE = "Proposition 1.1, eq. (3.11)"
 
 DEEP = [((3,) * 8, (2,) * 8), ((2, 3, 2, 3, 2, 3), (2, 1, 3, 1, 2, 2)), ((1, 2, 1, 3, 1), (2, 3, 1, 2, 2))]

@@ -16,6 +16,9 @@ STATEMENT = (
     "and |||p~_i|||_p = ||w^(i)||_p"
 )
 DEPENDS_ON = ("prop-1.1",)
+LIBRARY = ("lcnsym.polynomials.stride_polynomial_coefficients", "lcnsym.coefficients.convolve", "lcnsym.polynomials.coefficient_norm")
+CLI = "lcnsym filter --k 3,2,3 --s 2,1,2 --latex"
+EVIDENCE = "exact: symbolic identity over the grid of prop-1.1; exact p-norms at rational filters"
 REFERENCE = "Proposition 2.1, eq. (2.1)"
 
 
