@@ -16,7 +16,7 @@ exact identity from a numerical search:
 
 from dataclasses import dataclass, field, asdict
 
-__all__ = ["Evidence", "CheckConfig", "EVIDENCE_KINDS", "combine_parts"]
+__all__ = ["Evidence", "CheckConfig", "EVIDENCE_KINDS", "combine_parts", "exact_over"]
 
 EVIDENCE_KINDS = ("exact", "search", "certified")
 
@@ -121,3 +121,22 @@ def combine_parts(evidences, kind, scope, details=None):
         if not e.passed:
             return Evidence(False, e.kind, e.scope, total, e.worst_margin, e.counterexample, dict(e.details))
     return Evidence(True, kind, scope, total, details=details or {})
+
+
+def exact_over(instances, judge, scope):
+    """Exact evidence over ``instances``: ``judge(*instance)`` returns ``None`` or a counterexample.
+
+    Stops at the first counterexample.
+
+    Examples
+    --------
+    >>> exact_over([(1,), (2,), (3,)], lambda n: None if n < 3 else {"n": n}, "n <= 3").counterexample
+    {'n': 3}
+    """
+    count = 0
+    for instance in instances:
+        count += 1
+        bad = judge(*instance)
+        if bad is not None:
+            return Evidence(False, "exact", scope, count, counterexample=bad)
+    return Evidence(True, "exact", scope, count)

@@ -3,7 +3,7 @@
 from lcnsym.architecture import Architecture, final_filter_width, shapes
 from lcnsym.coefficients import final_filter_recursive
 from lcnsym.convolution import convolution_rows, first_row_difference, network_rows
-from lcnsym.evidence import CheckConfig, Evidence, combine_parts
+from lcnsym.evidence import CheckConfig, Evidence, combine_parts, exact_over
 from lcnsym.filters import symbolic_filters
 
 ID = "prop-1.1"
@@ -65,13 +65,10 @@ def check_shape(k, s, output_widths, final_filter=final_filter_recursive, width=
 
 def check_part(config, part, **variants):
     """Prop. 1.1 on one part of the grid, at ``d_N = 1, 2`` (and 3 for ``N <= 2``)."""
-    count = 0
-    for k, s in shapes_of(part):
-        bad = check_shape(k, s, (1, 2, 3) if len(k) <= 2 else (1, 2), **variants)
-        count += 1
-        if bad is not None:
-            return Evidence(False, "exact", "symbolic in w{i}_{j}", count, counterexample=bad)
-    return Evidence(True, "exact", f"part {part}", count)
+    def judge(k, s):
+        return check_shape(k, s, (1, 2, 3) if len(k) <= 2 else (1, 2), **variants)
+
+    return exact_over(shapes_of(part), judge, f"part {part}, symbolic in w{{i}}_{{j}}")
 
 
 def combine(config, evidences):

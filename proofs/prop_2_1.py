@@ -5,7 +5,7 @@ import random
 
 from lcnsym.architecture import Architecture
 from lcnsym.coefficients import convolve, final_filter_recursive
-from lcnsym.evidence import CheckConfig, Evidence, combine_parts
+from lcnsym.evidence import CheckConfig, Evidence, combine_parts, exact_over
 from lcnsym.filters import symbolic_filters
 from lcnsym.polynomials import coefficient_norm, stride_polynomial_coefficients
 from lcnsym.proofs.prop_1_1 import parts as grid_parts, shapes_of
@@ -75,13 +75,7 @@ def check_part(config, part, **variants):
         if bad is not None:
             return Evidence(False, "exact", "p-norms at rational filters", norms, counterexample=bad)
         return Evidence(True, "exact", "p-norms", norms, details={"norm instances": norms})
-    count = 0
-    for k, s in shapes_of(part):
-        bad = check_shape(k, s, **variants)
-        count += 1
-        if bad is not None:
-            return Evidence(False, "exact", "symbolic in w{i}_{j}", count, counterexample=bad)
-    return Evidence(True, "exact", f"part {part}", count)
+    return exact_over(shapes_of(part), lambda k, s: check_shape(k, s, **variants), f"part {part}, symbolic in w{{i}}_{{j}}")
 
 
 def combine(config, evidences):
