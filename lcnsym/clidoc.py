@@ -9,15 +9,18 @@ import click
 __all__ = ["cli_reference"]
 
 
-def _help(command, name):
-    ctx = click.Context(command, info_name=name, terminal_width=100, max_content_width=100)
-    return command.get_help(ctx)
+def _help(command, name, parent=None):
+    # the same contexts as a real call, so that the group's settings (-h, --help) carry over
+    ctx = click.Context(command, info_name=name, parent=parent, terminal_width=100, max_content_width=100,
+                        **command.context_settings)
+    return command.get_help(ctx), ctx
 
 
 def cli_reference():
     """The reference of every ``lcnsym`` command, as Markdown."""
     from lcnsym.cli.main import cli
 
+    root_help, root = _help(cli, "lcnsym")
     parts = [
         "# CLI reference",
         "",
@@ -25,11 +28,11 @@ def cli_reference():
         "a test fails when this page and the commands disagree.",
         "",
         "```text",
-        _help(cli, "lcnsym"),
+        root_help,
         "```",
     ]
     for name in sorted(cli.commands):
-        parts += ["", f"## lcnsym {name}", "", "```text", _help(cli.commands[name], f"lcnsym {name}"), "```"]
+        parts += ["", f"## lcnsym {name}", "", "```text", _help(cli.commands[name], name, root)[0], "```"]
     return "\n".join(parts) + "\n"
 
 
