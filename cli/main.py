@@ -11,7 +11,10 @@ from lcnsym.cli import commands as _commands
 __all__ = ["cli", "main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+HELP = {"help_option_names": ["-h", "--help"]}
+
+
+@click.group(context_settings=HELP)
 @click.version_option(__version__, prog_name="lcnsym")
 def cli():
     """Machine checks and exact exploration of linear convolutional networks.
@@ -24,6 +27,7 @@ def cli():
 for _info in sorted(pkgutil.iter_modules(_commands.__path__), key=lambda i: i.name):
     _mod = importlib.import_module(f"{_commands.__name__}.{_info.name}")
     if isinstance(getattr(_mod, "command", None), click.Command):
+        _mod.command.context_settings = {**HELP, **_mod.command.context_settings}  # -h everywhere, whoever builds the context
         cli.add_command(_mod.command)
 
 
