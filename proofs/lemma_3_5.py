@@ -1,0 +1,53 @@
+"""lemma-3.5: ``||pi(w)||_1 <= T`` implies ``||w^(i)||^2 <= tau(T, k_v, delta)`` with the explicit ``tau``."""
+
+from fractions import Fraction
+import math
+import random
+
+from lcnsym.architecture import Architecture
+from lcnsym.bounds import balancedness, tau
+from lcnsym.evidence import CheckConfig, Evidence
+from lcnsym.filters import final_filter
+
+ID = "lemma-3.5"
+STATEMENT = "||pi(w)||_1 <= T implies ||w^(i)||^2 <= tau = tau_1 + (N-1) Delta for every layer"
+DEPENDS_ON = ("prop-2.1", "lemma-2.2", "lemma-2.3", "lemma-2.4")
+REFERENCE = "Lemma 3.5 (constant in RESULTS.md)"
+LIBRARY = ("lcnsym.bounds.tau", "lcnsym.bounds.balancedness", "lcnsym.filters.final_filter")
+CLI = "lcnsym filter --k 3,2 --s 2,1 --filters 1,2,3;4,5"
+EVIDENCE = "search: exact rationals on random balanced and very unbalanced filters; how loose tau is (log10 of tau / max ||w^(i)||^2)"
+
+
+def _instance(rng, unbalance):
+    depth = rng.randint(1, 4)
+    arch = Architecture.for_output_width(tuple(rng.randint(1, 3) for _ in range(depth)), tuple(rng.randint(1, 2) for _ in range(depth)))
+    w = [[Fraction(rng.randint(-9, 9), rng.randint(1, 4)) or Fraction(1) for _ in range(k)] for k in arch.k]
+    if depth >= 2 and unbalance:
+        i, j = rng.sample(range(depth), 2)
+        w[i] = [c * 10**unbalance for c in w[i]]
+        w[j] = [c / 10**unbalance for c in w[j]]  # pi(w) unchanged, deltas huge
+    return arch, w
+
+
+def check(config=CheckConfig(), bound=tau):
+    """Random exact instances; ``bound`` may be a false variant (e.g. one that ignores the balancedness)."""
+    rng = random.Random(config.seed)
+    loosest, tightest, count = 0.0, math.inf, 0
+    for n in range(600 if config.thorough else 120):
+        arch, w = _instance(rng, (0, 0, 1, 3, 6)[n % 5])
+        T = sum(abs(c) for c in final_filter(arch, w))
+        t = bound(T, arch.k_v, balancedness(w))
+        largest = max(sum(c * c for c in layer) for layer in w)
+        count += 1
+        if largest > t:
+            return Evidence(False, "search", "exact rational filters", count, counterexample={
+                "k": arch.k, "s": arch.s, "w": [[str(c) for c in layer] for layer in w], "T = ||pi(w)||_1": str(T),
+                "max ||w^(i)||^2": str(largest), "tau": str(t)})
+        if largest:
+            gap = math.log10(t) - math.log10(largest)
+            loosest, tightest = max(loosest, gap), min(tightest, gap)
+    return Evidence(True, "search",
+                    f"{count} random exact instances (N<=4, k_i<=3, s_i<=2; balanced and unbalanced by 10^1..10^6, "
+                    f"T = ||pi(w)||_1 exactly, tau exactly). Along integrated flows: not checked here (no flow integrator yet)",
+                    count, worst_margin=f"tau exceeds max ||w^(i)||^2 by 10^{tightest:.1f} at least (10^{loosest:.1f} at most)",
+                    details={"smallest log10 gap": tightest})
