@@ -98,6 +98,6 @@ def adversarial_family(thorough=False, seed=0):
 
 def all_polynomials(config, random_count=None, max_degree=30):
     """The random and the adversarial families for a check's profile and seed."""
-    count = random_count if random_count is not None else (400 if config.thorough else 40)
+    count = random_count if random_count is not None else (1000 if config.thorough else 160)
     yield from random_family(count, 80 if config.thorough else max_degree, config.seed)
     yield from adversarial_family(config.thorough, config.seed)

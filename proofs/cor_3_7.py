@@ -38,7 +38,7 @@ def check(config=CheckConfig(), c_shift=0):
         for loss in losses():
             for dN in (1, 3):
                 c = loss.c(dN) + c_shift
-                for r in _residuals(rng, dN, 60 if config.thorough else 15):
+                for r in _residuals(rng, dN, 400 if config.thorough else 50):
                     count += 1
                     lhs, rhs = mpmath.fsum(abs(x) for x in r), loss.residual_loss(r) + c
                     # at |r| = 1e30 the slack (e.g. log(1 + e^(-2 alpha |r|)) / alpha) is far below 50 digits:

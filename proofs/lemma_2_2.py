@@ -40,7 +40,7 @@ def check(config=CheckConfig(), norm=1, constant=1):
     rng = random.Random(config.seed)
     largest, equal, count = 0, 0, 0
     tol = mpmath.mpf(10) ** -45
-    for kind, p, q in _pairs(rng, 4000 if config.thorough else 400):
+    for kind, p, q in _pairs(rng, 20000 if config.thorough else 2000):
         count += 1
         with mpmath.workdps(50):
             if kind != "complex" and norm == 1:

@@ -33,7 +33,7 @@ def check(config=CheckConfig(), bound=tau):
     """Random exact instances; ``bound`` may be a false variant (e.g. one that ignores the balancedness)."""
     rng = random.Random(config.seed)
     loosest, tightest, count = 0.0, math.inf, 0
-    for n in range(600 if config.thorough else 120):
+    for n in range(5000 if config.thorough else 600):
         arch, w = _instance(rng, (0, 0, 1, 3, 6)[n % 5])
         T = sum(abs(c) for c in final_filter(arch, w))
         t = bound(T, arch.k_v, balancedness(w))

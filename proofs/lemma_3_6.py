@@ -44,7 +44,7 @@ def check(config=CheckConfig(), scale=1):
     rng = random.Random(config.seed)
     slack, count, singular = mpmath.inf, 0, 0
     with mpmath.workdps(40):
-        for n in range(120 if config.thorough else 30):
+        for n in range(600 if config.thorough else 100):
             arch, w, data = _problem(rng, n % 2 == 0)
             if n % 10 == 9:  # a duplicated input row makes X X^T singular
                 data = Data(data.X[:-1] + (data.X[0],), data.Y) if len(data.X) > 1 else Data(((0,) * data.m,), data.Y)

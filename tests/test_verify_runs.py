@@ -13,7 +13,7 @@ from lcnsym.proofs import eq_1_5
 
 from test_foundation_checks import FlooringArchitecture
 
-BUILTIN_DEP = "prop-2.1"
+BUILTIN_DEP = "lemma-2.4"
 
 
 def run(*args):
