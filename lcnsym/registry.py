@@ -178,8 +178,9 @@ class Registry:
     Examples
     --------
     >>> reg = discover()
-    >>> reg.order()[:3]
-    ['eq-1.5', 'prop-1.1', 'prop-2.1']
+    >>> order = reg.order()
+    >>> order.index("eq-1.5") < order.index("prop-1.1") < order.index("prop-2.1") < order.index("lemma-3.5")
+    True
     """
 
     def __init__(self, checks):
