@@ -9,7 +9,7 @@ from lcnsym.architecture import Architecture
 from lcnsym.errors import LcnsymError
 from lcnsym.parsing import parse_int_list
 
-__all__ = ["handle_errors", "echo_json", "architecture_from_options", "BadRun"]
+__all__ = ["handle_errors", "echo_json", "architecture_from_options", "BadRun", "polynomial_options"]
 
 
 class BadRun(click.ClickException):
@@ -48,3 +48,15 @@ def architecture_from_options(k, s, d0=None, dN=1):
             return Architecture(1, k, s)  # raises the length error
         return Architecture.for_output_width(k, s, dN)
     return Architecture(d0, k, s)
+
+
+def polynomial_options(default_dps, dps_help):
+    """The options of the commands that take a polynomial: ``--coeffs``, ``--dps``, ``--json``."""
+
+    def decorate(func):
+        func = click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")(func)
+        func = click.option("--dps", type=click.IntRange(10, 2000), default=default_dps, show_default=True, help=dps_help)(func)
+        return click.option("--coeffs", required=True,
+                            help='Ascending coefficients "a0,a1,...,an": integers, 0.1, 1/3, 1+2j.')(func)
+
+    return decorate

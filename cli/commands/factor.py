@@ -3,7 +3,7 @@
 import click
 import mpmath
 
-from lcnsym.cli._common import echo_json, handle_errors
+from lcnsym.cli._common import echo_json, handle_errors, polynomial_options
 from lcnsym.factorization import linear_factorization
 from lcnsym.parsing import parse_complex_list
 
@@ -17,9 +17,7 @@ def _num(z, digits):
 
 
 @click.command("factor", short_help="Lemma 2.4: p = sgn(a_n) prod u_i with |||u_i|||_1 <= 6 n T.")
-@click.option("--coeffs", required=True, help='Ascending coefficients "a0,a1,...,an": integers, 0.1, 1/3, 1+2j.')
-@click.option("--dps", type=click.IntRange(10, 2000), default=50, show_default=True, help="Working precision (digits).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@polynomial_options(50, "Working precision (digits).")
 @handle_errors
 def command(coeffs, dps, as_json):
     """Factor p into linear factors as the proof of Lemma 2.4 does (certified roots, mpmath at --dps digits)."""

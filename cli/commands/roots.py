@@ -5,16 +5,14 @@ from fractions import Fraction
 import click
 import mpmath
 
-from lcnsym.cli._common import echo_json, handle_errors
+from lcnsym.cli._common import echo_json, handle_errors, polynomial_options
 from lcnsym.factorization import root_bound
 from lcnsym.parsing import parse_complex_list
 from lcnsym.roots import certified_roots, normalize_polynomial
 
 
 @click.command("roots", short_help="Certified root enclosures and Lemma 2.3's bound A.")
-@click.option("--coeffs", required=True, help='Ascending coefficients "a0,a1,...,an": integers, 0.1, 1/3, 1+2j.')
-@click.option("--dps", type=click.IntRange(10, 2000), default=30, show_default=True, help="Digits of the enclosures.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@polynomial_options(30, "Digits of the enclosures.")
 @handle_errors
 def command(coeffs, dps, as_json):
     """Certified enclosures (python-flint balls) of every root, with multiplicities, and A = n max|a_i| / |a_n|."""
