@@ -19,7 +19,6 @@ __all__ = [
     "parse_filters",
     "parse_complex",
     "parse_complex_list",
-    "format_exact",
 ]
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?(/\d+)?$")
@@ -173,16 +172,3 @@ def parse_complex_list(text, what="coefficients"):
     [(1, 0), (2, -1)]
     """
     return [parse_complex(p) for p in _split(text, ",", what)]
-
-
-def format_exact(value):
-    """An exact number as text: ``"3"``, ``"-3/2"``; other values by ``str``.
-
-    Examples
-    --------
-    >>> format_exact(Fraction(3, 2)), format_exact(sp.Rational(-1, 2))
-    ('3/2', '-1/2')
-    """
-    if isinstance(value, Fraction):
-        return str(value)
-    return str(value)

@@ -6,7 +6,8 @@ binary rationals they are), so that multiple roots can be separated exactly:
 roots come from python-flint's certified ball arithmetic (``acb_poly.roots``,
 and ``fmpq_poly.complex_roots`` or an exact squarefree factorization when
 there are multiple roots), then are handed to mpmath at the caller's precision.
-mpmath's ``polyroots`` is the fallback and the independent cross-check.
+mpmath's ``polyroots`` (with its coefficient order pinned, and retried with more
+precision) is an independent route; the tests cross-check it against the balls.
 """
 
 from dataclasses import dataclass
