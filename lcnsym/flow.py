@@ -1,7 +1,8 @@
 """The gradient flow ``dw/dt = -grad L(w)`` (eq. 1.7 / 3.1) in arbitrary precision.
 
-The engine here is ``mpmath.odefun`` (a Taylor method), the reference any
-faster engine is compared against.  A run returns a :class:`Trajectory`:
+Two engines: ``taylor`` (the default), jet transport in gmpy2 at the working
+precision (:mod:`lcnsym.taylor`), and ``mpmath.odefun``, the slow reference
+it is compared against.  A run returns a :class:`Trajectory`:
 samples of the state, the loss, the gradient norm, the balancedness
 invariants ``delta_i = ||w^(i+1)||^2 - ||w^(i)||^2`` (Lemma 3.3) and the
 layer norms.  It stops at ``t_max`` or when the gradient norm falls below a
@@ -19,7 +20,7 @@ from lcnsym.risk import empirical_risk, risk_gradient
 
 __all__ = ["Trajectory", "gradient_flow", "ENGINES"]
 
-ENGINES = ("odefun",)
+ENGINES = ("taylor", "odefun")
 
 
 def _to_mpf(value, what):
@@ -86,7 +87,45 @@ def _record(traj, arch, data, loss, t, flat):
     traj.layer_norms_sq.append([mpmath.fsum(c * c for c in w) for w in filters])
 
 
-def gradient_flow(arch, data, loss, w0, t_max, dps=30, grad_tol=None, samples=40, engine="odefun", progress=None):
+def _sampled(traj, arch, data, loss, t, flat, grad_tol, progress, end):
+    """Record a sample; ``True`` when the gradient norm is below the tolerance (the run stops)."""
+    _record(traj, arch, data, loss, t, flat)
+    if progress:
+        progress(t, end)
+    traj.converged = grad_tol is not None and traj.grad_norms[-1] < grad_tol
+    return traj.converged
+
+
+def _run_odefun(traj, arch, data, loss, flat0, times, grad_tol, progress):
+    def field(t, y):
+        return [-g for g in _flatten(risk_gradient(arch, _split(y, arch.k), data, loss))]
+
+    solution = mpmath.odefun(field, 0, flat0)
+    for t in times:
+        try:
+            y = solution(t)
+        except (ZeroDivisionError, OverflowError, ValueError) as exc:
+            raise ConvergenceError(f"mpmath.odefun failed at t = {mpmath.nstr(t, 6)}: {exc}") from None
+        if _sampled(traj, arch, data, loss, t, list(y), grad_tol, progress, times[-1]):
+            return
+
+
+def _run_taylor(traj, arch, data, loss, w0, times, grad_tol, progress, dps):
+    from fractions import Fraction
+
+    from lcnsym.roots import mpf_to_fraction
+    from lcnsym.taylor import taylor_integrate
+
+    exact = [Fraction(c) if hasattr(c, "numerator") else mpf_to_fraction(mpmath.mpf(c)) for c in _flatten(w0)]
+    to_mp = lambda x: mpmath.mpf(x.as_integer_ratio()[0]) / x.as_integer_ratio()[1]
+
+    def on_sample(t, state):
+        return _sampled(traj, arch, data, loss, to_mp(t), [to_mp(x) for x in state], grad_tol, progress, times[-1])
+
+    taylor_integrate(arch, data, loss, exact, mpf_to_fraction(times[-1]), dps, [mpf_to_fraction(t) for t in times], on_sample)
+
+
+def gradient_flow(arch, data, loss, w0, t_max, dps=30, grad_tol=None, samples=40, engine="taylor", progress=None):
     """Integrate ``dw/dt = -grad L(w)`` from ``w0`` up to ``t_max``, or until ``||grad L|| < grad_tol``.
 
     Parameters
@@ -104,8 +143,8 @@ def gradient_flow(arch, data, loss, w0, t_max, dps=30, grad_tol=None, samples=40
         Stop at the first sample whose gradient norm is below this.
     samples : int
         Number of equally spaced sample times.
-    engine : {"odefun"}
-        ``mpmath.odefun`` (Taylor series, the reference).
+    engine : {"taylor", "odefun"}
+        Jet transport (:mod:`lcnsym.taylor`), or ``mpmath.odefun`` (the reference).
     progress : callable, optional
         Called with ``(t, t_max)`` after every sample.
 
@@ -151,26 +190,15 @@ def gradient_flow(arch, data, loss, w0, t_max, dps=30, grad_tol=None, samples=40
             raise InputError(f"t_max must be a positive number, got {t_max}")
         flat0 = [_to_mpf(c, "a filter entry") for c in _flatten(w0)]
 
-        def field(t, y):
-            return [-g for g in _flatten(risk_gradient(arch, _split(y, arch.k), data, loss))]
-
-        solution = mpmath.odefun(field, 0, flat0)
         _record(traj, arch, data, loss, mpmath.mpf(0), flat0)
+        times = [t_end * n / samples for n in range(1, samples + 1)]
         try:
-            for n in range(1, samples + 1):
-                if grad_tol is not None and traj.grad_norms[-1] < grad_tol:
-                    traj.converged = True
-                    break
-                t = t_end * n / samples
-                try:
-                    y = solution(t)
-                except (ZeroDivisionError, OverflowError, ValueError) as exc:
-                    raise ConvergenceError(f"mpmath.odefun failed at t = {mpmath.nstr(t, 6)}: {exc}") from None
-                _record(traj, arch, data, loss, t, list(y))
-                if progress:
-                    progress(t, t_end)
+            if grad_tol is not None and traj.grad_norms[-1] < grad_tol:
+                traj.converged = True
+            elif engine == "taylor":
+                _run_taylor(traj, arch, data, loss, w0, times, grad_tol, progress, dps)
             else:
-                traj.converged = grad_tol is not None and traj.grad_norms[-1] < grad_tol
+                _run_odefun(traj, arch, data, loss, flat0, times, grad_tol, progress)
         except KeyboardInterrupt:
             traj.interrupted = True
             traj.message = f"interrupted at t = {mpmath.nstr(traj.times[-1], 6)}; the trajectory so far is returned"

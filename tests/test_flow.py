@@ -127,3 +127,29 @@ def test_cli_flow_data_of_the_wrong_shape(tmp_path):
     (tmp_path / "e.json").write_text("[1, 2]")
     r = run("flow", "--k", "2,2", "--s", "1,1", "--data", str(tmp_path / "e.json"))
     assert r.exit_code != 0 and "must hold an object" in r.output
+
+
+@pytest.mark.parametrize("loss_text", ["square", "lp:4", "pseudo-huber:1", "gen-huber:1,1/2", "gen-huber:2,-3/2", "log-cosh:1"])
+def test_taylor_engine_agrees_with_odefun_to_20_digits_for_every_loss(loss_text):
+    from lcnsym.losses import parse_loss
+
+    arch = Architecture(5, (2, 2), (1, 1))
+    data = problem(arch, 5, 7)
+    w0 = [[Fraction(3, 4), Fraction(-1, 2)], [Fraction(1, 3), Fraction(5, 4)]]
+    loss = parse_loss(loss_text)
+    t_max = Fraction(1, 8) if loss.name in ("gen-huber", "log-cosh") else Fraction(1, 2)  # odefun is slow on exp
+    a = gradient_flow(arch, data, loss, w0, t_max=t_max, dps=30, samples=1, engine="taylor")
+    b = gradient_flow(arch, data, loss, w0, t_max=t_max, dps=30, samples=1, engine="odefun")
+    with mpmath.workdps(30):
+        diff = max(abs(x - y) for u, v in zip(a.states[-1], b.states[-1]) for x, y in zip(u, v))
+    assert diff < mpmath.mpf(10) ** -20, (loss_text, diff)
+    assert a.balancedness_drift() < mpmath.mpf(10) ** -25
+
+
+def test_taylor_engine_on_strides_and_a_long_run():
+    arch = Architecture.for_output_width((3, 2), (2, 1), dN=2)
+    data = problem(arch, 8, 3)
+    traj = gradient_flow(arch, data, square(), [[Fraction(1, 2), 1, Fraction(-1, 4)], [1, Fraction(1, 3)]], t_max=40, dps=30,
+                         samples=8, grad_tol=1e-25)
+    assert traj.loss_non_increasing() and traj.balancedness_drift() < mpmath.mpf(10) ** -25
+    assert traj.converged == (traj.grad_norms[-1] < 1e-25)

@@ -58,7 +58,8 @@ def _a_priori_tau(arch, data, loss, traj, w0):
 @click.option("--dps", type=click.IntRange(10, 1000), default=30, show_default=True)
 @click.option("--grad-tol", type=float, default=1e-20, show_default=True, help="Stop when ||grad L|| falls below this.")
 @click.option("--samples", type=click.IntRange(min=1), default=40, show_default=True, help="Sample times.")
-@click.option("--engine", type=click.Choice(ENGINES), default="odefun", show_default=True)
+@click.option("--engine", type=click.Choice(ENGINES), default="taylor", show_default=True,
+              help="taylor: jet transport in gmpy2; odefun: mpmath.odefun, the slow reference.")
 @click.option("--plot", type=click.Path(dir_okay=False), help="Write a PNG of the loss, gradient norm, layer norms and drift.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @handle_errors
