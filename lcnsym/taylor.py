@@ -15,6 +15,8 @@ polynomial (dense output).
 from fractions import Fraction
 import math
 
+from operator import mul
+
 import gmpy2
 from gmpy2 import mpfr
 
@@ -129,7 +131,7 @@ class _Mul(_Node):
 
     def step(self, k):
         a, b = self.a.c, self.b.c
-        self.c.append(sum([a[i] * b[k - i] for i in range(k + 1)]) if k else a[0] * b[0])
+        self.c.append(sum(map(mul, a[:k + 1], b[k::-1])) if k else a[0] * b[0])
 
 
 class _Div(_Node):
@@ -141,7 +143,7 @@ class _Div(_Node):
 
     def step(self, k):
         b, q = self.b.c, self.c
-        acc = self.a.c[k] - sum([b[i] * q[k - i] for i in range(1, k + 1)]) if k else self.a.c[0]
+        acc = self.a.c[k] - sum(map(mul, b[1:k + 1], q[k - 1::-1])) if k else self.a.c[0]
         q.append(acc / b[0])
 
 
@@ -157,7 +159,7 @@ class _Sqrt(_Node):
         if k == 0:
             s.append(gmpy2.sqrt(self.a.c[0]))
         else:
-            s.append((self.a.c[k] - sum([s[i] * s[k - i] for i in range(1, k)])) / (2 * s[0]))
+            s.append((self.a.c[k] - sum(map(mul, s[1:k], s[k - 1:0:-1]))) / (2 * s[0]))
 
 
 class _Exp(_Node):
@@ -250,19 +252,29 @@ def _record_field(arch, data, loss, n):
     it = iter(tape.vars)
     filters = [[next(it) for _ in range(ki)] for ki in arch.k]
     v = final_filter_recursive(filters, arch.s)
-    X = [[mpfr(q) for q in row] for row in data.X]
-    Y = [[mpfr(q) for q in row] for row in data.Y]
-    G = [[] for _ in v]  # dL/dv_m = sum_{j,r} loss'(z_jr - y_jr) x_j[r s_v + m]
-    for j in range(data.m):
-        for r in range(arch.dN):
-            base = r * arch.s_v
-            if loss.name == "square":  # loss' = 2 (z - y): one node
-                d = tape.lincomb([(v[m], 2 * X[base + m][j]) for m in range(len(v))], -2 * Y[r][j])
-            else:
+    if loss.name == "square":  # dL/dv = A v - b with A = 2 sum x x^T, b = 2 sum y x (windows of the samples), exactly
+        kv = len(v)
+        A = [[Fraction(0)] * kv for _ in range(kv)]
+        b = [Fraction(0)] * kv
+        for j in range(data.m):
+            for r in range(arch.dN):
+                x = [data.X[r * arch.s_v + m][j] for m in range(kv)]
+                for m in range(kv):
+                    b[m] += 2 * data.Y[r][j] * x[m]
+                    for q in range(kv):
+                        A[m][q] += 2 * x[m] * x[q]
+        G = [tape.lincomb([(v[q], A[m][q]) for q in range(kv) if A[m][q]], -b[m]) for m in range(kv)]
+    else:
+        X = [[mpfr(q) for q in row] for row in data.X]
+        Y = [[mpfr(q) for q in row] for row in data.Y]
+        G = [[] for _ in v]  # dL/dv_m = sum_{j,r} loss'(z_jr - y_jr) x_j[r s_v + m]
+        for j in range(data.m):
+            for r in range(arch.dN):
+                base = r * arch.s_v
                 d = _dphi(tape, loss, tape.lincomb([(v[m], X[base + m][j]) for m in range(len(v))], -Y[r][j]))
-            for m in range(len(v)):
-                G[m].append((d, X[base + m][j]))
-    G = [tape.lincomb(terms) for terms in G]
+                for m in range(len(v)):
+                    G[m].append((d, X[base + m][j]))
+        G = [tape.lincomb(terms) for terms in G]
     for w, Q, step in zip(filters, layer_factor_products(arch, filters), arch.stride_products):
         for j in range(len(w)):
             tape.outputs.append(tape.lincomb([(G[j * step + l] * Q[l], -1) for l in range(len(Q))]))
