@@ -76,9 +76,18 @@ def check(config=CheckConfig(), sign=-1):
     square = exact_over(small, lambda k, s: square_loss_identity(k, s, config.seed, sign), "square loss")
     if not square.passed:
         return square
+    from lcnsym.proofs import _flows
+
+    drift = 0
+    for k, s in _flows.shapes(config):
+        traj = _flows.flow("square", k, s, config.seed + 1, 1000 if config.thorough else 200)
+        drift = max(drift, traj.balancedness_drift())
+        if drift > 10.0 ** -(_flows.DPS - 5):
+            return Evidence(False, "search", "drift along flows", euler.instances + square.instances,
+                            counterexample={"k": k, "s": s, "drift": str(drift)})
     return Evidence(True, "exact",
                     f"{euler.instances} architectures (2<=N<={depth}, k_i<={width}, s_i<=2): sum_j w^(i)_j dv/dw^(i)_j = v for "
                     f"every layer (so the identity holds for every loss); {square.instances} architectures: the square-loss "
-                    f"polynomial identity for every pair (i, j) with random rational data. The drift along integrated flows "
-                    f"is checked with thm-3.4 and thm-3.8",
+                    f"polynomial identity for every pair (i, j) with random rational data; numerically, the invariants drift "
+                    f"by at most {float(drift):.2e} (< 1e-25) along square-loss flows at 30 digits",
                     euler.instances + square.instances)
