@@ -5,8 +5,10 @@ import json
 
 import click
 
-from lcnsym.architecture import Architecture
+from lcnsym.algebra.architecture import Architecture
+from lcnsym.analysis.roots import MAX_DEGREE
 from lcnsym.errors import LcnsymError
+from lcnsym.numeric import MAX_DPS, MIN_DPS
 from lcnsym.parsing import parse_int_list
 
 __all__ = ["handle_errors", "echo_json", "architecture_from_options", "BadRun", "polynomial_options"]
@@ -51,11 +53,13 @@ def architecture_from_options(k, s, d0=None, dN=1):
 
 
 def polynomial_options(default_dps, dps_help):
-    """The options of the commands that take a polynomial: ``--coeffs``, ``--dps``, ``--json``."""
+    """The options of the commands that take a polynomial: ``--coeffs``, ``--dps``, ``--max-degree``, ``--json``."""
 
     def decorate(func):
         func = click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")(func)
-        func = click.option("--dps", type=click.IntRange(10, 2000), default=default_dps, show_default=True, help=dps_help)(func)
+        func = click.option("--max-degree", type=click.IntRange(1, 100_000), default=MAX_DEGREE, show_default=True,
+                            help="Refuse polynomials of higher degree (root finding grows fast with the degree).")(func)
+        func = click.option("--dps", type=click.IntRange(MIN_DPS, MAX_DPS), default=default_dps, show_default=True, help=dps_help)(func)
         return click.option("--coeffs", required=True,
                             help='Ascending coefficients "a0,a1,...,an": integers, 0.1, 1/3, 1+2j.')(func)
 

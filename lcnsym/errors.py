@@ -1,8 +1,21 @@
 """The one error hierarchy of lcnsym.
 
 Every error a user can reach is a :class:`LcnsymError`; the command line turns
-it into a one-line message and a non-zero exit code.  Input errors are also
-``ValueError`` so that generic code that catches ``ValueError`` keeps working.
+it into a one-line message and an exit code.  Input errors are also
+``ValueError`` and numerical failures ``ArithmeticError``, so that generic code
+that catches those keeps working.
+
+Errors carry their data: every keyword given to the constructor becomes an
+attribute (``dps``, ``t``, ``value``, ``what``...), and :attr:`LcnsymError.data`
+holds them all.
+
+Examples
+--------
+>>> err = PrecisionError("residual undecided at 60 digits", dps=50, needed="more than 120 digits")
+>>> err.dps, err.data["needed"]
+(50, 'more than 120 digits')
+>>> isinstance(NumberError("x", value="abc"), ValueError)
+True
 """
 
 __all__ = [
@@ -11,9 +24,12 @@ __all__ = [
     "ArchitectureError",
     "FilterError",
     "ParseError",
+    "NumberError",
     "PolynomialError",
     "DataError",
     "LossParameterError",
+    "LossDefinitionError",
+    "WorkLimitError",
     "HypothesisFails",
     "NumericalError",
     "PrecisionError",
@@ -26,7 +42,20 @@ __all__ = [
 
 
 class LcnsymError(Exception):
-    """Base class of every error raised by lcnsym."""
+    """Base class of every error raised by lcnsym; keyword arguments are kept as attributes."""
+
+    def __init__(self, message="", **data):
+        super().__init__(message)
+        self.data = dict(data)
+        for key, value in data.items():
+            setattr(self, key, value)
+
+    def __reduce__(self):  # errors cross process boundaries (verify --workers)
+        return _rebuild, (type(self), str(self), self.data)
+
+
+def _rebuild(cls, message, data):
+    return cls(message, **data)
 
 
 class InputError(LcnsymError, ValueError):
@@ -42,7 +71,14 @@ class FilterError(InputError):
 
 
 class ParseError(InputError):
-    """A user's text that is not a number, list or file of the expected form."""
+    """A user's text or file that is not a list or file of the expected form."""
+
+
+class NumberError(ParseError):
+    """A value that cannot be read as a number of the kind asked for.
+
+    Attributes ``value`` (the input, abbreviated when long) and ``what`` (where it was).
+    """
 
 
 class PolynomialError(InputError):
@@ -55,6 +91,14 @@ class DataError(InputError):
 
 class LossParameterError(InputError):
     """A loss parameter outside its range (``p`` odd, ``delta <= 0``, ...)."""
+
+
+class LossDefinitionError(InputError):
+    """A loss definition that lacks what a use of it needs (for example a derivative an engine must expand)."""
+
+
+class WorkLimitError(InputError):
+    """Work beyond a documented limit; the message says how to raise it."""
 
 
 class HypothesisFails(LcnsymError):
@@ -70,7 +114,7 @@ class NumericalError(LcnsymError, ArithmeticError):
 
 
 class PrecisionError(NumericalError):
-    """The working precision was not enough for the result to be trusted."""
+    """The working precision could not decide a result, even with more guard digits (undecided, not false)."""
 
 
 class ConvergenceError(NumericalError):

@@ -1,80 +1,55 @@
-"""Parsing of users' text into exact numbers and lists, without evaluating it.
+"""Reading users' text and files into exact values, without evaluating anything.
 
-Nothing here calls ``eval`` or ``sympify`` on a user's string (both run
-Python).  Numbers are read by :class:`fractions.Fraction`: integers, decimals
-read exactly (``0.1`` is ``1/10``), fractions ``1/3`` and exponents ``1e-3``.
+Nothing here calls ``eval``, ``sympify`` or ``pickle`` on a user's input.
+Numbers are read by :mod:`lcnsym.numeric` (exact rationals: ``0.1`` is
+``1/10``); lists are split on ``,`` and layers on ``;``; JSON files are read
+with limits on their size and nesting depth, and their numbers exactly.
 """
 
-from fractions import Fraction
-import re
-
-import sympy as sp
+import json
+from pathlib import Path
 
 from lcnsym.errors import ParseError
+from lcnsym.numeric import abbreviate, parse_complex, parse_rational
 
 __all__ = [
+    "MAX_LIST",
+    "MAX_INT_DIGITS",
+    "MAX_JSON_BYTES",
+    "MAX_JSON_DEPTH",
     "parse_rational",
     "parse_rational_list",
+    "parse_int",
     "parse_int_list",
     "parse_filters",
     "parse_complex",
     "parse_complex_list",
+    "parse_json",
+    "read_json",
 ]
 
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?(/\d+)?$")
+MAX_LIST = 100_000
+"""The most entries a list given as text may have."""
 
+MAX_INT_DIGITS = 18
+"""The most digits of a whole number read as a size (a width, stride, count)."""
 
-def parse_rational(text):
-    """Read one exact rational number.
+MAX_JSON_BYTES = 50 * 2**20
+"""The largest JSON file read (bytes)."""
 
-    Parameters
-    ----------
-    text : str
-        An integer, a decimal (read exactly), a fraction ``p/q`` or a decimal
-        with an exponent.
-
-    Returns
-    -------
-    sympy.Rational
-
-    Raises
-    ------
-    ParseError
-        If ``text`` is not such a number (``nan``, ``inf``, ``1/0``, ``x``...).
-
-    Examples
-    --------
-    >>> parse_rational("0.1")
-    1/10
-    >>> parse_rational("-3/6")
-    -1/2
-    >>> parse_rational("1e-3")
-    1/1000
-    >>> parse_rational("nan")
-    Traceback (most recent call last):
-    ...
-    lcnsym.errors.ParseError: 'nan' is not an exact number (expected an integer, a decimal such as 0.1, or a fraction such as 1/3)
-    """
-    raw = text
-    text = str(text).strip().replace(" ", "")
-    if not _NUMBER.match(text):
-        raise ParseError(
-            f"{raw!r} is not an exact number (expected an integer, a decimal such as 0.1, or a fraction such as 1/3)"
-        )
-    if "/" in text:
-        num, den = text.split("/")
-        if int(den) == 0:
-            raise ParseError(f"{raw!r} divides by zero")
-        value = Fraction(num) / int(den)
-    else:
-        value = Fraction(text)
-    return sp.Rational(value.numerator, value.denominator)
+MAX_JSON_DEPTH = 64
+"""The deepest nesting of ``[`` and ``{`` accepted in a JSON file."""
 
 
 def _split(text, sep, what):
-    parts = [p.strip() for p in str(text).split(sep)]
-    if not text or not str(text).strip() or any(p == "" for p in parts):
-        raise ParseError(f"{what}: {text!r} has an empty entry (expected values separated by {sep!r})")
+    if not isinstance(text, str):
+        raise ParseError(f"{what}: {abbreviate(text)} is not text", what=what, value=text)
+    if text.count(sep) >= MAX_LIST:
+        raise ParseError(f"{what}: more than {MAX_LIST} entries", what=what, value=abbreviate(text))
+    parts = [p.strip() for p in text.split(sep)]
+    if not text.strip() or any(p == "" for p in parts):
+        raise ParseError(f"{what}: {abbreviate(text)} has an empty entry (expected values separated by {sep!r})",
+                         what=what, value=text)
     return parts
 
 
@@ -84,9 +59,31 @@ def parse_rational_list(text, what="list"):
     Examples
     --------
     >>> parse_rational_list("1, 0.5, 1/3")
-    [1, 1/2, 1/3]
+    [Fraction(1, 1), Fraction(1, 2), Fraction(1, 3)]
     """
-    return [parse_rational(p) for p in _split(text, ",", what)]
+    return [parse_rational(p, what) for p in _split(text, ",", what)]
+
+
+def parse_int(text, what="value"):
+    """Read a whole number of at most :data:`MAX_INT_DIGITS` digits.
+
+    Examples
+    --------
+    >>> parse_int(" 12 ")
+    12
+    >>> parse_int("3" * 40, "--k")
+    Traceback (most recent call last):
+    ...
+    lcnsym.errors.ParseError: --k: '3333333333333333333333333333333333333333' has 40 digits; a whole number of at most 18 digits is expected
+    """
+    t = text.strip() if isinstance(text, str) else None
+    digits = t.lstrip("+-") if t else ""
+    if not t or not digits.isdigit() or len(t) - len(digits) > 1 or not digits.isascii():
+        raise ParseError(f"{what}: {abbreviate(text)} is not a whole number", what=what, value=text)
+    if len(digits) > MAX_INT_DIGITS:
+        raise ParseError(f"{what}: {abbreviate(t)} has {len(digits)} digits; a whole number of at most "
+                         f"{MAX_INT_DIGITS} digits is expected", what=what, value=t)
+    return int(t)
 
 
 def parse_int_list(text, what="list"):
@@ -96,79 +93,110 @@ def parse_int_list(text, what="list"):
     --------
     >>> parse_int_list("3, 2,3")
     [3, 2, 3]
-    >>> parse_int_list("3,2.5", "k")
+    >>> parse_int_list("3,2.5", "--k")
     Traceback (most recent call last):
     ...
-    lcnsym.errors.ParseError: k: '2.5' is not a whole number
+    lcnsym.errors.ParseError: --k: '2.5' is not a whole number
     """
-    out = []
-    for p in _split(text, ",", what):
-        if not re.fullmatch(r"[+-]?\d+", p):
-            raise ParseError(f"{what}: {p!r} is not a whole number")
-        out.append(int(p))
-    return out
+    return [parse_int(p, what) for p in _split(text, ",", what)]
 
 
-def parse_filters(text):
+def parse_filters(text, what="filters"):
     """Read filters, one per layer: entries separated by ``,``, layers by ``;``.
 
     Examples
     --------
-    >>> parse_filters("1,2,3; 4,5")
-    [[1, 2, 3], [4, 5]]
+    >>> parse_filters("1,2,3; 4,1/2")
+    [[Fraction(1, 1), Fraction(2, 1), Fraction(3, 1)], [Fraction(4, 1), Fraction(1, 2)]]
     """
-    return [parse_rational_list(layer, f"filter {i}") for i, layer in enumerate(_split(text, ";", "filters"), 1)]
-
-
-def parse_complex(text):
-    """Read an exact complex number ``a+bj`` (parts as in :func:`parse_rational`).
-
-    Returns
-    -------
-    tuple of sympy.Rational
-        ``(real part, imaginary part)``.
-
-    Examples
-    --------
-    >>> parse_complex("1+2j")
-    (1, 2)
-    >>> parse_complex("-0.5j")
-    (0, -1/2)
-    >>> parse_complex("3")
-    (3, 0)
-    """
-    raw = text
-    t = str(text).strip().replace(" ", "")
-    bad = ParseError(f"{raw!r} is not an exact number (expected forms such as 2, 0.1, 1/3, 1+2j, -0.5j)")
-    if not t:
-        raise bad
-    if t[-1] not in "jJ":
-        return parse_rational(t), sp.Integer(0)
-    body = t[:-1]
-    # split before the last sign that is not leading and not an exponent's sign
-    cut = 0
-    for i in range(len(body) - 1, 0, -1):
-        if body[i] in "+-" and body[i - 1] not in "eE":
-            cut = i
-            break
-    re_text, im_text = body[:cut], body[cut:]
-    try:
-        re_part = parse_rational(re_text) if re_text else sp.Integer(0)
-        if im_text in ("", "+", "-"):
-            im_part = sp.Integer(-1 if im_text == "-" else 1)
-        else:
-            im_part = parse_rational(im_text)
-    except ParseError:
-        raise bad from None
-    return re_part, im_part
+    return [parse_rational_list(layer, f"{what}, layer {i}") for i, layer in enumerate(_split(text, ";", what), 1)]
 
 
 def parse_complex_list(text, what="coefficients"):
-    """Read comma-separated exact complex numbers.
+    """Read comma-separated exact complex numbers as ``(re, im)`` pairs.
 
     Examples
     --------
     >>> parse_complex_list("1, 2-1j")
-    [(1, 0), (2, -1)]
+    [(Fraction(1, 1), Fraction(0, 1)), (Fraction(2, 1), Fraction(-1, 1))]
     """
-    return [parse_complex(p) for p in _split(text, ",", what)]
+    return [parse_complex(p, what) for p in _split(text, ",", what)]
+
+
+def _depth(text):
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_JSON_DEPTH:
+                return deepest
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
+def parse_json(text, what="JSON"):
+    """Parse JSON text with numbers read exactly (Fractions), refusing deep nesting and huge numbers.
+
+    Integers and decimals go through :func:`lcnsym.numeric.parse_rational`, so
+    their digits and exponents are limited before any work; ``NaN`` and
+    ``Infinity`` are refused.
+
+    Examples
+    --------
+    >>> parse_json('{"w": [[1, 0.5], [2e-1]]}')
+    {'w': [[Fraction(1, 1), Fraction(1, 2)], [Fraction(1, 5)]]}
+    >>> parse_json("[" * 100 + "]" * 100, "--data")
+    Traceback (most recent call last):
+    ...
+    lcnsym.errors.ParseError: --data: JSON nested deeper than 64 levels
+    """
+    if _depth(text) > MAX_JSON_DEPTH:
+        raise ParseError(f"{what}: JSON nested deeper than {MAX_JSON_DEPTH} levels", what=what)
+
+    def constant(name):
+        raise ParseError(f"{what}: {name} is not a finite number", what=what, value=name)
+
+    try:
+        return json.loads(text, parse_float=lambda t: parse_rational(t, what), parse_int=lambda t: parse_rational(t, what),
+                          parse_constant=constant)
+    except ValueError as exc:
+        if isinstance(exc, ParseError):
+            raise
+        raise ParseError(f"{what}: not valid JSON: {exc}", what=what) from None
+    except RecursionError:
+        raise ParseError(f"{what}: JSON nested too deeply", what=what) from None
+
+
+def read_json(path, what="JSON file"):
+    """Read a JSON file (at most :data:`MAX_JSON_BYTES`) with :func:`parse_json`.
+
+    Raises
+    ------
+    ParseError
+        The file cannot be read, is too large, is not UTF-8 or not JSON; the
+        message names ``what`` and the path.
+    """
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_JSON_BYTES:
+            raise ParseError(f"{what} {path}: {size} bytes; at most {MAX_JSON_BYTES} are read", what=what, value=str(path))
+        text = path.read_text(encoding="utf-8")
+    except ParseError:
+        raise
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ParseError(f"cannot read {what} {path}: {reason}", what=what, value=str(path)) from None
+    return parse_json(text, f"{what} {path}")

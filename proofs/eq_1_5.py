@@ -2,14 +2,14 @@
 
 from fractions import Fraction
 
-from lcnsym.architecture import Architecture, shapes
+from lcnsym.algebra.architecture import Architecture, shapes
 from lcnsym.errors import ArchitectureError
-from lcnsym.evidence import CheckConfig, Evidence
+from lcnsym.checking.evidence import CheckConfig, Evidence
 
 ID = "eq-1.5"
 STATEMENT = "An architecture (d0, k, s) is valid iff every d_i = (d_{i-1} - k_i)/s_i + 1 is a positive integer"
 DEPENDS_ON = ()
-LIBRARY = ("lcnsym.architecture.Architecture",)
+LIBRARY = ("lcnsym.algebra.architecture.Architecture",)
 CLI = "lcnsym arch --d0 20 --k 4,3 --s 2,1"
 EVIDENCE = "exact: every (d0, k, s) of a grid accepted with the right widths or refused naming the layer and numbers"
 REFERENCE = "Eq. (1.5)"

@@ -1,53 +1,63 @@
 """lemma-2.4: ``p = sgn(a_n) prod u_i`` with linear ``u_i`` and ``|||u_i|||_1 <= 6 n T``."""
 
-import mpmath
+from fractions import Fraction
 
-from lcnsym.evidence import CheckConfig, Evidence
-from lcnsym.factorization import factorizations_for_all_classifications
-from lcnsym.families import all_polynomials
+from lcnsym.analysis.factorization import RESIDUAL_DIGITS_LOST, factorizations_for_all_classifications
+from lcnsym.analysis.families import all_polynomials
+from lcnsym.checking.evidence import CheckConfig, Evidence
+from lcnsym.numeric import CHECK_DPS, show, show_upper, to_float
 
 ID = "lemma-2.4"
 STATEMENT = "p = sgn(a_n) prod_i u_i with linear u_i, |||u_i|||_1 <= 6 n T, T = max(|||p|||_1, 1); and (2.5) |z_1...z_r| <= 3 B n^r"
 DEPENDS_ON = ()
 REFERENCE = "Lemma 2.4, eq. (2.5)"
-LIBRARY = ("lcnsym.factorization.linear_factorization", "lcnsym.factorization.factorizations_for_all_classifications",
-           "lcnsym.roots.certified_roots")
+LIBRARY = ("lcnsym.analysis.factorization.linear_factorization", "lcnsym.analysis.factorization.factorizations_for_all_classifications",
+           "lcnsym.analysis.roots.certified_roots")
 CLI = 'lcnsym factor --coeffs "2,-3,1" --dps 50'
-EVIDENCE = "search with certified root enclosures: random and adversarial polynomials up to degree 200, every classification of roots on the unit circle; worst |||u_i|||_1 / (nT)"
+EVIDENCE = "certified: the factors of the proof in ball arithmetic from certified roots, every classification of roots near the unit circle; the product's balls contain p; worst |||u_i|||_1 / (nT)"
 
 
-def _describe(name, f, constant):
-    return {"polynomial": name, "degree": f.degree, "case": f.case, "r": f.r,
-            "max |||u_i|||_1": mpmath.nstr(f.max_factor_norm, 15), f"{constant} n T": mpmath.nstr(constant * f.degree * f.T, 15),
-            "|z_1..z_r|": None if f.roots_product is None else mpmath.nstr(f.roots_product, 15),
-            "3 B n^r": None if f.roots_product_bound is None else mpmath.nstr(f.roots_product_bound, 15),
-            "residual": mpmath.nstr(f.residual, 5), "ambiguous roots": f.ambiguous}
+def _describe(name, f, constant, why):
+    return {"polynomial": name, "degree": f.degree, "case": f.case, "r": f.r, "why": why,
+            "max |||u_i|||_1": show(f.max_factor_norm, 15), f"{show(Fraction(constant))} n T": show(f.scaled_bound(constant), 15),
+            "|z_1..z_r|": None if f.roots_product is None else show(f.roots_product, 15),
+            "3 B n^r": None if f.roots_product_bound is None else show(f.roots_product_bound, 15),
+            "residual": show_upper(f.residual), "ambiguous roots": f.ambiguous}
 
 
-def check(config=CheckConfig(), constant=6, dps=50):
+def check(config=CheckConfig(), constant=6, dps=CHECK_DPS):
     """Build the factorization as the proof does for every polynomial of the families; ``constant < 6`` is a false variant."""
-    worst_ratio, worst_ratio_2, worst_25, worst_residual, count, classes = 0, 0, 0, 0, 0, 0
+    worst_ratio, worst_ratio_2, worst_25, worst_residual = 0.0, 0.0, 0.0, Fraction(0)
+    count, classes, degrees, ambiguous, bits = 0, 0, set(), 0, set()
     for name, coeffs in all_polynomials(config):
         count += 1
         for f in factorizations_for_all_classifications(coeffs, dps):
             classes += 1
-            worst_ratio = max(worst_ratio, f.ratio)
+            degrees.add(f.degree)
+            bits.add(f.prec)
+            ambiguous += f.ambiguous > 0
+            worst_ratio = max(worst_ratio, to_float(f.ratio))
             if f.degree >= 2:  # degree 1 has u_1 = p, ratio |||p|||_1 / T <= 1 trivially
-                worst_ratio_2 = max(worst_ratio_2, f.ratio)
+                worst_ratio_2 = max(worst_ratio_2, to_float(f.ratio))
             worst_residual = max(worst_residual, f.residual)
             if f.case == 2:
-                worst_25 = max(worst_25, f.roots_product / f.roots_product_bound)
-            if not f.holds(constant):
-                return Evidence(False, "search", f"factorizations at {dps} digits", count,
-                                counterexample=_describe(name, f, constant))
+                worst_25 = max(worst_25, to_float(f.roots_product) / to_float(f.roots_product_bound))
+            ok, why = f.verdict(constant)
+            if ok is None:
+                f.holds(constant)  # raises PrecisionError: undecided, not a counterexample
+            if not ok:
+                return Evidence(False, "certified", f"factorizations in balls at {dps} digits", count,
+                                counterexample=_describe(name, f, constant, why))
     return Evidence(
-        True, "search",
-        f"{count} polynomials (random Gaussian, uniform, complex, integer up to degree 30; adversarial: leading coefficient "
-        f"down to 1e-30, constant 1e30, roots on and 1e-12 off the unit circle, (x-1)^20, Wilkinson, roots at 0, degree 1, "
-        f"degree 200), {classes} classifications of roots, certified enclosures, {dps} digits",
+        True, "certified",
+        f"{count} polynomials of degree {min(degrees)} to {max(degrees)} (random Gaussian, uniform, complex, integer; "
+        f"adversarial: tiny leading coefficients, huge constants, roots on and 1e-12 off the unit circle, multiple roots, "
+        f"Wilkinson, roots at 0), {classes} classifications of roots ({ambiguous} with balls straddling |z| = 1), factors "
+        f"in ball arithmetic at {min(bits)} to {max(bits)} bits from certified roots; every product's balls contain p's "
+        f"coefficients and are within 1e-{dps - RESIDUAL_DIGITS_LOST} of them",
         count,
-        worst_margin=f"largest |||u_i|||_1/(nT) = {mpmath.nstr(worst_ratio, 6)} (bound 6; {mpmath.nstr(worst_ratio_2, 6)} for n >= 2); "
-                     f"largest |z_1..z_r|/(3Bn^r) = "
-                     f"{mpmath.nstr(worst_25, 6)}; largest residual {mpmath.nstr(worst_residual, 3)}",
-        details={"largest ratio": float(worst_ratio), "largest ratio n>=2": float(worst_ratio_2), "largest (2.5) ratio": float(worst_25)},
+        worst_margin=f"largest |||u_i|||_1/(nT) = {worst_ratio:.6g} (bound {show(Fraction(constant))}; {worst_ratio_2:.6g} for n >= 2); "
+                     f"largest |z_1..z_r|/(3Bn^r) = {worst_25:.6g}; largest residual {show_upper(worst_residual)}",
+        details={"largest ratio": worst_ratio, "largest ratio n>=2": worst_ratio_2, "largest (2.5) ratio": worst_25,
+                 "degrees": [min(degrees), max(degrees)], "classifications": classes},
     )

@@ -1,10 +1,10 @@
 """prop-1.1: composing the layers is one convolution with stride ``s_v``, width ``k_v`` and filter (3.11)."""
 
-from lcnsym.architecture import Architecture, final_filter_width, shapes
-from lcnsym.coefficients import final_filter_recursive
-from lcnsym.convolution import convolution_rows, first_row_difference, network_rows
-from lcnsym.evidence import CheckConfig, Evidence, combine_parts, exact_over
-from lcnsym.filters import symbolic_filters
+from lcnsym.algebra.architecture import Architecture, final_filter_width, shapes
+from lcnsym.algebra.coefficients import final_filter_recursive
+from lcnsym.algebra.convolution import convolution_rows, first_row_difference, network_rows
+from lcnsym.checking.evidence import CheckConfig, Evidence, combine_parts, exact_over
+from lcnsym.algebra.filters import symbolic_filters
 
 ID = "prop-1.1"
 STATEMENT = (
@@ -12,7 +12,7 @@ STATEMENT = (
     "k_v = k_1 + sum_{i>=2} (k_i - 1) prod_{m<i} s_m and pi(w) from the recursion (3.11)"
 )
 DEPENDS_ON = ("eq-1.5",)
-LIBRARY = ("lcnsym.filters.symbolic_final_filter", "lcnsym.coefficients.final_filter_recursive", "lcnsym.convolution.network_rows", "lcnsym.convolution.convolution_rows")
+LIBRARY = ("lcnsym.algebra.filters.symbolic_final_filter", "lcnsym.algebra.coefficients.final_filter_recursive", "lcnsym.algebra.convolution.network_rows", "lcnsym.algebra.convolution.convolution_rows")
 CLI = "lcnsym filter --k 3,2,3 --s 2,1,2 --check-matrix"
 EVIDENCE = "exact: symbolic identity in w{i}_{j} over every N<=4, k_i<=4, s_i<=3 and deep ones, 2-3 input widths each"
 REFERENCE = "Proposition 1.1, eq. (3.11)"

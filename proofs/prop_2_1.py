@@ -1,13 +1,14 @@
 """prop-2.1: ``p_{k_v-1}(v) = prod_i p~_{k_i,s}(w^(i))``, ``deg p~_i = t_i``, ``|||p~_i|||_p = ||w^(i)||_p``."""
 
 from fractions import Fraction
+import math
 import random
 
-from lcnsym.architecture import Architecture
-from lcnsym.coefficients import convolve, final_filter_recursive
-from lcnsym.evidence import CheckConfig, Evidence, combine_parts, exact_over
-from lcnsym.filters import symbolic_filters
-from lcnsym.polynomials import coefficient_norm, stride_polynomial_coefficients
+from lcnsym.algebra.architecture import Architecture
+from lcnsym.algebra.coefficients import convolve, final_filter_recursive
+from lcnsym.checking.evidence import CheckConfig, Evidence, combine_parts, exact_over
+from lcnsym.algebra.filters import symbolic_filters
+from lcnsym.algebra.polynomials import coefficient_norm, stride_polynomial_coefficients
 from lcnsym.proofs.prop_1_1 import parts as grid_parts, shapes_of
 
 ID = "prop-2.1"
@@ -16,7 +17,7 @@ STATEMENT = (
     "and |||p~_i|||_p = ||w^(i)||_p"
 )
 DEPENDS_ON = ("prop-1.1",)
-LIBRARY = ("lcnsym.polynomials.stride_polynomial_coefficients", "lcnsym.coefficients.convolve", "lcnsym.polynomials.coefficient_norm")
+LIBRARY = ("lcnsym.algebra.polynomials.stride_polynomial_coefficients", "lcnsym.algebra.coefficients.convolve", "lcnsym.algebra.polynomials.coefficient_norm")
 CLI = "lcnsym filter --k 3,2,3 --s 2,1,2 --latex"
 EVIDENCE = "exact: symbolic identity over the grid of prop-1.1; exact p-norms at rational filters"
 REFERENCE = "Proposition 2.1, eq. (2.1)"
@@ -54,7 +55,7 @@ def _norm_instances(config, stride_coefficients):
         k = tuple(rng.randint(1, 4) for _ in range(depth))
         s = tuple(rng.randint(1, 3) for _ in range(depth))
         w = [Fraction(rng.randint(-50, 50), rng.randint(1, 9)) for _ in range(k[-1])]
-        for p in (1, 2, 3, float("inf")):
+        for p in (1, 2, 3, math.inf):
             lhs = coefficient_norm(stride_coefficients(w, depth, s), p)
             rhs = coefficient_norm(w, p)
             count += 1

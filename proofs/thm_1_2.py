@@ -1,17 +1,18 @@
 """thm-1.2: for the square loss the gradient flow converges to a critical point."""
 
-from lcnsym.evidence import CheckConfig
+from lcnsym.checking.evidence import CheckConfig
+from lcnsym.dynamics.engines import DEFAULT_ENGINE
 from lcnsym.proofs._flows import flow_evidence
 
 ID = "thm-1.2"
 STATEMENT = "for the square loss ||y - z||_2^2 and any initialization, the gradient flow converges to a critical point of L"
 DEPENDS_ON = ("thm-3.8",)
 REFERENCE = "Theorem 1.2"
-LIBRARY = ("lcnsym.flow.gradient_flow", "lcnsym.losses.square")
+LIBRARY = ("lcnsym.dynamics.flow.gradient_flow", "lcnsym.dynamics.losses.square.Square")
 CLI = "lcnsym flow --k 2,2 --s 1,1 --loss square --t-max 20"
 EVIDENCE = "search: square-loss flows: the checks of thm-3.4 and (3.8) with h(L) = dN m sqrt(L)"
 
 
-def check(config=CheckConfig(), t_max=None):
+def check(config=CheckConfig(), t_max=None, engine=DEFAULT_ENGINE):
     """Square-loss flows with (3.8)."""
-    return flow_evidence(("square",), config, "square loss, with (3.8) along each", check_h=True, t_max=t_max)
+    return flow_evidence(("square",), config, "square loss, with (3.8) along each", check_h=True, t_max=t_max, engine=engine)

@@ -1,17 +1,18 @@
 """thm-3.4: ``L`` analytic (Lojasiewicz) with ``||pi(w)||_1 <= g(L(w))`` implies the flow is bounded and converges."""
 
-from lcnsym.evidence import CheckConfig
+from lcnsym.checking.evidence import CheckConfig
+from lcnsym.dynamics.engines import DEFAULT_ENGINE
 from lcnsym.proofs._flows import flow_evidence
 
 ID = "thm-3.4"
 STATEMENT = "if ||pi(w)||_1 <= g(L(w)) with g non-decreasing, the flow exists for all t >= 0, is bounded and converges to a critical point"
 DEPENDS_ON = ("lemma-3.3", "lemma-3.5")
 REFERENCE = "Theorem 3.4"
-LIBRARY = ("lcnsym.flow.gradient_flow", "lcnsym.taylor.taylor_integrate", "lcnsym.bounds.tau", "lcnsym.bounds.g_bound")
+LIBRARY = ("lcnsym.dynamics.flow.gradient_flow", "lcnsym.dynamics.engines.taylor.TaylorEngine", "lcnsym.dynamics.bounds.tau", "lcnsym.dynamics.bounds.g_bound")
 CLI = "lcnsym flow --k 2,2 --s 1,1 --t-max 20"
 EVIDENCE = "search: integrated flows at 30 digits: L non-increasing, dL/dt = -||grad L||^2, bounded by tau, gradient below 1e-20, critical limit at 50 digits"
 
 
-def check(config=CheckConfig(), t_max=None):
+def check(config=CheckConfig(), t_max=None, engine=DEFAULT_ENGINE):
     """Flows for the square and the log-cosh loss; a ``t_max`` too short to converge makes it fail, honestly."""
-    return flow_evidence(("square", "log-cosh:1"), config, "square and log-cosh losses", t_max=t_max)
+    return flow_evidence(("square", "log-cosh:1"), config, "square and log-cosh losses", t_max=t_max, engine=engine)

@@ -1,17 +1,18 @@
 """thm-3.8: the flow converges for the l_p, pseudo-Huber, generalized Huber and log-cosh losses."""
 
-from lcnsym.evidence import CheckConfig
+from lcnsym.checking.evidence import CheckConfig
+from lcnsym.dynamics.engines import DEFAULT_ENGINE
 from lcnsym.proofs._flows import LOSSES, flow_evidence
 
 ID = "thm-3.8"
 STATEMENT = "for the l_p (p even), pseudo-Huber, generalized Huber and log-cosh losses the gradient flow converges to a critical point"
 DEPENDS_ON = ("thm-3.4", "lemma-3.6", "cor-3.7")
 REFERENCE = "Theorem 3.8, eq. (3.8)"
-LIBRARY = ("lcnsym.losses.parse_loss", "lcnsym.flow.gradient_flow", "lcnsym.losses.Loss")
+LIBRARY = ("lcnsym.dynamics.losses.parse_loss", "lcnsym.dynamics.flow.gradient_flow", "lcnsym.dynamics.losses.base.Loss")
 CLI = "lcnsym flow --k 3,2 --s 2,1 --loss log-cosh:1 --t-max 50"
 EVIDENCE = "search: per loss, (3.8) ||WX - Y||_1 <= h(L) along the flow and the checks of thm-3.4"
 
 
-def check(config=CheckConfig(), t_max=None):
+def check(config=CheckConfig(), t_max=None, engine=DEFAULT_ENGINE):
     """Every loss of the theorem (and the square loss), with (3.8) along every flow."""
-    return flow_evidence(LOSSES, config, "losses " + ", ".join(LOSSES) + ", with (3.8) along each", check_h=True, t_max=t_max)
+    return flow_evidence(LOSSES, config, "losses " + ", ".join(LOSSES) + ", with (3.8) along each", check_h=True, t_max=t_max, engine=engine)

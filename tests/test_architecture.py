@@ -3,7 +3,7 @@ from fractions import Fraction
 from hypothesis import given, strategies as st
 import pytest
 
-from lcnsym.architecture import Architecture, final_filter_width, final_stride, shapes, stride_products
+from lcnsym.algebra.architecture import Architecture, final_filter_width, final_stride, shapes, stride_products
 from lcnsym.errors import ArchitectureError
 
 

@@ -28,5 +28,5 @@ def test_docstring_examples(name):
 
 
 def test_the_library_has_examples():
-    total = sum(doctest.testmod(importlib.import_module(n)).attempted for n in ("lcnsym.architecture", "lcnsym.filters"))
+    total = sum(doctest.testmod(importlib.import_module(n)).attempted for n in ("lcnsym.algebra.architecture", "lcnsym.algebra.filters"))
     assert total >= 10

@@ -1,16 +1,30 @@
-"""The flow checks thm-3.4, thm-3.8, thm-1.2: they pass, and an unconverged run is a failure, never a pass."""
+"""The flow checks thm-3.4, thm-3.8, thm-1.2: they pass, name their engine, and an unconverged or loosened run fails."""
 
-from lcnsym.evidence import CheckConfig
-from lcnsym.proofs import thm_1_2, thm_3_4, thm_3_8
+from fractions import Fraction
+
+from lcnsym.checking.evidence import CheckConfig
+from lcnsym.proofs import _flows, thm_1_2, thm_3_4, thm_3_8
 
 
-def test_flow_checks_pass():
+def test_flow_checks_pass_and_say_what_ran():
     for mod in (thm_1_2, thm_3_4, thm_3_8):
         ev = mod.check(CheckConfig())
         assert ev.passed and ev.kind == "search" and "max drift" in ev.worst_margin, ev.summary()
+        assert "taylor engine" in ev.scope and "stopped at ||grad L|| < 1e-20" in ev.scope and "1e-18" in ev.scope
 
 
 def test_a_run_that_has_not_converged_is_reported_as_a_failure():
     ev = thm_1_2.check(CheckConfig(), t_max=1)
     assert not ev.passed
     assert ev.counterexample["not converged by t_max"] == 1 and float(ev.counterexample["||grad L||"]) > 1e-20
+
+
+def test_a_loosened_stopping_tolerance_does_not_pass_the_criticality_test():
+    # the flow stops early at ||grad L|| < 1e-2; the limit is then not critical to 1e-18 at 50 digits
+    ev = _flows.flow_evidence(("square",), CheckConfig(), "square", stop_tol=Fraction(1, 100))
+    assert not ev.passed and "||grad L|| at the limit (50 digits)" in ev.counterexample
+
+
+def test_the_engine_is_a_parameter_and_named_in_the_evidence():
+    ev = thm_1_2.check(CheckConfig(), engine="odefun", t_max=Fraction(1, 2))
+    assert not ev.passed and ev.counterexample["engine"] == "odefun"

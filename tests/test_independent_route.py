@@ -6,8 +6,8 @@ are written down from eq. (1.4) as dense lists and multiplied naively.
 
 import pytest
 
-from lcnsym.architecture import Architecture, shapes
-from lcnsym.filters import symbolic_filters, symbolic_final_filter
+from lcnsym.algebra.architecture import Architecture, shapes
+from lcnsym.algebra.filters import symbolic_filters, symbolic_final_filter
 
 
 def dense_convolution(w, d_in, s, zero):

@@ -1,48 +1,52 @@
-from hypothesis import given, strategies as st
+"""lcnsym.parsing: users' text and JSON files read exactly, with limits, never evaluated."""
+
+import json
+from fractions import Fraction
+
 import pytest
-import sympy as sp
 
-from lcnsym.errors import ParseError
-from lcnsym.parsing import parse_complex, parse_filters, parse_int_list, parse_rational, parse_rational_list
-
-
-@pytest.mark.parametrize(
-    "text,value",
-    [("3", 3), ("-3", -3), ("0.1", sp.Rational(1, 10)), ("1/3", sp.Rational(1, 3)), (" 2.50 ", sp.Rational(5, 2)),
-     ("1e-30", sp.Rational(1, 10**30)), ("-.5", sp.Rational(-1, 2)), ("+7/14", sp.Rational(1, 2))],
-)
-def test_rationals_are_read_exactly(text, value):
-    assert parse_rational(text) == value
-
-
-@pytest.mark.parametrize("text", ["nan", "inf", "-inf", "x", "", "1/0", "1/2/3", "__import__('os')", "2**8", "1,5", "0x10", "1/-2"])
-def test_non_numbers_are_refused(text):
-    with pytest.raises(ParseError):
-        parse_rational(text)
-
-
-@given(st.fractions())
-def test_fraction_round_trip(q):
-    assert parse_rational(str(q)) == sp.Rational(q.numerator, q.denominator)
-
-
-@given(st.decimals(allow_nan=False, allow_infinity=False, places=6))
-def test_decimal_read_exactly(d):
-    assert parse_rational(str(d)) == sp.Rational(str(d))
+from lcnsym.errors import NumberError, ParseError
+from lcnsym.parsing import (MAX_JSON_DEPTH, parse_complex_list, parse_filters, parse_int, parse_int_list, parse_json,
+                            parse_rational_list, read_json)
 
 
 def test_lists_and_filters():
     assert parse_int_list("1, 2,3") == [1, 2, 3]
-    assert parse_rational_list("1,0.5") == [1, sp.Rational(1, 2)]
+    assert parse_rational_list("1,0.5") == [1, Fraction(1, 2)]
     assert parse_filters("1;2,3") == [[1], [2, 3]]
+    assert parse_complex_list("1, 2-1j") == [(1, 0), (2, -1)]
     for bad in ("", "1,,2", " ", "1;"):
         with pytest.raises(ParseError):
             parse_filters(bad)
 
 
-def test_complex():
-    assert parse_complex("1.5-2j") == (sp.Rational(3, 2), -2)
-    assert parse_complex("2e-3j") == (0, sp.Rational(2, 1000))
-    for bad in ("1+", "j2", "1+2i+3j", "nanj"):
-        with pytest.raises(ParseError):
-            parse_complex(bad)
+@pytest.mark.parametrize("text,words", [("2.5", "not a whole number"), ("x", "not a whole number"), ("1" * 19, "19 digits"),
+                                        ("--3", "not a whole number"), ("٣", "not a whole number")])
+def test_whole_numbers(text, words):
+    with pytest.raises(ParseError, match=words):
+        parse_int(text, "--k")
+
+
+def test_json_numbers_exact_and_limits():
+    assert parse_json('{"X": [[1, 0.1, 2e-1]]}') == {"X": [[1, Fraction(1, 10), Fraction(1, 5)]]}
+    with pytest.raises(ParseError, match="nested deeper"):
+        parse_json("[" * 100000 + "]" * 100000)
+    assert parse_json("[" * MAX_JSON_DEPTH + "]" * MAX_JSON_DEPTH) is not None
+    with pytest.raises(NumberError, match="exponent"):
+        parse_json("[1e999999999]")
+    with pytest.raises(ParseError, match="not a finite number"):
+        parse_json("[NaN]")
+    with pytest.raises(ParseError, match="not valid JSON"):
+        parse_json("{")
+    assert parse_json('["[[[", {"a": "]]]"}]') == ["[[[", {"a": "]]]"}]  # brackets in strings are not nesting
+
+
+def test_read_json_names_the_file(tmp_path):
+    good = tmp_path / "d.json"
+    good.write_text(json.dumps({"w": [[1, 0.5]]}))
+    assert read_json(good, "--init file") == {"w": [[1, Fraction(1, 2)]]}
+    with pytest.raises(ParseError, match="cannot read --data file .*missing"):
+        read_json(tmp_path / "missing.json", "--data file")
+    (tmp_path / "bin.json").write_bytes(b"\xff\xfe")
+    with pytest.raises(ParseError, match="cannot read"):
+        read_json(tmp_path / "bin.json")

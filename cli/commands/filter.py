@@ -1,12 +1,20 @@
 """``lcnsym filter``: the final filter, symbolic or exact, with the matrix check of Prop. 1.1."""
 
+from fractions import Fraction
+
 import click
 import sympy as sp
 
+from lcnsym.algebra.convolution import network_matrix_matches
+from lcnsym.algebra.filters import MAX_SYMBOLIC_TERMS, final_filter, symbolic_filters, symbolic_final_filter
 from lcnsym.cli._common import architecture_from_options, echo_json, handle_errors
-from lcnsym.convolution import network_matrix_matches
-from lcnsym.filters import final_filter, symbolic_filters, symbolic_final_filter
+from lcnsym.numeric import show, to_sympy
 from lcnsym.parsing import parse_filters
+
+
+def _text(value):
+    """Exact numbers exactly (without Python's digit limit); polynomials and expressions as they print."""
+    return show(value) if isinstance(value, (int, Fraction)) else str(value)
 
 
 def _matrix_report(arch, filters, final):
@@ -14,7 +22,7 @@ def _matrix_report(arch, filters, final):
     out = {"d0": arch.d0, "dN": arch.dN, "equal": diff is None}
     if diff is not None:
         r, c, a, b = diff
-        out["difference"] = {"row": r + 1, "column": None if c is None else c + 1, "network": str(a), "convolution": str(b)}
+        out["difference"] = {"row": r + 1, "column": None if c is None else c + 1, "network": _text(a), "convolution": _text(b)}
     return out
 
 
@@ -25,21 +33,23 @@ def _matrix_report(arch, filters, final):
 @click.option("--d0", type=int, default=None, help="Input width for --check-matrix (default: the smallest with d_N = 2).")
 @click.option("--check-matrix", is_flag=True, help="Check W^(N)...W^(1) = Pi_{(d0,dN),k_v,s_v}(v) exactly.")
 @click.option("--latex", is_flag=True, help="Print LaTeX.")
+@click.option("--max-terms", type=click.IntRange(min=1), default=MAX_SYMBOLIC_TERMS, show_default=True,
+              help="Refuse a symbolic final filter with more monomials (prod k_i) than this.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @handle_errors
-def command(k, s, filters, d0, check_matrix, latex, as_json):
+def command(k, s, filters, d0, check_matrix, latex, max_terms, as_json):
     """The final filter v = pi(w) (Prop. 1.1, eq. 3.11): symbolic in w{i}_{j}, or exact at --filters."""
     arch = architecture_from_options(k, s, d0, dN=2)
     if filters is None:
-        v = symbolic_final_filter(arch)
+        v = symbolic_final_filter(arch, max_terms=max_terms)
         entries, tex = v.strings(), (v.latex() if latex else None)
         ctx, ws = symbolic_filters(arch)
         report = _matrix_report(arch, ws, list(v.polys)) if check_matrix else None
     else:
-        ws = parse_filters(filters)
+        ws = parse_filters(filters, "--filters")
         values = final_filter(arch, ws)
-        entries = [str(c) for c in values]
-        tex = [sp.latex(c) for c in values] if latex else None
+        entries = [show(c) for c in values]
+        tex = [sp.latex(to_sympy(c)) for c in values] if latex else None
         report = _matrix_report(arch, ws, values) if check_matrix else None
     if as_json:
         out = {"k": list(arch.k), "s": list(arch.s), "k_v": arch.k_v, "s_v": arch.s_v, "final_filter": entries}

@@ -7,8 +7,8 @@ import click
 
 from lcnsym.cli._common import BadRun
 from lcnsym.errors import LcnsymError
-from lcnsym.graph import FORMATS, graph_dot, graph_mermaid, graph_text
-from lcnsym.registry import discover
+from lcnsym.checking.graph import FORMATS, graph_dot, graph_mermaid, graph_text
+from lcnsym.checking.registry import discover
 
 _RENDER = {"text": graph_text, "mermaid": graph_mermaid, "dot": graph_dot}
 

@@ -6,12 +6,13 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from lcnsym.checking.evidence import PROFILES, CheckConfig
+from lcnsym.checking.registry import discover
+from lcnsym.checking.report import json_report, junit_report, markdown_report, print_table, run_metadata
+from lcnsym.checking.runner import executor_for, run
+from lcnsym.checking.status import Status
 from lcnsym.cli._common import BadRun, echo_json
 from lcnsym.errors import LcnsymError
-from lcnsym.evidence import CheckConfig
-from lcnsym.registry import discover
-from lcnsym.report import json_report, junit_report, markdown_report, print_table, run_metadata
-from lcnsym.runner import executor_for
 
 
 def _run(registry, only, config, workers, scheduler):
@@ -31,12 +32,12 @@ def _run(registry, only, config, workers, scheduler):
             progress.update(task, advance=1, description=", ".join(sorted(running)) or "checks")
 
         with executor_for(workers, scheduler) as executor:
-            return registry.run(only, config, on_result=finished, executor=executor, on_start=started)
+            return run(registry, only, config, executor=executor, on_result=finished, on_start=started)
 
 
 @click.command("verify")
 @click.option("--only", multiple=True, metavar="ID", help="Run only this check (and what it depends on); repeatable.")
-@click.option("--profile", type=click.Choice(["quick", "thorough"]), default="quick", show_default=True,
+@click.option("--profile", type=click.Choice(PROFILES), default="quick", show_default=True,
               help="quick: the whole paper in minutes; thorough: wider grids and searches, for hours on many cores.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of every random search.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Local processes.")
@@ -49,7 +50,8 @@ def _run(registry, only, config, workers, scheduler):
 def command(only, profile, seed, workers, scheduler, paths, as_json, junit, markdown):
     """Run every check of the paper (or --only some) and report.
 
-    Exit codes: 0 all passed, 1 a check failed or was blocked, 2 bad usage or an error.
+    Exit codes: 0 all passed, 1 a check failed or was blocked, 2 bad usage or input,
+    3 a check crashed, timed out or stayed undecided, 130 interrupted.
     """
     try:
         registry = discover(paths=paths)
@@ -70,8 +72,6 @@ def command(only, profile, seed, workers, scheduler, paths, as_json, junit, mark
         junit.write_text(junit_report(results, meta))
     if markdown:
         markdown.write_text(markdown_report(results, meta))
-    statuses = {r.status for r in results}
-    if "error" in statuses:
-        raise SystemExit(2)
-    if statuses - {"pass"}:
-        raise SystemExit(1)
+    code = Status.worst_exit_code(r.status for r in results)
+    if code:
+        raise SystemExit(code)

@@ -13,8 +13,8 @@ import mpmath
 import numpy
 import pytest
 
-from lcnsym.factorization import linear_factorization
-from lcnsym.roots import polyroots_ascending
+from lcnsym.analysis.factorization import linear_factorization
+from lcnsym.analysis.roots import polyroots_ascending
 
 from _timing import best_time
 

@@ -7,10 +7,10 @@ same run; the figures are printed.
 
 import sympy as sp
 
-from lcnsym.architecture import Architecture
-from lcnsym.convolution import network_matrix_matches
-from lcnsym.filters import filter_symbols, symbolic_filters, symbolic_final_filter
-from lcnsym.polynomials import stride_polynomials, x
+from lcnsym.algebra.architecture import Architecture
+from lcnsym.algebra.convolution import network_matrix_matches
+from lcnsym.algebra.filters import filter_symbols, symbolic_filters, symbolic_final_filter
+from lcnsym.algebra.polynomials import stride_polynomials, x
 
 from _timing import best_time
 
@@ -26,8 +26,8 @@ def _sympy_expand_baseline(arch):
 def _ring_route(arch):
     from sympy.polys.rings import ring
     from sympy.polys.domains import ZZ
-    from lcnsym.coefficients import final_filter_recursive
-    from lcnsym.filters import filter_symbol_names
+    from lcnsym.algebra.coefficients import final_filter_recursive
+    from lcnsym.algebra.filters import filter_symbol_names
 
     names = [n for layer in filter_symbol_names(arch) for n in layer]
     R, *gens = ring(names, ZZ)

@@ -7,16 +7,16 @@ session; the ratio is printed.
 
 import time
 
-from lcnsym.evidence import CheckConfig
-from lcnsym.registry import discover
-from lcnsym.runner import executor_for
+from lcnsym.checking.evidence import CheckConfig
+from lcnsym.checking.registry import discover
+from lcnsym.checking.runner import executor_for, run
 
 
 def _timed(workers, only):
     registry = discover()
     start = time.perf_counter()
     with executor_for(workers) as executor:
-        results = registry.run(only, CheckConfig("thorough", 0), executor=executor)
+        results = run(registry, only, CheckConfig("thorough", 0), executor=executor)
     return time.perf_counter() - start, results
 
 

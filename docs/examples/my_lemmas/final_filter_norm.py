@@ -7,9 +7,9 @@ Lemma 2.2 (submultiplicativity) then gives ``||pi(w)||_1 <= prod_i ||w^(i)||_1``
 from fractions import Fraction
 import random
 
-from lcnsym.architecture import Architecture
-from lcnsym.evidence import CheckConfig, Evidence
-from lcnsym.filters import final_filter
+from lcnsym.algebra.architecture import Architecture
+from lcnsym.checking.evidence import CheckConfig, Evidence
+from lcnsym.algebra.filters import final_filter
 
 ID = "final-filter-1-norm"
 STATEMENT = "||pi(w)||_1 <= prod_i ||w^(i)||_1"

@@ -1,0 +1,103 @@
+"""Families of test polynomials for the checks of Section 2.2: random and adversarial.
+
+Each family yields ``(name, coefficients)`` with ascending coefficients that
+are exact (ints, Fractions, ``(re, im)`` pairs of Fractions), so that every
+check sees the same polynomial whatever the precision.
+"""
+
+from fractions import Fraction
+import math
+import random
+
+import mpmath
+
+from lcnsym.numeric import to_mpf, to_rational, working_precision
+
+__all__ = ["random_family", "adversarial_family", "all_polynomials", "coefficients_from_roots"]
+
+
+def _q(x):
+    return to_rational(x, floats=True)
+
+
+def coefficients_from_roots(roots, lead=1):
+    """Ascending coefficients of ``lead * prod (x - z)``, exact for exact roots (Fractions or ``(re, im)`` pairs).
+
+    Examples
+    --------
+    >>> coefficients_from_roots([1, 2])
+    [(Fraction(2, 1), Fraction(0, 1)), (Fraction(-3, 1), Fraction(0, 1)), (Fraction(1, 1), Fraction(0, 1))]
+    """
+    coeffs = [(Fraction(lead), Fraction(0))]
+    for z in roots:
+        zr, zi = (_q(z[0]), _q(z[1])) if isinstance(z, tuple) else (_q(z), Fraction(0))
+        shifted = [(Fraction(0), Fraction(0))] + coeffs  # x * c
+        for i, (cr, ci) in enumerate(coeffs):  # - z * c
+            sr, si = shifted[i]
+            shifted[i] = (sr - (zr * cr - zi * ci), si - (zr * ci + zi * cr))
+        coeffs = shifted
+    return coeffs
+
+
+def _unit_root(k, n, radius=1):
+    """``radius e^(2 pi i k / n)`` to 40 digits, as an exact pair (the 40-digit value is the root)."""
+    with working_precision(40):
+        z = to_mpf(Fraction(radius)) * mpmath.expjpi(to_mpf(Fraction(2 * k, n)))
+        return (_q(z.real), _q(z.imag))
+
+
+def random_family(count, max_degree, seed):
+    """Random polynomials: Gaussian, uniform, complex Gaussian and integer coefficients."""
+    rng = random.Random(seed)
+    kinds = ("gaussian", "uniform", "complex", "integer")
+    for t in range(count):
+        n = rng.randint(1, max_degree)
+        kind = kinds[t % 4]
+        if kind == "gaussian":
+            c = [_q(rng.gauss(0, 1)) for _ in range(n + 1)]
+        elif kind == "uniform":
+            c = [_q(rng.uniform(-1, 1)) for _ in range(n + 1)]
+        elif kind == "complex":
+            c = [(_q(rng.gauss(0, 1)), _q(rng.gauss(0, 1))) for _ in range(n + 1)]
+        else:
+            c = [rng.randint(-9, 9) for _ in range(n + 1)]
+        if c[-1] in (0, (0, 0)):
+            c[-1] = 1
+        yield f"{kind} degree {n}", c
+
+
+def adversarial_family(thorough=False, seed=0):
+    """Hard cases: tiny leading coefficients, huge constants, roots on and near the unit circle,
+    multiple roots, Wilkinson-like spread roots, roots at zero, degree 1, high degree."""
+    rng = random.Random(seed + 1)
+    big = 400 if thorough else 200
+    for e in (10, 20, 30):
+        yield f"leading coefficient 1e-{e}", [1, -3, 2, Fraction(1, 10**e)]
+        yield f"leading coefficient 1e-{e}, degree 12", [rng.randint(-5, 5) or 1 for _ in range(12)] + [Fraction(1, 10**e)]
+    yield "huge constant 1e30", [10**30, 1, -2, 1]
+    yield "huge constant, tiny leading", [10**30, 0, 1, Fraction(1, 10**20)]
+    for n in (8, 20):
+        yield f"x^{n} - 1 (roots on the unit circle)", [-1] + [0] * (n - 1) + [1]
+    yield "roots 1e-12 outside the unit circle", coefficients_from_roots([_unit_root(k, 10, 1 + Fraction(1, 10**12)) for k in range(10)])
+    yield "roots 1e-12 inside the unit circle", coefficients_from_roots([_unit_root(k, 10, 1 - Fraction(1, 10**12)) for k in range(10)])
+    yield "cluster at 1: 1 +- 1e-15", coefficients_from_roots([1 + Fraction(k, 10**15) for k in range(-3, 4)])
+    for m in (5, 20):
+        yield f"(x - 1)^{m}", [(-1) ** (m - k) * math.comb(m, k) for k in range(m + 1)]
+    yield "(x + 1/2)^6 (x - 3)^4", coefficients_from_roots([Fraction(-1, 2)] * 6 + [3] * 4)
+    yield "Wilkinson: prod_{k=1}^{20} (x - k)", coefficients_from_roots(range(1, 21))
+    yield "spread roots 2^k, k = -10..10", coefficients_from_roots([Fraction(2) ** k for k in range(-10, 11)])
+    yield "roots at zero: x^3 (x - 2)(x + 1/3)", [0, 0, 0] + [c for c in coefficients_from_roots([2, Fraction(-1, 3)])]
+    yield "degree 1: 3x - 5", [-5, 3]
+    yield "degree 1, complex: (1+2j) x + 1", [1, (1, 2)]
+    for n in ((60, big) if not thorough else (60, 200, big)):
+        yield f"random gaussian degree {n}", [_q(rng.gauss(0, 1)) for _ in range(n + 1)]
+    if thorough:
+        yield "(x - 1)^40", [(-1) ** (40 - k) * math.comb(40, k) for k in range(41)]
+        yield "x^100 - 1", [-1] + [0] * 99 + [1]
+
+
+def all_polynomials(config, random_count=None, max_degree=30):
+    """The random and the adversarial families for a check's profile and seed."""
+    count = random_count if random_count is not None else (1000 if config.thorough else 160)
+    yield from random_family(count, 80 if config.thorough else max_degree, config.seed)
+    yield from adversarial_family(config.thorough, config.seed)

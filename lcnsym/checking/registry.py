@@ -1,0 +1,231 @@
+"""The proof registry: find the check modules and build their dependency graph (running them is :mod:`lcnsym.checking.runner`'s).
+
+A proof module declares
+
+``ID``
+    the result's id as in RESULTS.md (``"prop-1.1"``);
+``STATEMENT``
+    the claim in words;
+``DEPENDS_ON``
+    the ids whose proofs this result's proof uses;
+``check(config)``
+    a function returning :class:`~lcnsym.checking.evidence.Evidence`.
+
+Modules are found by name (every module of a package that declares ``ID``),
+never from a hand-kept list.  The dependency graph is a networkx ``DiGraph``
+with an edge ``a -> b`` when the proof of ``b`` uses ``a``.
+"""
+
+from dataclasses import dataclass
+import hashlib
+import importlib
+import importlib.util
+from pathlib import Path
+import pkgutil
+import sys
+import types
+
+import networkx as nx
+
+from lcnsym.errors import DependencyCycleError, DuplicateIdError, RegistryError, UnknownDependencyError
+
+__all__ = ["ProofCheck", "Registry", "discover", "load_source", "load_path_module"]
+
+
+@dataclass(frozen=True)
+class ProofCheck:
+    """One registered result: its id, statement, dependencies and check function."""
+
+    id: str
+    statement: str
+    depends_on: tuple
+    check: object
+    reference: str = ""
+    module: str = ""
+    source: tuple = ()  # ("module", name) or ("path", file): how another process loads it
+    parts: object = None  # optional parts(config) -> list, for a search split into independent pieces
+    check_part: object = None  # check_part(config, part) -> Evidence
+    combine: object = None  # combine(config, [Evidence]) -> Evidence
+
+    @classmethod
+    def from_module(cls, module):
+        """Read the declarations of a proof module.
+
+        Raises
+        ------
+        RegistryError
+            If the module lacks ``STATEMENT`` or ``check``, or declares them wrongly.
+        """
+        name = module.__name__
+        pid = getattr(module, "ID", None)
+        if not isinstance(pid, str) or not pid:
+            raise RegistryError(f"proof module {name} declares no string ID")
+        statement = getattr(module, "STATEMENT", None)
+        if not isinstance(statement, str) or not statement:
+            raise RegistryError(f"proof module {name} ({pid}) declares no STATEMENT")
+        check = getattr(module, "check", None)
+        if not callable(check):
+            raise RegistryError(f"proof module {name} ({pid}) has no check() function")
+        deps = getattr(module, "DEPENDS_ON", ())
+        if isinstance(deps, str) or not all(isinstance(d, str) for d in deps):
+            raise RegistryError(f"proof module {name} ({pid}): DEPENDS_ON must be a sequence of ids, got {deps!r}")
+        source = getattr(module, "__lcnsym_source__", ("module", name))
+        split = [getattr(module, a, None) for a in ("parts", "check_part", "combine")]
+        if any(split) and not all(callable(f) for f in split):
+            raise RegistryError(f"proof module {name} ({pid}): define all of parts, check_part and combine, or none")
+        return cls(pid, statement, tuple(deps), check, getattr(module, "REFERENCE", ""), name, source, *split)
+
+
+def load_path_module(path):
+    """Import a user's proof module from a file (each file once, under a name derived from its path)."""
+    path = Path(path).resolve()
+    digest = hashlib.sha1(str(path.parent).encode()).hexdigest()[:10]
+    name = f"lcnsym_user_{digest}.{path.stem}"
+    if name in sys.modules:
+        return sys.modules[name]
+    pkg = name.split(".")[0]
+    if pkg not in sys.modules:
+        sys.modules[pkg] = types.ModuleType(pkg)
+        sys.modules[pkg].__path__ = [str(path.parent)]
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    module.__lcnsym_source__ = ("path", str(path))
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        del sys.modules[name]
+        raise RegistryError(f"cannot import proof module {path}: {type(exc).__name__}: {exc}") from None
+    return module
+
+
+def load_source(source):
+    """The module behind a ``ProofCheck.source``."""
+    kind, where = source
+    return importlib.import_module(where) if kind == "module" else load_path_module(where)
+
+
+def _modules_in_dir(directory):
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise RegistryError(f"{directory} is not a folder of proof modules")
+    mods = []
+    for file in sorted(directory.glob("*.py")):
+        if file.name.startswith("_"):
+            continue
+        mod = load_path_module(file)
+        if hasattr(mod, "ID"):
+            mods.append(mod)
+    return mods
+
+
+def _modules_of(package):
+    if isinstance(package, str):
+        package = importlib.import_module(package)
+    mods = []
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+        if info.name.startswith("_"):
+            continue
+        mod = importlib.import_module(f"{package.__name__}.{info.name}")
+        if hasattr(mod, "ID"):
+            mods.append(mod)
+    return mods
+
+
+class Registry:
+    """The registered checks and their dependency graph.
+
+    Parameters
+    ----------
+    checks : iterable of ProofCheck
+
+    Raises
+    ------
+    DuplicateIdError, UnknownDependencyError, DependencyCycleError
+        If two checks share an id, a dependency names no check, or the
+        dependencies form a cycle (the message names the cycle).
+
+    Examples
+    --------
+    >>> reg = discover()
+    >>> order = reg.order()
+    >>> order.index("eq-1.5") < order.index("prop-1.1") < order.index("prop-2.1") < order.index("lemma-3.5")
+    True
+    """
+
+    def __init__(self, checks):
+        self.checks = {}
+        for c in checks:
+            if c.id in self.checks:
+                raise DuplicateIdError(
+                    f"id {c.id!r} is declared twice: by {self.checks[c.id].module} and by {c.module}"
+                )
+            self.checks[c.id] = c
+        graph = nx.DiGraph()
+        graph.add_nodes_from(self.checks)
+        for c in self.checks.values():
+            for dep in c.depends_on:
+                if dep not in self.checks:
+                    raise UnknownDependencyError(
+                        f"{c.id} ({c.module}) depends on {dep!r}, which no proof module declares"
+                    )
+                graph.add_edge(dep, c.id)
+        try:
+            cycle = nx.find_cycle(graph)
+        except nx.NetworkXNoCycle:
+            cycle = None
+        if cycle:
+            path = " -> ".join([u for u, _ in cycle] + [cycle[0][0]])
+            raise DependencyCycleError(f"the proof dependencies have a cycle: {path}")
+        self.graph = graph
+
+    @classmethod
+    def from_modules(cls, modules):
+        """Build a registry from proof modules (objects with ``ID``, ``STATEMENT``, ``check``...)."""
+        return cls(ProofCheck.from_module(m) for m in modules)
+
+    def order(self, only=None):
+        """Ids in dependency order (ties broken by id); with ``only``, those ids and what they depend on."""
+        graph = self.graph
+        if only:
+            unknown = [i for i in only if i not in self.checks]
+            if unknown:
+                raise UnknownDependencyError(
+                    f"unknown check id {', '.join(map(repr, unknown))}; known: {', '.join(sorted(self.checks))}"
+                )
+            keep = set(only)
+            for i in only:
+                keep |= nx.ancestors(graph, i)
+            graph = graph.subgraph(keep)
+        return list(nx.lexicographical_topological_sort(graph))
+
+    def generations(self, only=None):
+        """The ids grouped in topological generations (checks of one generation are independent)."""
+        ids = set(self.order(only))
+        return [sorted(g) for g in nx.topological_generations(self.graph.subgraph(ids))]
+
+
+def discover(package="lcnsym.proofs", paths=()):
+    """The registry of every proof module in ``package`` and in the folders ``paths`` (found by name).
+
+    Parameters
+    ----------
+    package : str or module
+        A package whose modules declare ``ID``, ``STATEMENT``, ``DEPENDS_ON`` and ``check``.
+    paths : sequence of path-like
+        Folders of a user's own proof modules (same declarations); they may
+        depend on the package's ids.
+
+    Returns
+    -------
+    Registry
+
+    Raises
+    ------
+    RegistryError
+        Duplicate ids, unknown dependencies, cycles, or a module that does not import.
+    """
+    mods = _modules_of(package)
+    for p in paths:
+        mods += _modules_in_dir(p)
+    return Registry.from_modules(mods)

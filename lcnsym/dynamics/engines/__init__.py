@@ -1,0 +1,91 @@
+"""Engines that integrate the gradient flow: one interface, one module per engine, found by name.
+
+An engine is a subclass of :class:`Engine` in a module of this package: a
+``name`` (``--engine``), a ``summary`` (its help line), and
+``integrate(problem, w0, sample_times, on_sample, dps=..., max_steps=...)``
+that integrates ``dw/dt = -grad L(w)`` from the exact start ``w0`` (flat
+Fractions) and calls ``on_sample(t, state)`` at every sample time ``t`` (a
+Fraction), with the state as numbers of its own type; ``on_sample`` returns
+``True`` to stop.  :func:`lcnsym.dynamics.flow.gradient_flow` is the one
+caller; the checks take the engine's name.
+
+Examples
+--------
+>>> sorted(engine_table())
+['odefun', 'taylor']
+>>> get_engine("taylr")
+Traceback (most recent call last):
+...
+lcnsym.errors.InputError: unknown engine 'taylr' (did you mean 'taylor'?); available: odefun, taylor
+"""
+
+from dataclasses import dataclass
+import difflib
+import importlib
+import inspect
+import pkgutil
+
+from lcnsym.errors import InputError
+from lcnsym.numeric import abbreviate
+
+__all__ = ["Engine", "FlowProblem", "engine_table", "get_engine", "engine_help", "DEFAULT_ENGINE", "MAX_STEPS"]
+
+DEFAULT_ENGINE = "taylor"
+
+MAX_STEPS = 1_000_000
+"""The most steps an engine takes in one run before it gives up (a broken field must not hang a check)."""
+
+
+@dataclass(frozen=True)
+class FlowProblem:
+    """What a flow integrates: the architecture, the data (exact) and the loss."""
+
+    arch: object
+    data: object
+    loss: object
+
+
+class Engine:
+    """The interface of a flow engine (see the module docstring)."""
+
+    name = ""
+    summary = ""
+
+    def integrate(self, problem, w0, sample_times, on_sample, *, dps, max_steps=MAX_STEPS):
+        raise NotImplementedError
+
+    def __repr__(self):
+        return f"<engine {self.name}: {self.summary}>"
+
+
+_TABLE = {}
+
+
+def engine_table():
+    """``{name: Engine instance}`` of every engine module in this package."""
+    if not _TABLE:
+        for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+            if info.name.startswith("_"):
+                continue
+            module = importlib.import_module(f"{__name__}.{info.name}")
+            for obj in vars(module).values():
+                if inspect.isclass(obj) and issubclass(obj, Engine) and obj is not Engine and obj.__module__ == module.__name__:
+                    _TABLE[obj.name] = obj()
+    return dict(_TABLE)
+
+
+def get_engine(name):
+    """The engine called ``name``; :class:`InputError` with the closest name otherwise."""
+    table = engine_table()
+    if isinstance(name, Engine):
+        return name
+    if name not in table:
+        close = difflib.get_close_matches(str(name), table, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise InputError(f"unknown engine {abbreviate(name)}{hint}; available: {', '.join(sorted(table))}", value=name)
+    return table[name]
+
+
+def engine_help():
+    """One line per engine for the command line's help."""
+    return "; ".join(f"{name}: {e.summary}" for name, e in sorted(engine_table().items()))

@@ -1,0 +1,378 @@
+"""A Taylor-series engine for the gradient flow: jet transport in gmpy2 at the working precision.
+
+The vector field ``-grad L(w)`` is recorded once as a graph of elementary
+operations (sums, products, quotients, square roots, exponentials,
+logarithms) on truncated power series; each step computes the Taylor
+coefficients of the solution by the recurrences of those operations (as
+TaylorIntegration.jl does), at the working precision, not by finite
+differences at a raised one.  The loss enters through its own ``dphi(r, F)``
+with the tape as ``F``, so any loss written with ``F``'s operations runs here.
+The step follows Jorba and Zou, from the decay of the last two coefficients,
+which also keeps the step inside the method's stability region on these stiff
+problems (rounding excites the fast modes, whose coefficients then bound the
+step); the order is ``dps + 2``.  Samples come from the Taylor polynomial
+(dense output).
+"""
+
+from fractions import Fraction
+from operator import mul
+
+import gmpy2
+
+from lcnsym.algebra.coefficients import final_filter_recursive
+from lcnsym.dynamics.engines import MAX_STEPS, Engine
+from lcnsym.dynamics.risk import layer_factor_products
+from lcnsym.errors import ConvergenceError, LossDefinitionError
+from lcnsym.numeric import abbreviate, show, to_mpfr, to_rational, working_precision
+
+__all__ = ["JetTape", "TaylorEngine", "GUARD"]
+
+GUARD = 5
+"""Guard digits of the jets: the order ``dps + 2`` already bounds the truncation."""
+
+_MINUS_ONE, _ZERO, _ONE = to_mpfr(-1), to_mpfr(0), to_mpfr(1)  # exact at any precision
+
+
+class _Node:
+    __slots__ = ("tape", "c")
+
+    def __init__(self, tape):
+        self.tape = tape
+        self.c = []
+        tape.nodes.append(self)
+
+    @property
+    def __lcnsym_ops__(self):  # numeric.ops_for: a jet's arithmetic is its tape's
+        return self.tape
+
+    def _wrap(self, other):
+        return other if isinstance(other, _Node) else None
+
+    def __add__(self, other):
+        o = self._wrap(other)
+        return _Add(self.tape, self, o) if o is not None else _Shift(self.tape, self, to_mpfr(other))
+
+    __radd__ = __add__
+
+    def __sub__(self, other):
+        o = self._wrap(other)
+        return _Add(self.tape, self, _Scale(self.tape, o, _MINUS_ONE)) if o is not None else _Shift(self.tape, self, -to_mpfr(other))
+
+    def __rsub__(self, other):
+        return _Shift(self.tape, _Scale(self.tape, self, _MINUS_ONE), to_mpfr(other))
+
+    def __neg__(self):
+        return _Scale(self.tape, self, _MINUS_ONE)
+
+    def __mul__(self, other):
+        o = self._wrap(other)
+        return _Mul(self.tape, self, o) if o is not None else _Scale(self.tape, self, to_mpfr(other))
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other):
+        o = self._wrap(other)
+        return _Div(self.tape, self, o) if o is not None else _Scale(self.tape, self, 1 / to_mpfr(other))
+
+    def __rtruediv__(self, other):
+        return _Div(self.tape, _Shift(self.tape, _Scale(self.tape, self, _ZERO), to_mpfr(other)), self)
+
+    def __pow__(self, n):
+        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+            raise LossDefinitionError(f"a jet can be raised to whole powers only, not {abbreviate(n)}")
+        out, base = None, self
+        while n:
+            if n & 1:
+                out = base if out is None else out * base
+            n >>= 1
+            if n:
+                base = base * base
+        return out if out is not None else _Shift(self.tape, _Scale(self.tape, self, _ZERO), _ONE)
+
+
+class _Var(_Node):
+    __slots__ = ()
+
+    def step(self, k):  # coefficients are set by the integrator
+        pass
+
+
+class _Add(_Node):
+    __slots__ = ("a", "b")
+
+    def __init__(self, tape, a, b):
+        self.a, self.b = a, b
+        super().__init__(tape)
+
+    def step(self, k):
+        self.c.append(self.a.c[k] + self.b.c[k])
+
+
+class _Scale(_Node):
+    __slots__ = ("a", "s")
+
+    def __init__(self, tape, a, s):
+        self.a, self.s = a, s
+        super().__init__(tape)
+
+    def step(self, k):
+        self.c.append(self.s * self.a.c[k])
+
+
+class _Shift(_Node):
+    __slots__ = ("a", "s")
+
+    def __init__(self, tape, a, s):
+        self.a, self.s = a, s
+        super().__init__(tape)
+
+    def step(self, k):
+        self.c.append(self.a.c[k] + self.s if k == 0 else self.a.c[k])
+
+
+class _LinComb(_Node):
+    """``const + sum_i s_i a_i`` (one node for a whole sum: the sums of the risk are long)."""
+
+    __slots__ = ("terms", "const", "refs")
+
+    def __init__(self, tape, terms, const=0):
+        self.terms = [(a, to_mpfr(s)) for a, s in terms]
+        self.const = to_mpfr(const)
+        self.refs = None
+        super().__init__(tape)
+
+    def step(self, k):
+        if k == 0:
+            self.refs = [(a.c, s) for a, s in self.terms]  # the inputs' coefficient lists of this step
+            self.c.append(self.const + sum([s * c[0] for c, s in self.refs]))
+        else:
+            self.c.append(sum([s * c[k] for c, s in self.refs]))
+
+
+class _Mul(_Node):
+    __slots__ = ("a", "b")
+
+    def __init__(self, tape, a, b):
+        self.a, self.b = a, b
+        super().__init__(tape)
+
+    def step(self, k):
+        a, b = self.a.c, self.b.c
+        self.c.append(sum(map(mul, a[:k + 1], b[k::-1])) if k else a[0] * b[0])
+
+
+class _Div(_Node):
+    __slots__ = ("a", "b")
+
+    def __init__(self, tape, a, b):
+        self.a, self.b = a, b
+        super().__init__(tape)
+
+    def step(self, k):
+        b, q = self.b.c, self.c
+        acc = self.a.c[k] - sum(map(mul, b[1:k + 1], q[k - 1::-1])) if k else self.a.c[0]
+        q.append(acc / b[0])
+
+
+class _Sqrt(_Node):
+    __slots__ = ("a",)
+
+    def __init__(self, tape, a):
+        self.a = a
+        super().__init__(tape)
+
+    def step(self, k):
+        s = self.c
+        if k == 0:
+            s.append(gmpy2.sqrt(self.a.c[0]))
+        else:
+            s.append((self.a.c[k] - sum(map(mul, s[1:k], s[k - 1:0:-1]))) / (2 * s[0]))
+
+
+class _Exp(_Node):
+    __slots__ = ("a",)
+
+    def __init__(self, tape, a):
+        self.a = a
+        super().__init__(tape)
+
+    def step(self, k):
+        e, a = self.c, self.a.c
+        if k == 0:
+            e.append(gmpy2.exp(a[0]))
+        else:
+            e.append(sum([i * a[i] * e[k - i] for i in range(1, k + 1)]) / k)
+
+
+class _Log(_Node):
+    """``l = log a``: ``k a_0 l_k = k a_k - sum_{i=1}^{k-1} i l_i a_{k-i}``."""
+
+    __slots__ = ("a",)
+
+    def __init__(self, tape, a):
+        self.a = a
+        super().__init__(tape)
+
+    def step(self, k):
+        l, a = self.c, self.a.c
+        if k == 0:
+            l.append(gmpy2.log(a[0]))
+        else:
+            l.append((k * a[k] - sum([i * l[i] * a[k - i] for i in range(1, k)])) / (k * a[0]))
+
+
+class JetTape:
+    """The recorded vector field: variables, operations, outputs; also the arithmetic namespace of its jets."""
+
+    name = "Taylor jets"
+
+    def __init__(self, n):
+        self.nodes = []
+        self.vars = [_Var(self) for _ in range(n)]
+        self.outputs = []
+
+    # the arithmetic namespace (lcnsym.numeric): what a loss's dphi(r, F) may use
+    @staticmethod
+    def const(q):
+        return to_mpfr(q)
+
+    def sqrt(self, a):
+        return _Sqrt(self, a) if isinstance(a, _Node) else gmpy2.sqrt(to_mpfr(a))
+
+    def exp(self, a):
+        return _Exp(self, a) if isinstance(a, _Node) else gmpy2.exp(to_mpfr(a))
+
+    def log(self, a):
+        return _Log(self, a) if isinstance(a, _Node) else gmpy2.log(to_mpfr(a))
+
+    def log1p(self, a):
+        return self.log(1 + a)
+
+    def cosh(self, a):
+        e = self.exp(a)
+        return (e + 1 / e) / 2
+
+    def tanh(self, a):
+        e = self.exp(2 * a)
+        return (e - 1) / (e + 1)
+
+    def root(self, a, n):
+        return self.exp(self.log(a) / n)
+
+    def lincomb(self, terms, const=0):
+        return _LinComb(self, terms, const)
+
+    def coefficients(self, state, order):
+        """Taylor coefficients ``c_0..c_order`` of the solution through ``state``."""
+        for node in self.nodes:
+            node.c = []
+        for v, x in zip(self.vars, state):
+            v.c = [x]
+        nodes = [n for n in self.nodes if not isinstance(n, _Var)]
+        for k in range(order):
+            for node in nodes:
+                node.step(k)
+            for v, f in zip(self.vars, self.outputs):
+                v.c.append(f.c[k] / (k + 1))
+        return [v.c for v in self.vars]
+
+
+def _normal_equations(arch, data, v, alpha, tape):
+    """``dL/dv = A v - b`` for ``phi(r) = alpha r^2``: ``A = 2 alpha sum x x^T``, ``b = 2 alpha sum y x`` (windows of the samples), exactly."""
+    kv = len(v)
+    A = [[Fraction(0)] * kv for _ in range(kv)]
+    b = [Fraction(0)] * kv
+    for j in range(data.m):
+        for r in range(arch.dN):
+            x = [data.X[r * arch.s_v + m][j] for m in range(kv)]
+            for m in range(kv):
+                b[m] += 2 * alpha * data.Y[r][j] * x[m]
+                for q in range(kv):
+                    A[m][q] += 2 * alpha * x[m] * x[q]
+    return [tape.lincomb([(v[q], A[m][q]) for q in range(kv) if A[m][q]], -b[m]) for m in range(kv)]
+
+
+def _record_field(problem, n):
+    arch, data, loss = problem.arch, problem.data, problem.loss
+    tape = JetTape(n)
+    it = iter(tape.vars)
+    filters = [[next(it) for _ in range(ki)] for ki in arch.k]
+    v = final_filter_recursive(filters, arch.s)
+    if loss.quadratic is not None:
+        G = _normal_equations(arch, data, v, to_rational(loss.quadratic, "quadratic", floats=True), tape)
+    else:
+        G = [[] for _ in v]  # dL/dv_m = sum_{j,r} loss'(z_jr - y_jr) x_j[r s_v + m]
+        for j in range(data.m):
+            for r in range(arch.dN):
+                base = r * arch.s_v
+                residual = tape.lincomb([(v[m], data.X[base + m][j]) for m in range(len(v))], -data.Y[r][j])
+                try:
+                    d = loss.dphi(residual, tape)
+                except (TypeError, AttributeError, ValueError) as exc:
+                    raise LossDefinitionError(
+                        f"the {loss.name} loss's dphi(r, F) does not run on the taylor engine's jets ({type(exc).__name__}: "
+                        f"{abbreviate(str(exc), 120)}): write it with F's operations (F.const, F.sqrt, F.exp, F.log, F.cosh, "
+                        f"F.tanh, + - * /), or use --engine odefun", loss=loss.name, lacks="dphi", use="taylor") from None
+                if not isinstance(d, _Node):
+                    raise LossDefinitionError(f"the {loss.name} loss's dphi(r, F) returned {abbreviate(d)} for a jet, not a jet",
+                                              loss=loss.name, lacks="dphi", use="taylor")
+                for m in range(len(v)):
+                    G[m].append((d, data.X[base + m][j]))
+        G = [tape.lincomb(terms) for terms in G]
+    for w, Q, step in zip(filters, layer_factor_products(arch, filters), arch.stride_products):
+        for j in range(len(w)):
+            tape.outputs.append(tape.lincomb([(G[j * step + l] * Q[l], -1) for l in range(len(Q))]))
+    return tape
+
+
+def _horner(coeffs, x):
+    acc = coeffs[-1]
+    for a in reversed(coeffs[:-1]):
+        acc = acc * x + a
+    return acc
+
+
+class TaylorEngine(Engine):
+    """Jet transport in gmpy2 (see the module docstring)."""
+
+    name = "taylor"
+    summary = "Taylor series by jet transport in gmpy2, order dps + 2 (the default)"
+
+    def integrate(self, problem, w0, sample_times, on_sample, *, dps, max_steps=MAX_STEPS, order=None):
+        """Integrate from ``w0`` and call ``on_sample(t, state)`` at each sample time (dense output); returns the steps taken.
+
+        Raises
+        ------
+        ConvergenceError
+            If the step collapses or more than ``max_steps`` steps are needed.
+        """
+        with working_precision(dps, guard=GUARD):
+            tape = _record_field(problem, len(w0))
+            K = order or dps + 2  # truncation ~ 10^-(dps-2) per step; the step is held by stability on stiff flows
+            t, state = _ZERO, [to_mpfr(x) for x in w0]
+            samples = [to_mpfr(s) for s in sample_times]
+            si, steps = 0, 0
+            t_end = samples[-1]
+            while si < len(samples):
+                c = tape.coefficients(state, K)
+                norm = lambda k: max(abs(ci[k]) for ci in c)
+                rho = min((1 / norm(K - 1)) ** (_ONE / (K - 1)) if norm(K - 1) else gmpy2.inf(),
+                          (1 / norm(K)) ** (_ONE / K) if norm(K) else gmpy2.inf())
+                if gmpy2.is_finite(rho):
+                    h = min(rho / gmpy2.exp(2) * gmpy2.exp(to_mpfr(Fraction(-7, 10)) / (K - 1)), t_end - t)
+                else:  # the last coefficients vanish: the Taylor polynomial is the solution, to the end
+                    h = t_end - t
+                if not h > 0:
+                    raise ConvergenceError(f"the Taylor step collapsed at t = {show(t, 6)}", t=t, dps=dps)
+                while si < len(samples) and samples[si] <= t + h:
+                    tau = samples[si] - t
+                    if on_sample(sample_times[si], [_horner(ci, tau) for ci in c]):
+                        return steps
+                    si += 1
+                state = [_horner(ci, h) for ci in c]
+                t += h
+                steps += 1
+                if steps >= max_steps:
+                    raise ConvergenceError(f"the Taylor engine took {steps} steps and reached only t = {show(t, 6)} "
+                                           f"(limit max_steps = {max_steps})", t=t, dps=dps, steps=steps)
+            return steps

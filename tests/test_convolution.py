@@ -1,0 +1,47 @@
+"""lcnsym.algebra.convolution: eq. (1.4), the network matrix and its exact comparison."""
+
+from fractions import Fraction
+import math
+
+import mpmath
+import pytest
+import sympy as sp
+
+from lcnsym.algebra.architecture import Architecture
+from lcnsym.errors import ArchitectureError, FilterError, WorkLimitError
+
+ARCH = Architecture.for_output_width((3, 2, 3), (2, 1, 2), dN=2)
+from lcnsym.algebra.convolution import convolution_matrix, first_row_difference, network_matrix, network_matrix_matches
+from lcnsym.algebra.filters import filter_symbols, final_filter, symbolic_filters, symbolic_final_filter
+
+
+def test_convolution_matrix_eq_1_4_and_errors():
+    w = sp.symbols("w1:5")
+    m = convolution_matrix(w, 8, 2)
+    assert m.shape == (3, 8) and m[1, 2] == w[0] and m[2, 7] == w[3] and m[0, 4] == 0
+    with pytest.raises(ArchitectureError):
+        convolution_matrix(w, 9, 2)
+    with pytest.raises(ArchitectureError):
+        convolution_matrix(w, 8, 2, d_out=4)
+
+def test_network_matrix_against_dense_sympy_product():
+    arch = Architecture(17, (3, 2, 3), (2, 1, 2))
+    w = filter_symbols(arch)
+    dense = sp.eye(arch.d0)
+    for i in range(arch.N):
+        dense = sp.Matrix(convolution_matrix(w[i], arch.d[i], arch.s[i])) * dense
+    assert (sp.expand(dense) - network_matrix(arch, w)).is_zero_matrix
+    v = final_filter(arch, w)
+    assert network_matrix(arch, w) == convolution_matrix(v, arch.d0, arch.s_v)
+
+def test_network_matrix_check_reports_the_first_difference():
+    arch = Architecture(13, (3, 2, 3), (2, 1, 2))
+    ctx, ws = symbolic_filters(arch)
+    v = list(symbolic_final_filter(arch).polys)
+    assert network_matrix_matches(arch, ws, v) is None
+    wrong = v[:]
+    wrong[4] = wrong[4] + ws[0][0]
+    r, c, a, b = network_matrix_matches(arch, ws, wrong)
+    assert (r, c) == (0, 4)
+    assert network_matrix_matches(arch, ws, v + [v[0]] * 20)[1] is None  # too wide
+    assert first_row_difference([{0: 1}], [{0: 1}, {}])[2] == "1 rows"

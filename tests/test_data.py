@@ -1,0 +1,44 @@
+"""lcnsym.dynamics.data: data read exactly and validated; the one random-problem builder; exact rank."""
+
+from fractions import Fraction
+
+import pytest
+
+from lcnsym.algebra.architecture import Architecture
+from lcnsym.dynamics.data import Data, MAX_DATA_ENTRIES, gram_rank, random_problem, validate_data
+from lcnsym.errors import DataError, WorkLimitError
+
+ARCH = Architecture(4, (2, 2), (1, 1))
+X = [[1, 0, 2, 1, 0, -1], [0, 1, 1, -1, 2, 0], [1, 1, 0, 0, 1, 2], [2, -1, 1, 0, 0, 1]]
+Y = [[1, 0, 1, 2, -1, 0], [0, 1, 1, 0, 2, 1]]
+
+
+@pytest.mark.parametrize("X_,Y_,words", [
+    ([[1], [2], [3]], [[1], [2]], "X has 3 rows but the architecture needs 4"),
+    ([[1, 2]] * 4, [[1, 2], [3]], "row 2 of Y has 1 entries"),
+    ([[1, float("nan")]] * 4, [[1, 2]] * 2, "X\\[1,2\\] is nan, not a finite number"),
+    ([1, 2, 3, 4], [[1], [2]], "row 1 of X is 1, not a list of numbers"),
+    ({"a": 1}, [[1]], "X must be a list of rows"),
+    ([[]] * 4, [[]] * 2, "no samples"),
+    ([["x", 1]] * 4, [[1, 2]] * 2, "X\\[1,1\\]: 'x' is not an exact number"),
+])
+def test_bad_data_is_refused_naming_the_entry(X_, Y_, words):
+    with pytest.raises(DataError, match=words):
+        validate_data(ARCH, X_, Y_)
+
+
+def test_exact_reading_and_rank():
+    data = validate_data(ARCH, X, Y)
+    assert data.m == 6 and gram_rank(data) == 4 and data.column(0) == ([1, 0, 1, 2], [1, 0])
+    assert validate_data(Architecture(1, (1,), (1,)), [[0.5, "1/3"]], [[1, 2]]).X == ((Fraction(1, 2), Fraction(1, 3)),)
+    singular = Data(data.X[:3] + (data.X[0],), data.Y)
+    assert gram_rank(singular) == 3
+    nearly = Data(data.X[:3] + (tuple(q + (Fraction(1, 10**40) if j == 0 else 0) for j, q in enumerate(data.X[0])),), data.Y)
+    assert gram_rank(nearly) == 4  # decided exactly, not by a tolerance
+
+
+def test_random_problem_is_reproducible_and_bounded():
+    a, b = random_problem(ARCH, 6, 3), random_problem(ARCH, 6, 3)
+    assert a == b and a[0].m == 6 and all(c != 0 for w in a[1] for c in w)
+    with pytest.raises(WorkLimitError, match=str(MAX_DATA_ENTRIES)):
+        random_problem(ARCH, 10**8, 0)

@@ -1,0 +1,68 @@
+"""lcnsym.dynamics.engines: the engine table, and every engine against an independent route, for every loss."""
+
+from fractions import Fraction
+
+import mpmath
+import pytest
+
+from lcnsym.algebra.architecture import Architecture
+from lcnsym.dynamics.data import Data, random_problem
+from lcnsym.dynamics.engines import MAX_STEPS, engine_help, engine_table, get_engine
+from lcnsym.dynamics.flow import gradient_flow
+from lcnsym.dynamics.losses import example_losses, parse_loss
+from lcnsym.errors import ConvergenceError, InputError
+from lcnsym.numeric import MPMATH, to_mpf, working_precision
+
+ENGINES = sorted(engine_table())
+
+
+def test_table_and_help():
+    assert {"taylor", "odefun"} <= set(ENGINES)
+    assert all(name in engine_help() for name in ENGINES)
+    with pytest.raises(InputError, match="did you mean 'taylor'"):
+        get_engine("taylr")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_one_layer_flow_matches_the_matrix_exponential_to_25_digits(engine):
+    # one layer, square loss: dw/dt = -(A w - b) is linear; w(t) = w* + expm(-A t)(w0 - w*), independent of every engine
+    arch = Architecture(5, (3,), (1,))
+    data, _ = random_problem(arch, 4, 1)
+    with working_precision(50):
+        A, b = mpmath.zeros(3, 3), mpmath.zeros(3, 1)
+        for j in range(data.m):
+            x, y = data.column(j)
+            for r in range(arch.dN):
+                a = mpmath.matrix([to_mpf(q) for q in x[r:r + 3]])
+                A += 2 * a * a.T
+                b += 2 * to_mpf(y[r]) * a
+        w0 = mpmath.matrix([to_mpf(q) for q in (1, Fraction(-1, 2), Fraction(1, 3))])
+        wstar = mpmath.lu_solve(A, b)
+        exact = wstar + mpmath.expm(-A * to_mpf(Fraction(3, 4))) * (w0 - wstar)
+    traj = gradient_flow(arch, data, parse_loss("square"), [[1, Fraction(-1, 2), Fraction(1, 3)]], t_max=Fraction(3, 4), dps=30,
+                         samples=1, engine=engine)
+    with working_precision(50):
+        assert max(abs(traj.states[-1][0][i] - exact[i]) for i in range(3)) < mpmath.mpf(10) ** -25
+    assert mpmath.mp.dps == 15
+
+
+@pytest.mark.parametrize("loss", example_losses(), ids=lambda l: l.label())
+def test_engines_agree_for_every_loss(loss):
+    arch = Architecture(5, (2, 2), (1, 1))
+    data, _ = random_problem(arch, 5, 7)
+    w0 = [[Fraction(3, 4), Fraction(-1, 2)], [Fraction(1, 3), Fraction(5, 4)]]
+    t_max = Fraction(1, 8) if loss.name in ("gen-huber", "log-cosh") else Fraction(1, 2)  # odefun is slow on exp
+    runs = [gradient_flow(arch, data, loss, w0, t_max=t_max, dps=30, samples=1, engine=e) for e in ENGINES]
+    with working_precision(30):
+        for other in runs[1:]:
+            diff = max(abs(x - y) for u, v in zip(runs[0].states[-1], other.states[-1]) for x, y in zip(u, v))
+            assert diff < mpmath.mpf(10) ** -20, (loss.label(), diff)
+    assert runs[0].balancedness_drift() < mpmath.mpf(10) ** -25
+
+
+def test_the_taylor_engine_stops_at_its_step_limit():
+    arch = Architecture(4, (2, 2), (1, 1))
+    data, w0 = random_problem(arch, 6, 2)
+    with pytest.raises(ConvergenceError, match="max_steps = 3") as info:
+        gradient_flow(arch, data, parse_loss("square"), w0, t_max=100, max_steps=3)
+    assert info.value.steps == 3 and MAX_STEPS >= 10**5

@@ -1,0 +1,29 @@
+"""lcnsym.checking.evidence: evidence kinds, summaries built from the fields, combining parts."""
+
+import pytest
+
+from lcnsym.checking.evidence import CheckConfig, Evidence, combine_parts, exact_over
+from lcnsym.errors import InputError
+
+
+def test_evidence_is_validated_and_summarized():
+    with pytest.raises(InputError):
+        Evidence(True, "vibes", "x")
+    e = Evidence(False, "search", "toy", 3, worst_margin="0.5", counterexample={"x": 1})
+    assert e.summary() == "search over 3 instances (toy); worst margin 0.5; counterexample: {'x': 1}"
+    assert e.as_dict()["summary"] == e.summary()
+    assert Evidence(True, "certified", "balls", 2).summary() == "certified enclosures over balls"
+
+
+def test_config_is_validated():
+    assert CheckConfig("thorough", 3).thorough
+    for bad in ({"profile": "fast"}, {"seed": "1"}):
+        with pytest.raises(InputError):
+            CheckConfig(**bad)
+
+
+def test_parts_and_exact_over():
+    assert combine_parts([Evidence(True, "exact", "a", 2), Evidence(False, "exact", "b", 3, counterexample={"y": 2})],
+                         "exact", "both").counterexample == {"y": 2}
+    ev = exact_over([(1,), (2,), (3,)], lambda n: None if n < 3 else {"n": n}, "n <= 3")
+    assert not ev.passed and ev.instances == 3

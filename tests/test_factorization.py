@@ -1,0 +1,79 @@
+"""lcnsym.analysis.factorization: Lemma 2.4 in balls (decided or undecided, never guessed), Lemmas 2.2 and 2.3's helpers."""
+
+from fractions import Fraction
+import random
+
+import flint
+import mpmath
+import pytest
+
+from lcnsym.analysis.factorization import (factorizations_for_all_classifications, linear_factorization, norm_constant_search,
+                                           norm_ratio, norm_ratio_ball, one_norm_ratio, root_bound, root_bound_squared)
+from lcnsym.analysis.families import adversarial_family, coefficients_from_roots
+from lcnsym.errors import PrecisionError
+from lcnsym.numeric import compare, to_float
+
+
+def test_trailing_zeros_are_dropped_and_reported():
+    f = linear_factorization([2, -3, 1, 0, 0], dps=30)
+    assert (f.degree, f.dropped) == (2, 2)
+
+
+@pytest.mark.parametrize("name,coeffs", list(adversarial_family()), ids=lambda v: v if isinstance(v, str) else "")
+def test_factorization_on_adversarial_polynomials(name, coeffs):
+    for f in factorizations_for_all_classifications(coeffs, dps=40):
+        assert f.holds() and f.consistent, name
+        assert f.residual <= Fraction(1, 10**35)
+
+
+@pytest.mark.parametrize("dps", [20, 50, 80])
+def test_residual_is_within_the_working_precision(dps):
+    rng = random.Random(dps)
+    for n in (3, 17, 40):
+        coeffs = [(Fraction(rng.gauss(0, 1)), Fraction(rng.gauss(0, 1))) for _ in range(n + 1)]
+        f = linear_factorization(coeffs, dps=dps)
+        assert f.residual <= Fraction(1, 10 ** (dps - 5)) and f.holds()
+    assert mpmath.mp.dps == 15  # never left changed
+
+
+def test_x100_minus_1_is_decided_with_more_guard_digits():
+    # at 50 digits + 10 guard digits the product of the 100 factors reproduces p only to ~1e-40 (cancellation):
+    # more guard digits decide it; a shortfall is never reported as a counterexample
+    f = linear_factorization([-1] + [0] * 99 + [1], dps=50)
+    assert f.holds() and f.residual <= Fraction(1, 10**45) and f.ambiguous > 0
+
+
+def test_an_undecidable_comparison_raises_precision_error_not_false(monkeypatch):
+    from lcnsym.analysis import factorization
+
+    monkeypatch.setattr(factorization, "MAX_GUARD_DIGITS", 10)
+    monkeypatch.setattr(factorization, "RESIDUAL_DIGITS_LOST", -60)  # asks more than the balls can give
+    with pytest.raises(PrecisionError, match="undecided"):
+        factorization.linear_factorization([2, -3, 1], dps=20)
+
+
+def test_exact_quantities_are_exact():
+    f = linear_factorization([2, -3, 1], dps=50)
+    assert (f.T, f.B, f.bound, f.sign) == (6, 3, 72, (1, 0))
+    assert f.roots_product_bound == 36 and compare(f.roots_product, 2) is True and compare(2, f.roots_product) is True
+    g = linear_factorization([1, 0, (2, 1)], dps=30)  # complex a_n: sgn(a_n) and T are balls
+    assert isinstance(g.sign, flint.acb) and isinstance(g.T, flint.arb)
+
+
+def test_case_1_and_case_2_as_in_the_proof():
+    f = linear_factorization([Fraction(1, 4), 0, 1], dps=30)  # roots +-i/2: case 1
+    assert f.case == 1 and f.r == 0 and f.roots_product is None
+    g = linear_factorization(coefficients_from_roots([3, Fraction(1, 2), -2]), dps=30)
+    assert g.case == 2 and g.r == 2
+    assert abs(to_float(g.roots_product) - 6) < 1e-25  # |3 * -2|
+    assert g.roots_product_bound == 3 * g.B * 3**2
+
+
+def test_lemma_2_2_and_2_3_helpers():
+    assert one_norm_ratio([1, -1], [1, 1]) == Fraction(1, 2)
+    assert norm_ratio([1, 1], [1, 1], 2, dps=20) > 1
+    assert compare(norm_ratio_ball([(1, 1), 2], [3, (0, -1)]), 1) is True
+    assert compare(1, norm_ratio_ball([1, 1], [1, 1], 2)) is True
+    assert root_bound([-1, -1, 1]) == 2 and root_bound_squared([1, (0, 1)]) == 1
+    ratio, (q1, q2) = norm_constant_search(2, 4, trials=300, dps=20)
+    assert ratio > 1 and len(q1) + len(q2) - 2 == 4

@@ -1,0 +1,99 @@
+"""lcnsym.algebra.filters: the final filter, numeric and symbolic, and its input."""
+
+from fractions import Fraction
+import math
+
+import mpmath
+import pytest
+import sympy as sp
+
+from lcnsym.algebra.architecture import Architecture
+from lcnsym.errors import ArchitectureError, FilterError, WorkLimitError
+
+ARCH = Architecture.for_output_width((3, 2, 3), (2, 1, 2), dN=2)
+from lcnsym.algebra.filters import filter_symbols, final_filter, symbolic_final_filter, symbolic_terms, validate_filters
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        [[1, 2, 3], [4, 5], [6, 7, 8]],
+        [[Fraction(1, 3), Fraction(-2), 3], [Fraction(1, 7), 5], [6, 0, Fraction(8, 9)]],
+        [[sp.Rational(1, 3), 2, 3], [4, sp.Rational(-5, 2)], [6, 7, 8]],
+    ],
+)
+def test_routes_agree_on_exact_numbers_and_keep_the_type(filters):
+    a = final_filter(ARCH, filters)
+    b = final_filter(ARCH, filters, method="product")
+    assert a == b and len(a) == ARCH.k_v
+    kinds = {type(c) for w in filters for c in w}
+    expected = (sp.Rational, int) if any(issubclass(t, sp.Basic) for t in kinds) else (Fraction if Fraction in kinds else int)
+    assert all(isinstance(c, expected) for c in a)
+    assert symbolic_final_filter(ARCH).evaluate(filters) == [sp.Rational(c.numerator, c.denominator) if isinstance(c, Fraction) else c for c in a]
+
+def test_symbolic_expressions_and_mpmath_numbers():
+    a, b = sp.symbols("a b")
+    arch = Architecture.for_output_width((2, 2), (1, 1))
+    v = final_filter(arch, [[a + 1, sp.sqrt(2)], [b, a]])
+    assert sp.expand(v[1] - ((a + 1) * a + sp.sqrt(2) * b)) == 0
+    with mpmath.workdps(30):
+        w = [[mpmath.mpf(1) / 3, mpmath.mpf(2)], [mpmath.mpf(3), mpmath.mpf(1) / 7]]
+        v = final_filter(arch, w)
+        assert mpmath.almosteq(v[1], mpmath.mpf(1) / 21 + 6, 1e-28)
+
+def test_symbolic_filter_value_type():
+    v = symbolic_final_filter(ARCH)
+    w = filter_symbols(ARCH)
+    assert len(v) == ARCH.k_v == 9
+    assert v[0] == w[0][0] * w[1][0] * w[2][0]
+    assert v == symbolic_final_filter(ARCH, method="product")
+    assert "w^{(1)}_{1}" in v.latex()[0]
+    assert final_filter(ARCH, w) == v.exprs()
+
+@pytest.mark.parametrize(
+    "filters,words",
+    [
+        ([[1, 2, 3], [4, 5]], "got 2 filters for an architecture of depth N = 3"),
+        ([[1, 2, 3], [4, 5, 6], [6, 7, 8]], "filter 2 has 3 entries but k_2 = 2"),
+        ([[1, float("nan"), 3], [4, 5], [6, 7, 8]], "filter 1, entry 2 is nan"),
+        ([[1, 2, 3], [4, mpmath.inf], [6, 7, 8]], "filter 2, entry 2 is +inf"),
+        ([[1, 2, "3"], [4, 5], [6, 7, 8]], "filter 1, entry 3: '3' is not a number"),
+        ([[1, 2, 3], [4, sp.oo], [6, 7, 8]], "not finite"),
+    ],
+)
+def test_bad_filters_are_refused(filters, words):
+    with pytest.raises(FilterError) as info:
+        final_filter(ARCH, filters)
+    assert words in str(info.value)
+
+def test_validate_filters_returns_lists():
+    assert validate_filters(Architecture(2, (2,), (1,)), [(1, 2)]) == [[1, 2]]
+    with pytest.raises(FilterError):
+        validate_filters(Architecture(2, (2,), (1,)), "1,2")
+
+
+
+def test_evaluate_refuses_inexact_entries_with_the_hierarchy():
+    v = symbolic_final_filter(Architecture.for_output_width((2, 2), (1, 1)))
+    assert v.evaluate([[Fraction(1, 2), 1], [3, 4]]) == [sp.Rational(3, 2), 5, 4]
+    for bad in (0.1, mpmath.mpf(1)):
+        with pytest.raises(FilterError, match="binary floating-point"):
+            v.evaluate([[bad, 1], [3, 4]])
+
+
+def test_symbolic_work_is_bounded_before_it_starts():
+    deep = Architecture.for_output_width((2,) * 40, (1,) * 40)
+    assert symbolic_terms(deep) == 2**40
+    with pytest.raises(WorkLimitError, match="2000000"):
+        symbolic_final_filter(deep)
+    assert len(symbolic_final_filter(Architecture.for_output_width((2,) * 3, (1,) * 3), max_terms=8)) == 4
+
+
+def test_mpmath_entries_at_the_requested_precision_whatever_the_global():
+    arch = Architecture.for_output_width((2, 2), (1, 1))
+    w = [[mpmath.mpf(1) / 3, 2], [3, 5]]
+    results = []
+    for global_dps in (15, 80):
+        with mpmath.workdps(global_dps):
+            results.append(final_filter(arch, w, dps=40))
+    assert results[0] == results[1]

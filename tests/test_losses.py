@@ -1,0 +1,159 @@
+"""lcnsym.dynamics.losses: one definition per loss, found by name; every loss of the table is tested here.
+
+A new loss is a module in lcnsym/dynamics/losses/ (or register_loss): these tests then cover it
+(phi against dphi, the constants of (3.8) and (3.9), the parameters), and the engines' tests run it.
+"""
+
+from fractions import Fraction
+
+import mpmath
+import pytest
+import sympy as sp
+
+from lcnsym.dynamics import losses as loss_package
+from lcnsym.dynamics.losses import Loss, example_losses, grid_losses, loss_help, loss_table, parse_loss, register_loss
+from lcnsym.dynamics.losses.base import positive
+from lcnsym.errors import LossDefinitionError, LossParameterError, ParseError
+from lcnsym.numeric import ARB, MPMATH, SYMPY, compare, working_precision
+
+EXAMPLES = example_losses()
+
+
+@pytest.mark.parametrize("loss", EXAMPLES, ids=lambda l: l.label())
+def test_dphi_is_the_derivative_of_phi(loss):
+    r = sp.Symbol("r", real=True)
+    symbolic = sp.diff(loss.phi(r, SYMPY), r)
+    for x in (Fraction(-3, 2), Fraction(1, 3), Fraction(5)):
+        exact = sp.N(symbolic.subs(r, sp.Rational(x.numerator, x.denominator)), 40)
+        with working_precision(40):
+            numeric = loss.dphi(MPMATH.const(x), MPMATH)
+            assert abs(numeric - mpmath.mpf(str(exact))) < mpmath.mpf(10) ** -35
+
+
+@pytest.mark.parametrize("loss", EXAMPLES, ids=lambda l: l.label())
+def test_one_formula_on_every_kind_of_number(loss):
+    with working_precision(40):
+        m = loss.phi(MPMATH.const(Fraction(7, 3)), MPMATH)
+        b = loss.phi(ARB.const(Fraction(7, 3)), ARB)
+        above, below = m + mpmath.mpf(10) ** -30, m - mpmath.mpf(10) ** -30
+    assert compare(b, above) is True and compare(b, below) is False
+    assert parse_loss(loss.label()) == loss  # the label reads back
+
+
+@pytest.mark.parametrize("loss", grid_losses(), ids=lambda l: l.label())
+def test_the_stable_excess_is_phi_plus_c1_minus_abs(loss):
+    for x in (Fraction(0), Fraction(-7, 2), Fraction(19)):
+        with working_precision(60):
+            direct = loss.phi(ARB.const(x), ARB) + loss.c1_of(ARB) - abs(ARB.const(x))
+            assert direct.overlaps(loss.excess_of(ARB.const(x), ARB))
+    with working_precision(30):
+        assert loss.c(3, dps=30) == 3 * loss.c(1, dps=30)
+
+
+def test_table_help_and_examples_come_from_the_definitions():
+    table = loss_table()
+    assert set(table) == {"square", "lp", "pseudo-huber", "gen-huber", "log-cosh"}
+    assert all(name in loss_help() for name in table)
+    assert {l.name for l in EXAMPLES} == set(table)
+
+
+@pytest.mark.parametrize("text,err,words", [
+    ("lp:3", LossParameterError, "even whole number from 2 to 100"), ("lp:0", LossParameterError, "p = 0"),
+    ("lp:1000000000", LossParameterError, "from 2 to 100"), ("pseudo-huber:0", LossParameterError, "delta > 0"),
+    ("gen-huber:1,-2", LossParameterError, "beta > -2"), ("log-cosh:-1", LossParameterError, "alpha > 0"),
+    ("lp:4.5", LossParameterError, "even whole number"), ("squre", ParseError, "did you mean 'square'"),
+    ("gen-huber:1", ParseError, "takes 2 parameter"), ("pseudo-huber:x", LossParameterError, "'x' is not an exact number"),
+    ("pseudo-huber:1e999999", LossParameterError, "exponent"),
+])
+def test_parameters_are_parsed_and_validated(text, err, words):
+    with pytest.raises(err, match=words):
+        parse_loss(text)
+
+
+def test_constants_of_3_8_and_3_9():
+    assert parse_loss("pseudo-huber:1").c(2) == 0
+    assert parse_loss("gen-huber:1,1/2").c(2) == 0
+    with working_precision(30):
+        assert abs(parse_loss("gen-huber:2,-3/2").c(3, dps=30) - 3 * mpmath.log(4) / 2) < mpmath.mpf(10) ** -25
+        assert abs(parse_loss("square").h(4, 2, 3) - 12) < mpmath.mpf(10) ** -25
+    assert parse_loss("square").c(2) is None
+    assert parse_loss("square").h_at_least(Fraction(4), 2, 3, Fraction(12)) is True
+    assert parse_loss("lp:4").h_at_least(Fraction(1), 1, 1, Fraction(2)) is False  # 2^4 > 4
+
+
+class Cauchy(Loss):
+    """A loss defined outside lcnsym: ``(gamma^2/2) log(1 + r^2/gamma^2)``."""
+
+    name = "cauchy-test"
+    summary = "(gamma^2/2) log(1 + r^2/gamma^2)"
+    parameters = (positive("gamma"),)
+    examples = ((1,),)
+
+    def phi(self, r, F):
+        g2 = F.const(self.gamma) ** 2
+        return g2 / 2 * F.log(1 + r * r / g2)
+
+    def dphi(self, r, F):
+        g2 = F.const(self.gamma) ** 2
+        return r / (1 + r * r / g2)
+
+
+@pytest.fixture
+def registered():
+    saved = dict(loss_package._TABLE)
+    register_loss(Cauchy)
+    yield Cauchy
+    loss_package._TABLE.clear()
+    loss_package._TABLE.update(saved)
+
+
+def test_a_registered_loss_runs_everywhere(registered):
+    from click.testing import CliRunner
+
+    from lcnsym.algebra.architecture import Architecture
+    from lcnsym.cli.main import cli
+    from lcnsym.dynamics.data import random_problem
+    from lcnsym.dynamics.flow import gradient_flow
+
+    loss = parse_loss("cauchy-test:1")
+    arch = Architecture.for_output_width((2, 2), (1, 1), dN=2)
+    data, w0 = random_problem(arch, 6, 1)
+    a = gradient_flow(arch, data, loss, w0, t_max=Fraction(1, 4), dps=25, samples=1, engine="taylor")
+    b = gradient_flow(arch, data, loss, w0, t_max=Fraction(1, 4), dps=25, samples=1, engine="odefun")
+    with working_precision(25):
+        assert max(abs(x - y) for u, v in zip(a.states[-1], b.states[-1]) for x, y in zip(u, v)) < mpmath.mpf(10) ** -20
+    r = CliRunner().invoke(cli, ["flow", "--k", "2,2", "--s", "1,1", "--loss", "cauchy-test:1", "--t-max", "0.25", "--samples", "1"])
+    assert r.exit_code == 0 and "loss cauchy-test:1" in r.output
+    with pytest.raises(LossDefinitionError):
+        register_loss(type("Other", (Cauchy,), {}))  # the name is taken
+
+
+def test_a_loss_the_taylor_engine_cannot_expand_is_refused_naming_what_it_lacks():
+    from lcnsym.algebra.architecture import Architecture
+    from lcnsym.dynamics.data import random_problem
+    from lcnsym.dynamics.flow import gradient_flow
+
+    class MpmathOnly(Loss):
+        name = "mpmath-only"
+
+        def phi(self, r, F):
+            return mpmath.log(mpmath.cosh(r))
+
+        def dphi(self, r, F):
+            return mpmath.tanh(r)
+
+    class NoDerivative(Loss):
+        name = "no-derivative"
+
+        def phi(self, r, F):
+            return r * r
+
+    arch = Architecture.for_output_width((2,), (1,), dN=2)
+    data, w0 = random_problem(arch, 3, 1)
+    with pytest.raises(LossDefinitionError, match="dphi.*taylor engine") as info:
+        gradient_flow(arch, data, MpmathOnly(), w0, t_max=1, engine="taylor")
+    assert info.value.lacks == "dphi" and isinstance(info.value, ValueError)
+    assert gradient_flow(arch, data, MpmathOnly(), w0, t_max=Fraction(1, 8), samples=1, engine="odefun").times
+    for engine in ("taylor", "odefun"):
+        with pytest.raises(LossDefinitionError, match="defines no dphi"):
+            gradient_flow(arch, data, NoDerivative(), w0, t_max=1, engine=engine)

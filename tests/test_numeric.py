@@ -1,0 +1,143 @@
+"""lcnsym.numeric: exact readers, precision, converters, printing, ball comparisons, arithmetic namespaces."""
+
+from decimal import Decimal
+from fractions import Fraction
+
+import flint
+import gmpy2
+from hypothesis import given, strategies as st
+import mpmath
+import pytest
+import sympy as sp
+
+from lcnsym.errors import InputError, NumberError
+from lcnsym.numeric import (ARB, EXACT, MPMATH, SYMPY, check_dps, compare, dps_to_prec, exact_value, ops_for,
+                            parse_complex, parse_rational, show, show_ball, show_tolerance, show_upper, to_arb,
+                            to_complex_rational, to_mpf, to_mpfr, to_rational, to_sympy, tolerance, working_precision)
+
+
+@pytest.mark.parametrize("value,expected", [
+    (3, Fraction(3)), (Fraction(1, 3), Fraction(1, 3)), (sp.Rational(-2, 6), Fraction(-1, 3)), (gmpy2.mpq(1, 7), Fraction(1, 7)),
+    (gmpy2.mpz(5), Fraction(5)), (flint.fmpq(2, 9), Fraction(2, 9)), (flint.fmpz(-4), Fraction(-4)), ("0.1", Fraction(1, 10)),
+    ("-3/6", Fraction(-1, 2)), ("1e-3", Fraction(1, 1000)), ("2.5e-1/3", Fraction(1, 12)), (" 7 ", Fraction(7)),
+])
+def test_every_accepted_input_is_read_exactly(value, expected):
+    assert to_rational(value) == expected
+
+
+def test_floats_only_where_the_caller_opts_in_and_then_exactly():
+    with pytest.raises(NumberError, match="binary value 3602879701896397/36028797018963968"):
+        to_rational(0.1)
+    assert to_rational(0.1, floats=True) == Fraction(3602879701896397, 36028797018963968)
+    assert to_rational(mpmath.mpf("0.375"), floats=True) == Fraction(3, 8)
+    assert to_rational(gmpy2.mpfr("0.5"), floats=True) == Fraction(1, 2)
+    assert to_rational(sp.Float(0.25), floats=True) == Fraction(1, 4)
+    with pytest.raises(NumberError):
+        to_rational(mpmath.mpf(1))
+
+
+@pytest.mark.parametrize("value,words", [
+    (True, "boolean"), (float("nan"), "not a finite number"), (sp.sqrt(2), "not a rational"), (sp.oo, "not a finite"),
+    (1j, "complex"), (object(), "not a number"), ("x", "not an exact number"), ("1/0", "divides by zero"),
+    ("__import__('os')", "not an exact number"), ("1e999999999", "exponent"), ("9" * 2000, "digits"),
+])
+def test_one_error_class_names_the_input(value, words):
+    with pytest.raises(NumberError) as info:
+        to_rational(value, "X[1,2]", floats=True)
+    assert words in str(info.value)
+    assert info.value.what == "X[1,2]" or "X[1,2]" in str(info.value)
+
+
+@given(st.fractions())
+def test_text_round_trip(q):
+    assert parse_rational(str(q)) == q
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False, places=6))
+def test_decimals_read_exactly(d):
+    assert parse_rational(str(d)) == Fraction(Decimal(str(d)))
+
+
+def test_complex_numbers():
+    assert parse_complex("1.5-2j") == (Fraction(3, 2), Fraction(-2))
+    assert parse_complex("2e-3j") == (0, Fraction(2, 1000))
+    assert to_complex_rational((1, "1/2")) == (1, Fraction(1, 2))
+    assert to_complex_rational(1 + 2 * sp.I) == (1, 2)
+    assert to_complex_rational(complex(0.5, -1), floats=True) == (Fraction(1, 2), -1)
+    for bad in ("1+", "j2", "1+2i+3j", "nanj"):
+        with pytest.raises(NumberError):
+            parse_complex(bad)
+
+
+def test_precision_is_set_everywhere_and_restored():
+    mpmath.mp.dps = 15
+    flint.ctx.prec = 53
+    with gmpy2.context(gmpy2.context(), precision=20, round=gmpy2.RoundDown):
+        with working_precision(50) as bits:
+            assert bits == dps_to_prec(50) == mpmath.mp.prec == flint.ctx.prec == gmpy2.get_context().precision
+            assert gmpy2.get_context().round == gmpy2.RoundToNearest  # a fresh context, not the caller's
+        assert gmpy2.get_context().precision == 20
+    assert mpmath.mp.dps == 15 and flint.ctx.prec == 53
+    with pytest.raises(ZeroDivisionError):
+        with working_precision(40):
+            1 / 0
+    assert mpmath.mp.dps == 15
+
+
+def test_dps_is_validated_and_tolerances_are_relative():
+    assert check_dps(30) == 30
+    for bad in (5, 10**6, 2.5, True, "30"):
+        with pytest.raises(InputError, match="dps must be a whole number"):
+            check_dps(bad)
+    assert tolerance(50, 5) == Fraction(1, 10**45)
+    assert show_tolerance(tolerance(30, 10)) == "1e-20"
+
+
+def test_converters_round_correctly():
+    with working_precision(30):
+        third = to_mpf(Fraction(1, 3))
+        assert abs(third - mpmath.mpf(1) / 3) < mpmath.mpf(10) ** -30
+        assert to_mpfr(Fraction(1, 3)) == gmpy2.mpfr(1) / 3
+        assert to_arb(Fraction(1, 3)).contains(flint.fmpq(1, 3))
+    assert exact_value(flint.arb(0.75)) == Fraction(3, 4)
+    assert to_sympy(Fraction(-1, 3)) == sp.Rational(-1, 3)
+
+
+def test_printing_exact_and_inexact():
+    assert show(Fraction(-7, 3)) == "-7/3" and show(10**5000).startswith("1000")  # beyond str(int)'s limit
+    assert show((Fraction(1), Fraction(0))) == "1"
+    with working_precision(50):
+        assert show(to_mpf(Fraction(1, 3)), 50) == "0." + "3" * 50
+        assert show(mpmath.mpc(2, 0), 10) == "2.000000000"  # an exactly real complex number prints as real
+        assert show(flint.arb(1) / 3, 20) == "0." + "3" * 20
+        ball = show_ball(flint.acb(flint.arb(1) / 3, 0), 20)
+        assert ball["mid"] == "0." + "3" * 20 and float(ball["rad"]) > 0
+    with pytest.raises(InputError):
+        show(mpmath.mpf(1))  # inexact without digits
+    assert show_upper(Fraction(1, 3)) == "3.34e-1"
+
+
+def test_compare_decides_or_says_undecided():
+    assert compare(flint.arb(1) / 3, Fraction(1, 2)) is True
+    assert compare(flint.arb(1), 0) is False
+    assert compare(flint.arb("0.5 +/- 1"), 0) is None
+    assert compare(flint.arb("nan"), 0) is None
+    assert compare(Fraction(1, 3), Fraction(1, 3)) is True  # exact numbers exactly
+    with working_precision(50):
+        tiny = (-2 * flint.arb(10) ** 30).exp()  # beyond any float: still decided
+        assert compare(0, tiny) is True
+
+
+def test_namespaces_evaluate_one_formula_on_every_kind():
+    def formula(r, F):
+        return F.sqrt(1 + r * r) + F.log(F.cosh(r)) - F.tanh(r) + F.root(r * r, 2) + F.log1p(r) + F.exp(r)
+
+    with working_precision(30):
+        m = formula(MPMATH.const(Fraction(1, 2)), MPMATH)
+        b = formula(ARB.const(Fraction(1, 2)), ARB)
+    s = formula(SYMPY.const(Fraction(1, 2)), SYMPY)
+    assert b.contains(flint.arb(mpmath.nstr(m, 25))) or abs(float(b.mid()) - float(m)) < 1e-20
+    assert abs(float(sp.N(s, 30)) - float(m)) < 1e-14
+    assert ops_for(mpmath.mpf(1)) is MPMATH and ops_for(Fraction(1)) is EXACT and ops_for(sp.Symbol("r")) is SYMPY
+    with pytest.raises(InputError):
+        EXACT.sqrt(Fraction(2))

@@ -1,0 +1,36 @@
+"""lcnsym.algebra.polynomials: p_n, p~_i and coefficient norms."""
+
+from fractions import Fraction
+import math
+
+import mpmath
+import pytest
+import sympy as sp
+
+from lcnsym.algebra.architecture import Architecture
+from lcnsym.errors import ArchitectureError, FilterError, WorkLimitError
+
+ARCH = Architecture.for_output_width((3, 2, 3), (2, 1, 2), dN=2)
+from lcnsym.algebra.filters import filter_symbols, final_filter
+from lcnsym.algebra.polynomials import coefficient_norm, filter_polynomial, stride_polynomial, stride_polynomials, x
+
+
+def test_polynomials_and_norms():
+    assert filter_polynomial([1, 0, 2]).as_expr() == 2 * x**2 + 1
+    p = stride_polynomial([1, -2, 2], 3, (2, 3, 1))
+    assert p.degree() == 2 * 6  # t_3 = (k_3 - 1) s_1 s_2 = 2 * 6
+    assert coefficient_norm(p, 1) == 5 and coefficient_norm(p, 2) == 3 and coefficient_norm(p, math.inf) == 2
+    assert coefficient_norm([1, 1], 3) == 2 ** sp.Rational(1, 3)
+    assert coefficient_norm([mpmath.mpf(3), mpmath.mpf(-4)], 2, dps=20) == 5
+    with pytest.raises(FilterError, match="binary floating-point"):
+        filter_polynomial([0.1, 1])  # floats are not read silently into exact polynomials
+    with pytest.raises(FilterError):
+        coefficient_norm([1, 2], 0.5)
+    with pytest.raises(FilterError):
+        stride_polynomial([1], 4, (1, 1))
+
+def test_product_of_stride_polynomials_is_the_final_filter_polynomial():
+    w = filter_symbols(ARCH)
+    prod = sp.Mul(*[p.as_expr() for p in stride_polynomials(w, ARCH.s)])
+    coeffs = sp.Poly(sp.expand(prod), x).all_coeffs()[::-1]
+    assert [sp.expand(c) for c in coeffs] == final_filter(ARCH, w)

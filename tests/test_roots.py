@@ -1,0 +1,73 @@
+"""lcnsym.analysis.roots: exact reading, certified enclosures, certified real roots, the mpmath route."""
+
+from fractions import Fraction
+import inspect
+import random
+
+import mpmath
+import pytest
+
+from lcnsym.analysis.families import coefficients_from_roots
+from lcnsym.analysis.roots import certified_roots, mpmath_roots, normalize_polynomial, polyroots_ascending
+from lcnsym.errors import NumberError, PolynomialError, WorkLimitError
+from lcnsym.numeric import working_precision
+
+
+def test_polyroots_coefficient_order_is_pinned():
+    # ascending [-2, 1] is x - 2 (root 2); descending it would be -2x + 1 (root 1/2)
+    with working_precision(30):
+        assert polyroots_ascending([-2, 1])[0] == 2
+        assert sorted(float(z.real) for z in polyroots_ascending([6, -5, 1])) == [2.0, 3.0]
+    # the installed mpmath: <1.4 has no asc argument (highest first); our wrapper passes the order explicitly
+    has_asc = "asc" in inspect.signature(mpmath.polyroots).parameters
+    assert has_asc == (tuple(int(x) for x in mpmath.__version__.split(".")[:2]) >= (1, 4))
+
+
+@pytest.mark.parametrize("coeffs,err,words", [
+    ([], PolynomialError, "at least one coefficient"), ([0, 0, 0], PolynomialError, "zero polynomial"),
+    ([7], PolynomialError, "degree 0"), ([7, 0, 0], PolynomialError, "2 zero leading coefficients dropped"),
+    ([1, float("nan")], NumberError, "a_1 is nan"), ([1, mpmath.inf], NumberError, "a_1 is +inf"),
+    ([1, "x"], NumberError, "coefficient a_1: 'x' is not an exact number"), ([1, complex(1, float("inf"))], NumberError, "not a finite"),
+    ("1,2", PolynomialError, "must be a sequence of numbers"),
+])
+def test_bad_polynomials_are_refused(coeffs, err, words):
+    with pytest.raises(err) as info:
+        normalize_polynomial(coeffs)
+    assert words in str(info.value)
+
+
+def test_exact_reading():
+    assert normalize_polynomial([0.5, (1, Fraction(1, 3))]).coeffs == ((Fraction(1, 2), 0), (1, Fraction(1, 3)))
+    assert normalize_polynomial(["1/3", "2+1j"]).coeffs == ((Fraction(1, 3), 0), (2, 1))
+    p = normalize_polynomial([1, 1, 0])
+    assert (p.degree, p.stated_degree, p.dropped) == (1, 2, 1)
+
+
+def test_certified_roots_with_multiplicities_and_zero():
+    roots = certified_roots(coefficients_from_roots([0, 0, 2, Fraction(-1, 3)] + [1] * 5), dps=30)
+    found = sorted((round(float(r.value().real), 9), r.multiplicity) for r in roots)
+    assert found == [(-0.333333333, 1), (0.0, 2), (1.0, 5), (2.0, 1)]
+    assert all(r.radius() < Fraction(1, 10**30) and r.is_real for r in roots)
+
+
+def test_real_roots_are_certified_real_and_complex_ones_are_not():
+    roots = certified_roots([Fraction(1, 1000), 2, 1], dps=30)  # both real: no spurious imaginary part
+    assert all(r.is_real and r.ball.imag == 0 for r in roots)
+    pair = certified_roots([1, 0, 1], dps=20)  # +-i
+    assert not any(r.is_real for r in pair)
+    mixed = certified_roots([(1, 1), 1], dps=20)  # a complex polynomial: never certified real by symmetry
+    assert not mixed[0].is_real
+
+
+def test_mpmath_roots_agree_with_certified_enclosures():
+    random_poly = [Fraction(random.Random(4).randint(-9, 9)) for _ in range(15)] + [1]
+    ours = sorted((z for z, m in mpmath_roots(random_poly, dps=40)), key=lambda z: (z.real, z.imag))
+    cert = sorted((r.value(40) for r in certified_roots(random_poly, dps=40)), key=lambda z: (z.real, z.imag))
+    with working_precision(40):
+        assert max(abs(a - b) for a, b in zip(ours, cert)) < mpmath.mpf(10) ** -30
+
+
+def test_degree_is_bounded():
+    with pytest.raises(WorkLimitError, match="degree 3000 is above the limit 1000"):
+        certified_roots([1] * 3001)
+    assert len(certified_roots([1] * 12, max_degree=11)) == 11

@@ -1,0 +1,57 @@
+"""lcnsym.checking.runner: blocking, errors, precision shortfalls, statuses."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from lcnsym.errors import DependencyCycleError, DuplicateIdError, RegistryError, UnknownDependencyError
+from lcnsym.checking.evidence import CheckConfig, Evidence
+from lcnsym.checking.registry import Registry, discover
+from lcnsym.checking.runner import run
+
+
+def module(pid, deps=(), passed=True, raises=None, name=None):
+    def check(config=CheckConfig()):
+        if raises:
+            raise raises
+        return Evidence(passed, "search", "toy", 3, worst_margin="0.5", counterexample=None if passed else {"x": 1})
+
+    return SimpleNamespace(__name__=name or f"toy.{pid}", ID=pid, STATEMENT=f"claim {pid}", DEPENDS_ON=deps, check=check)
+
+
+def test_failed_dependency_blocks_and_errors_are_reported():
+    reg = Registry.from_modules([
+        module("a", passed=False),
+        module("b", ("a",)),
+        module("c", ("b",)),
+        module("d", raises=ZeroDivisionError("boom")),
+        module("e", ("d",)),
+        module("f"),
+    ])
+    res = {r.id: r for r in run(reg)}
+    assert res["a"].status == "fail" and "counterexample" in res["a"].evidence_text()
+    assert res["b"].status == "blocked" and "a (fail)" in res["b"].message
+    assert res["c"].status == "blocked"
+    assert res["d"].status == "error" and "ZeroDivisionError: boom" in res["d"].message
+    assert res["e"].status == "blocked"
+    assert res["f"].status == "pass"
+    assert set(res["a"].as_dict()) >= {"id", "status", "evidence", "seconds"}
+
+
+def test_a_check_returning_no_evidence_is_an_error():
+    bad = SimpleNamespace(__name__="bad", ID="x", STATEMENT="s", DEPENDS_ON=(), check=lambda: True)
+    assert run(Registry.from_modules([bad]))[0].status == "error"
+
+
+
+
+def test_a_precision_shortfall_is_an_error_never_a_pass_or_a_failure():
+    from lcnsym.errors import PrecisionError
+
+    res = run(Registry.from_modules([module("u", raises=PrecisionError("undecided at 60 digits", dps=50)), module("v", ("u",))]))
+    assert res[0].status == "error" and "undecided" in res[0].message and res[1].status == "blocked"
+
+
+def test_results_serialize_their_status_as_text():
+    (res,) = run(Registry.from_modules([module("a")]))
+    assert res.as_dict()["status"] == "pass" and isinstance(res.as_dict()["status"], str)

@@ -1,0 +1,45 @@
+"""Section 3's checks without the long flows: lemma-3.3, lemma-3.5, lemma-3.6, cor-3.7 pass, and fail on false variants."""
+
+from fractions import Fraction
+
+import pytest
+
+from lcnsym.checking.evidence import CheckConfig
+from lcnsym.proofs import cor_3_7, lemma_3_3, lemma_3_5, lemma_3_6
+
+
+@pytest.mark.parametrize("mod", [lemma_3_3, lemma_3_5, lemma_3_6, cor_3_7], ids=lambda m: m.ID)
+def test_section3_checks_pass(mod):
+    ev = mod.check(CheckConfig())
+    assert ev.passed and ev.instances > 30, ev.summary()
+
+
+def test_lemma_3_3_with_the_wrong_direction_is_caught():
+    ev = lemma_3_3.check(CheckConfig(), sign=1)
+    assert not ev.passed and "grad L . direction" in ev.counterexample
+
+
+def test_lemma_3_5_ignoring_the_balancedness_is_caught():
+    ev = lemma_3_5.check(CheckConfig(), bound=lambda T, kv, d: max(Fraction(T), 1) ** 2)
+    assert not ev.passed and Fraction(ev.counterexample["max ||w^(i)||^2"]) > Fraction(ev.counterexample["tau"])
+
+
+@pytest.mark.parametrize("scale", [Fraction(1, 2), 1 - Fraction(1, 10**35)])
+def test_lemma_3_6_with_a_smaller_g_is_caught_even_by_1e_35(scale):
+    ev = lemma_3_6.check(CheckConfig(), scale=scale)
+    assert not ev.passed and "g(L)" in ev.counterexample
+
+
+@pytest.mark.parametrize("shift", [-Fraction(1, 100), -Fraction(1, 10**45)])
+def test_cor_3_7_with_a_smaller_constant_is_caught_even_by_1e_45(shift):
+    ev = cor_3_7.check(CheckConfig(), c_shift=shift)
+    assert not ev.passed and "loss + c - ||r||_1" in ev.counterexample
+
+
+def test_cor_3_7_catches_a_wrong_constant_in_a_loss_definition(monkeypatch):
+    from lcnsym.dynamics.losses.pseudo_huber import PseudoHuber
+    from lcnsym.numeric import to_float
+
+    monkeypatch.setattr(PseudoHuber, "c1_of", lambda self, F: F.const(-Fraction(1, 10**45)))
+    ev = cor_3_7.check(CheckConfig())
+    assert not ev.passed and ev.counterexample["loss"].startswith("pseudo-huber")
