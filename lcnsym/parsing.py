@@ -162,6 +162,8 @@ def parse_json(text, what="JSON"):
     ...
     lcnsym.errors.ParseError: --data: JSON nested deeper than 64 levels
     """
+    if not isinstance(text, str):
+        raise ParseError(f"{what}: JSON must be given as text, got {abbreviate(text)}", what=what)
     if _depth(text) > MAX_JSON_DEPTH:
         raise ParseError(f"{what}: JSON nested deeper than {MAX_JSON_DEPTH} levels", what=what)
 

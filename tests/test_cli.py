@@ -62,6 +62,7 @@ def test_bad_input_is_one_line_and_nonzero(args, words):
     assert r.exception is None or isinstance(r.exception, SystemExit)
 
 
+@pytest.mark.slow
 def test_verify_only_text_and_json():
     r = run("verify", "--only", "prop-1.1")
     assert r.exit_code == 0, r.output

@@ -46,6 +46,7 @@ def test_one_layer_flow_matches_the_matrix_exponential_to_25_digits(engine):
     assert mpmath.mp.dps == 15
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("loss", example_losses(), ids=lambda l: l.label())
 def test_engines_agree_for_every_loss(loss):
     arch = Architecture(5, (2, 2), (1, 1))

@@ -2,10 +2,13 @@
 
 from fractions import Fraction
 
+import pytest
+
 from lcnsym.checking.evidence import CheckConfig
 from lcnsym.proofs import _flows, thm_1_2, thm_3_4, thm_3_8
 
 
+@pytest.mark.slow
 def test_flow_checks_pass_and_say_what_ran():
     for mod in (thm_1_2, thm_3_4, thm_3_8):
         ev = mod.check(CheckConfig())

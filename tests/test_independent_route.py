@@ -57,6 +57,7 @@ def assert_route_agrees(k, s):
         assert [c == e for c, e in zip(row, expected)] == [True] * arch.d0, (k, s, j)
 
 
+@pytest.mark.slow
 def test_final_filter_equals_product_of_explicit_matrices_on_the_whole_grid():
     count = 0
     for k, s in shapes(4, 4, 3):

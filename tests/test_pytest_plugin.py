@@ -2,9 +2,12 @@
 
 import textwrap
 
+import pytest
+
 from test_verify_runs import LEMMA
 
 
+@pytest.mark.slow
 def test_pytest_plugin_runs_checks_with_k_selection(pytester, tmp_path):
     pytester.makeconftest('pytest_plugins = ["lcnsym.checking.pytest_plugin"]')
     mine = pytester.mkdir("mine")

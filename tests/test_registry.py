@@ -4,17 +4,12 @@ import pytest
 
 from lcnsym.errors import DependencyCycleError, DuplicateIdError, RegistryError, UnknownDependencyError
 from lcnsym.checking.evidence import CheckConfig, Evidence
+from helpers import toy_check_module
 from lcnsym.checking.registry import Registry, discover
 from lcnsym.checking.runner import run
 
 
-def module(pid, deps=(), passed=True, raises=None, name=None):
-    def check(config=CheckConfig()):
-        if raises:
-            raise raises
-        return Evidence(passed, "search", "toy", 3, worst_margin="0.5", counterexample=None if passed else {"x": 1})
-
-    return SimpleNamespace(__name__=name or f"toy.{pid}", ID=pid, STATEMENT=f"claim {pid}", DEPENDS_ON=deps, check=check)
+module = toy_check_module
 
 
 def test_discovery_finds_the_papers_checks_by_name():

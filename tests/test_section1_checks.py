@@ -1,5 +1,6 @@
 """The checks eq-1.5, prop-1.1 and prop-2.1 pass, and each fails on a deliberately wrong variant."""
 
+import pytest
 from lcnsym.algebra.architecture import Architecture, final_filter_width, stride_products
 from lcnsym.algebra.coefficients import compose_filters, stride_substitute
 from lcnsym.algebra.convolution import convolution_rows
@@ -43,6 +44,7 @@ def test_eq_1_5_catches_a_vague_error_message():
     assert not ev.passed and ev.counterexample["message"] == "invalid architecture"
 
 
+@pytest.mark.slow
 def test_prop_1_1_and_prop_2_1_pass_on_the_grid():
     for mod in (prop_1_1, prop_2_1):
         ev = mod.check(CheckConfig())

@@ -39,6 +39,7 @@ def markdown_statuses(text):
     return {r[0][2:]: r[1] for r in rows}
 
 
+@pytest.mark.slow
 def test_three_reports_agree(tmp_path):
     r, data, root, md = reports(tmp_path, "--only", "prop-1.1", "--seed", "7")
     assert r.exit_code == 0
@@ -132,12 +133,14 @@ def _without_timings(data):
     return data
 
 
+@pytest.mark.slow
 def test_workers_give_the_same_report():
     one = json.loads(run("verify", "--only", "prop-1.1", "--json").stdout)
     two = json.loads(run("verify", "--only", "prop-1.1", "--json", "--workers", "2").stdout)
     assert _without_timings(one) == _without_timings(two)
 
 
+@pytest.mark.slow
 def test_dask_cluster_gives_the_same_report():
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
@@ -147,6 +150,7 @@ def test_dask_cluster_gives_the_same_report():
     assert _without_timings(dask) == _without_timings(local)
 
 
+@pytest.mark.slow
 def test_unreachable_scheduler_is_a_clear_error():
     pytest.importorskip("distributed")
     r = run("verify", "--only", "eq-1.5", "--scheduler", "tcp://127.0.0.1:1")

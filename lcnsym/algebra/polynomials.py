@@ -35,8 +35,8 @@ def _as_sympy(c):
 
 
 def _check_entries(w):
-    if isinstance(w, str):
-        raise FilterError(f"a filter must be a sequence of numbers, not the string {w!r}")
+    if isinstance(w, (str, bytes)) or not hasattr(w, "__iter__"):
+        raise FilterError(f"a filter must be a sequence of numbers, got {abbreviate(w)}", value=w)
     w = list(w)
     if not w:
         raise FilterError("a filter needs at least one entry")
@@ -144,6 +144,8 @@ def coefficients_of(q, degree=None):
     """
     if isinstance(q, sp.Poly):
         coeffs = list(reversed(q.all_coeffs()))
+    elif isinstance(q, (str, bytes)) or not hasattr(q, "__iter__"):
+        raise FilterError(f"expected a polynomial or a list of coefficients, got {abbreviate(q)}", value=q)
     else:
         coeffs = list(q)
     if degree is not None:

@@ -21,7 +21,7 @@ import flint
 import mpmath
 
 from lcnsym.analysis.roots import MAX_DEGREE, certified_roots, normalize_polynomial
-from lcnsym.errors import PrecisionError
+from lcnsym.errors import PolynomialError, PrecisionError
 from lcnsym.numeric import (DEFAULT_DPS, GUARD_DIGITS, ball_bounds, check_dps, compare, show, show_upper, to_acb, to_arb, to_mpc,
                             to_rational, tolerance, working_precision)
 
@@ -102,7 +102,10 @@ def one_norm_ratio(p, q):
     >>> one_norm_ratio([1, 2], [3, 0, 1])  # nonnegative coefficients: equality
     Fraction(1, 1)
     """
-    p, q = [to_rational(c, "coefficient") for c in p], [to_rational(c, "coefficient") for c in q]
+    p, q = normalize_polynomial(p, min_degree=0), normalize_polynomial(q, min_degree=0)
+    if not (p.is_real and q.is_real):
+        raise PolynomialError("one_norm_ratio takes real coefficients; use norm_ratio_ball for complex ones")
+    p, q = [re for re, _ in p.coeffs], [re for re, _ in q.coeffs]
     return sum(abs(c) for c in _multiply(p, q)) / (sum(map(abs, p)) * sum(map(abs, q)))
 
 

@@ -11,8 +11,8 @@ from math import prod
 import flint
 
 from lcnsym.dynamics.data import gram_rank
-from lcnsym.errors import HypothesisFails
-from lcnsym.numeric import ARB, DEFAULT_DPS, MPMATH, to_fmpq, to_rational, working_precision
+from lcnsym.errors import HypothesisFails, InputError
+from lcnsym.numeric import ARB, DEFAULT_DPS, MPMATH, abbreviate, to_fmpq, to_rational, working_precision
 
 __all__ = ["elementary_symmetric", "tau", "balancedness", "g_bound", "g_bound_ball", "pseudo_inverse_norm"]
 
@@ -70,6 +70,10 @@ def tau(T, k_v, deltas):
     ----------
     Lemma 3.5 (the constant restated in RESULTS.md).
     """
+    if isinstance(deltas, (str, bytes)) or not hasattr(deltas, "__len__"):
+        raise InputError(f"deltas must be a sequence of numbers, got {abbreviate(deltas)}", value=deltas)
+    if isinstance(k_v, bool) or not isinstance(k_v, int) or k_v < 1:
+        raise InputError(f"k_v must be a positive whole number, got {abbreviate(k_v)}", value=k_v)
     N = len(deltas) + 1
     Tp = max(to_rational(T, "T", floats=True), Fraction(1))
     Delta = max((abs(to_rational(d, "delta", floats=True)) for d in deltas), default=Fraction(0))
@@ -108,10 +112,7 @@ def g_bound(L, loss, data, dN, *, dps=DEFAULT_DPS):
     HypothesisFails
         If ``X X^T`` is singular.
     """
-    P = pseudo_inverse_norm(data)
-    Y1 = sum(abs(q) for r in data.Y for q in r)
-    with working_precision(dps):
-        return (loss.h_of(MPMATH.const(L), dN, data.m, MPMATH) + MPMATH.const(Y1)) * MPMATH.const(P) / dN
+    return _g(L, loss, data, dN, dps, MPMATH)
 
 
 def g_bound_ball(L, loss, data, dN, *, dps=DEFAULT_DPS):
@@ -122,7 +123,11 @@ def g_bound_ball(L, loss, data, dN, *, dps=DEFAULT_DPS):
     HypothesisFails
         If ``X X^T`` is singular.
     """
+    return _g(L, loss, data, dN, dps, ARB)
+
+
+def _g(L, loss, data, dN, dps, F):
     P = pseudo_inverse_norm(data)
     Y1 = sum(abs(q) for r in data.Y for q in r)
     with working_precision(dps):
-        return (loss.h_of(ARB.const(L), dN, data.m, ARB) + ARB.const(Y1)) * ARB.const(P) / dN
+        return (loss.h_of(F.const(L), dN, data.m, F) + F.const(Y1)) * F.const(P) / dN

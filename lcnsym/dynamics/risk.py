@@ -70,6 +70,15 @@ def _read(filters, F):
     return [[F.const(c) if F is MPMATH else c for c in w] for w in filters]
 
 
+def _evaluate(fn, arch, filters, data, loss, dps):
+    """``fn`` exactly or symbolically (``dps=None``), else in mpmath at ``dps`` digits."""
+    if dps is None:
+        F = _exact_namespace(filters)
+        return fn(arch, _read(filters, F), data, loss, F)
+    with working_precision(dps):
+        return fn(arch, _read(filters, MPMATH), data, loss, MPMATH)
+
+
 def predictions(arch, v, data, *, dps=None):
     """``Pi(w) x_j`` for every sample, from the final filter ``v`` (Prop. 1.1): ``z_j[r] = sum_k v_k x_j[r s_v + k]``.
 
@@ -102,11 +111,7 @@ def empirical_risk(arch, filters, data, loss, *, dps=DEFAULT_DPS):
     >>> empirical_risk(arch, [[1], [1]], data, parse_loss("square"), dps=None)
     Fraction(5, 1)
     """
-    if dps is None:
-        F = _exact_namespace(filters)
-        return _risk(arch, _read(filters, F), data, loss, F)
-    with working_precision(dps):
-        return _risk(arch, _read(filters, MPMATH), data, loss, MPMATH)
+    return _evaluate(_risk, arch, filters, data, loss, dps)
 
 
 def empirical_risk_ball(arch, filters, data, loss, *, dps=DEFAULT_DPS):
@@ -160,8 +165,4 @@ def risk_gradient(arch, filters, data, loss, *, dps=DEFAULT_DPS):
     >>> risk_gradient(arch, [[1], [1]], data, parse_loss("square"), dps=None)
     [[Fraction(-10, 1)], [Fraction(-10, 1)]]
     """
-    if dps is None:
-        F = _exact_namespace(filters)
-        return _gradient(arch, _read(filters, F), data, loss, F)
-    with working_precision(dps):
-        return _gradient(arch, _read(filters, MPMATH), data, loss, MPMATH)
+    return _evaluate(_gradient, arch, filters, data, loss, dps)
