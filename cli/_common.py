@@ -1,66 +1,246 @@
-"""What every command shares: parsing options and turning lcnsym's errors into one-line messages."""
+"""What every command shares: option types that parse exactly and name the option, one exit-code rule, output paths.
 
-import functools
+Exit codes, the same for every command:
+
+====  ==========================================================================
+0     success; for ``verify``, every check passed
+1     a check failed or was blocked (``verify``; ``filter --check-matrix``)
+2     bad usage or input (the message names the option, the value and what is accepted)
+3     a computation could not be completed: undecided at the working precision,
+      an integrator or root finder that failed, a time-out, or an internal error
+130   interrupted (Ctrl-C); what was finished is still printed or written
+====  ==========================================================================
+"""
+
 import json
+import os
+from pathlib import Path
 
 import click
 
 from lcnsym.algebra.architecture import Architecture
-from lcnsym.analysis.roots import MAX_DEGREE
-from lcnsym.errors import LcnsymError
-from lcnsym.numeric import MAX_DPS, MIN_DPS
-from lcnsym.parsing import parse_int_list
+from lcnsym.errors import HypothesisFails, InputError, LcnsymError, RegistryError
+from lcnsym.numeric import MAX_DPS, MIN_DPS, abbreviate, show
 
-__all__ = ["handle_errors", "echo_json", "architecture_from_options", "BadRun", "polynomial_options"]
+__all__ = ["EXIT_CODES", "LcnsymGroup", "Interrupted", "Failed", "echo_json", "architecture_from_options", "polynomial_options",
+           "Whole", "IntList", "Rational", "Filters", "ComplexList", "LossSpec", "OutputPath", "dps_option", "write_output", "CheckFailed", "Failed"]
 
-
-class BadRun(click.ClickException):
-    """A run that could not start or finish (bad usage, an inconsistent registry): exit code 2."""
-
-    exit_code = 2
+EXIT_CODES = "Exit codes: 0 success, 1 a check failed, 2 bad usage or input, 3 not completed (undecided, failed or internal error), 130 interrupted."
 
 
-def handle_errors(func):
-    """Turn an :class:`~lcnsym.errors.LcnsymError` into a ``click.ClickException`` (one line, exit 1).
+class Interrupted(click.ClickException):
+    """Ctrl-C: what was finished has been printed or written; exit code 130."""
 
-    Anything else still surfaces as a traceback: that is a bug of lcnsym.
-    """
+    exit_code = 130
 
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
+    def __init__(self, message="interrupted"):
+        super().__init__(message)
+
+
+class Failed(click.ClickException):
+    """A computation that could not be completed (undecided, an integrator that failed, an internal error): exit code 3."""
+
+    exit_code = 3
+
+
+class CheckFailed(click.ClickException):
+    """A check's claim failed (``filter --check-matrix``): exit code 1."""
+
+    exit_code = 1
+
+
+def _translate(exc, ctx):
+    """The click exception for an error that reached a command: one rule for every command."""
+    if isinstance(exc, (InputError, RegistryError, HypothesisFails)):
+        return click.UsageError(str(exc), ctx)
+    if isinstance(exc, LcnsymError):
+        return Failed(str(exc))
+    if isinstance(exc, KeyboardInterrupt):
+        return Interrupted()
+    if isinstance(exc, RecursionError):
+        return click.UsageError("input nested too deeply", ctx)
+    if isinstance(exc, MemoryError):
+        return Failed("out of memory: the work asked for is too large (see the --max-* options of the command)")
+    detail = f"{type(exc).__name__}: {abbreviate(str(exc), 200)}"
+    return Failed(f"internal error (a bug of lcnsym, please report it with the command line): {detail}; "
+                  f"set LCNSYM_DEBUG=1 to see the traceback")
+
+
+class LcnsymGroup(click.Group):
+    """The ``lcnsym`` group: errors from any command leave as one line on stderr with the exit code of :data:`EXIT_CODES`."""
+
+    def invoke(self, ctx):
         try:
-            return func(*args, **kwargs)
-        except LcnsymError as exc:
-            raise click.ClickException(str(exc)) from None
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
+            raise
+        except BaseException as exc:  # noqa: BLE001 -- the one place where every failure becomes a message
+            if os.environ.get("LCNSYM_DEBUG") and not isinstance(exc, KeyboardInterrupt):
+                raise
+            sub = ctx.invoked_subcommand and ctx.command.get_command(ctx, ctx.invoked_subcommand)
+            raise _translate(exc, click.Context(sub, info_name=ctx.invoked_subcommand, parent=ctx) if sub else ctx) from None
 
-    return wrapper
+
+def _json_safe(obj):
+    """Ints too long for ``str`` (and so for ``json``) become exact strings."""
+    if isinstance(obj, bool) or obj is None:
+        return obj
+    if isinstance(obj, int):
+        return obj if obj.bit_length() < 10_000 else show(obj)
+    if isinstance(obj, dict):
+        return {k: _json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_json_safe(v) for v in obj]
+    return obj
 
 
 def echo_json(obj):
     """Print one JSON object."""
-    click.echo(json.dumps(obj, indent=2, default=str))
+    click.echo(json.dumps(_json_safe(obj), indent=2, default=str))
+
+
+# ---------------------------------------------------------------- option types
+
+
+class _Parsed(click.ParamType):
+    """A type whose value is read by an lcnsym reader; its error names the option, the value (abbreviated) and what is accepted."""
+
+    def read(self, value, what):
+        raise NotImplementedError
+
+    def convert(self, value, param, ctx):
+        if not isinstance(value, str):
+            return value
+        what = param.opts[0] if param is not None and param.opts else "value"
+        try:
+            return self.read(value, what)
+        except LcnsymError as exc:
+            self.fail(str(exc).removeprefix(f"{what}: "), param, ctx)
+
+
+class Whole(_Parsed):
+    """A whole number in ``[low, high]``."""
+
+    name = "integer"
+
+    def __init__(self, low=None, high=None):
+        self.low, self.high = low, high
+
+    def read(self, value, what):
+        from lcnsym.parsing import parse_int
+
+        n = parse_int(value, what)
+        if (self.low is not None and n < self.low) or (self.high is not None and n > self.high):
+            raise InputError(f"{n} is not in the range {self.low}..{self.high}" if self.high is not None
+                             else f"{n} is below the smallest accepted value {self.low}")
+        return n
+
+    def get_metavar(self, param, ctx=None):
+        return "INTEGER"
+
+
+class IntList(_Parsed):
+    name = "list"
+
+    def read(self, value, what):
+        from lcnsym.parsing import parse_int_list
+
+        return tuple(parse_int_list(value, what))
+
+
+class Rational(_Parsed):
+    """An exact rational (``20``, ``0.5``, ``1/3``, ``1e-20``)."""
+
+    name = "number"
+
+    def read(self, value, what):
+        from lcnsym.numeric import parse_rational
+
+        return parse_rational(value, what)
+
+
+class Filters(_Parsed):
+    name = "filters"
+
+    def read(self, value, what):
+        from lcnsym.parsing import parse_filters
+
+        return parse_filters(value, what)
+
+
+class ComplexList(_Parsed):
+    name = "coefficients"
+
+    def read(self, value, what):
+        from lcnsym.parsing import parse_complex_list
+
+        return parse_complex_list(value, what)
+
+
+class LossSpec(_Parsed):
+    name = "loss"
+
+    def read(self, value, what):
+        from lcnsym.dynamics.losses import parse_loss
+
+        return parse_loss(value)
+
+
+class OutputPath(click.ParamType):
+    """A file to write, checked before any work: its folder exists and is writable, it is not a folder, its suffix fits."""
+
+    name = "file"
+
+    def __init__(self, suffixes=None):
+        self.suffixes = suffixes
+
+    def convert(self, value, param, ctx):
+        path = Path(value)
+        if path.is_dir():
+            self.fail(f"{abbreviate(str(path))} is a folder, not a file", param, ctx)
+        folder = path.parent if str(path.parent) else Path(".")
+        if not folder.is_dir():
+            self.fail(f"the folder {abbreviate(str(folder))} does not exist", param, ctx)
+        if not os.access(folder, os.W_OK):
+            self.fail(f"the folder {abbreviate(str(folder))} is not writable", param, ctx)
+        if self.suffixes and path.suffix.lower().lstrip(".") not in self.suffixes:
+            self.fail(f"{abbreviate(str(path))} has the suffix {path.suffix or '(none)'!r}; accepted: "
+                      f"{', '.join('.' + s for s in self.suffixes)}", param, ctx)
+        return path
+
+
+def write_output(path, text, what):
+    """Write a report after the work; a failure is said on stderr, and the caller still prints its result."""
+    try:
+        Path(path).write_text(text)
+        return True
+    except OSError as exc:
+        click.echo(f"Error: could not write the {what} {path}: {exc.strerror or exc}", err=True)
+        return False
+
+
+def dps_option(default, help_text):
+    """``--dps``: digits from :data:`MIN_DPS` to :data:`MAX_DPS`."""
+    return click.option("--dps", type=Whole(MIN_DPS, MAX_DPS), default=default, show_default=True, help=help_text)
 
 
 def architecture_from_options(k, s, d0=None, dN=1):
     """The architecture of ``--k``, ``--s`` and ``--d0`` (default: the smallest ``d0`` giving output width ``dN``)."""
-    k = tuple(parse_int_list(k, "--k"))
-    s = tuple(parse_int_list(s, "--s"))
     if d0 is None:
-        if len(k) != len(s):
-            return Architecture(1, k, s)  # raises the length error
         return Architecture.for_output_width(k, s, dN)
     return Architecture(d0, k, s)
 
 
 def polynomial_options(default_dps, dps_help):
     """The options of the commands that take a polynomial: ``--coeffs``, ``--dps``, ``--max-degree``, ``--json``."""
+    from lcnsym.analysis.roots import MAX_DEGREE
 
     def decorate(func):
         func = click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")(func)
-        func = click.option("--max-degree", type=click.IntRange(1, 100_000), default=MAX_DEGREE, show_default=True,
+        func = click.option("--max-degree", type=Whole(1, 100_000), default=MAX_DEGREE, show_default=True,
                             help="Refuse polynomials of higher degree (root finding grows fast with the degree).")(func)
-        func = click.option("--dps", type=click.IntRange(MIN_DPS, MAX_DPS), default=default_dps, show_default=True, help=dps_help)(func)
-        return click.option("--coeffs", required=True,
+        func = dps_option(default_dps, dps_help)(func)
+        return click.option("--coeffs", required=True, type=ComplexList(),
                             help='Ascending coefficients "a0,a1,...,an": integers, 0.1, 1/3, 1+2j.')(func)
 
     return decorate

@@ -7,6 +7,7 @@ import click
 
 from lcnsym import __version__
 from lcnsym.cli import commands as _commands
+from lcnsym.cli._common import EXIT_CODES, LcnsymGroup
 
 __all__ = ["cli", "main"]
 
@@ -14,7 +15,7 @@ __all__ = ["cli", "main"]
 HELP = {"help_option_names": ["-h", "--help"]}
 
 
-@click.group(context_settings=HELP)
+@click.group(cls=LcnsymGroup, context_settings=HELP, epilog=EXIT_CODES)
 @click.version_option(__version__, prog_name="lcnsym")
 def cli():
     """Machine checks and exact exploration of linear convolutional networks.
@@ -28,9 +29,14 @@ for _info in sorted(pkgutil.iter_modules(_commands.__path__), key=lambda i: i.na
     _mod = importlib.import_module(f"{_commands.__name__}.{_info.name}")
     if isinstance(getattr(_mod, "command", None), click.Command):
         _mod.command.context_settings = {**HELP, **_mod.command.context_settings}  # -h everywhere, whoever builds the context
+        _mod.command.epilog = EXIT_CODES if not _mod.command.epilog else f"{_mod.command.epilog}\n\n{EXIT_CODES}"
         cli.add_command(_mod.command)
 
 
 def main():
     """Entry point of the console script."""
     cli(prog_name="lcnsym")
+
+
+if __name__ == "__main__":
+    main()

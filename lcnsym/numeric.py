@@ -218,17 +218,33 @@ def abbreviate(value, limit=60):
     >>> abbreviate("9" * 100)
     "'999999999999999999999999999...999999999999999999999999999' (102 characters)"
     """
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 4 * limit:
-        text = str(gmpy2.mpz(value))
-    else:
-        try:
-            text = repr(value)
-        except ValueError:  # ints beyond Python's digit limit
-            text = str(gmpy2.mpz(int(value)))
+    text = _brief(value, 4 * limit)
     if len(text) <= limit:
         return text
     half = (limit - 4) // 2
     return f"{text[:half]}...{text[-half:]} ({len(text)} characters)"
+
+
+def _brief(value, budget):
+    """Text of a value as a user wrote it: numbers as numbers (``1/2``, not ``Fraction(1, 2)``), lists as lists."""
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, int):
+        return str(gmpy2.mpz(value))  # no limit on the digits, unlike str(int)
+    if isinstance(value, Fraction):
+        return _exact_text(value)
+    if isinstance(value, (list, tuple)):
+        parts, used = [], 0
+        for item in value:
+            if used > budget:
+                parts.append("...")
+                break
+            parts.append(_brief(item, budget))
+            used += len(parts[-1]) + 2
+        inner = ", ".join(parts)
+        return f"[{inner}]" if isinstance(value, list) else f"({inner}{',' if len(value) == 1 else ''})"
+    text = repr(value)
+    return text
 
 
 def _module(value):
@@ -596,7 +612,11 @@ def to_float(value):
         return value
     if isinstance(value, (mpmath.mpf, flint.arb)) or type(value).__name__ == "mpfr":
         return float(value.mid()) if isinstance(value, flint.arb) else float(value)
-    return float(to_rational(value, floats=True))
+    q = to_rational(value, floats=True)
+    try:
+        return float(q)
+    except OverflowError:  # beyond a double: its sign and infinity
+        return math.inf if q > 0 else -math.inf
 
 
 def ball_bounds(ball):

@@ -5,7 +5,7 @@ from fractions import Fraction
 from lcnsym.analysis.factorization import RESIDUAL_DIGITS_LOST, factorizations_for_all_classifications
 from lcnsym.analysis.families import all_polynomials
 from lcnsym.checking.evidence import CheckConfig, Evidence
-from lcnsym.numeric import CHECK_DPS, show, show_upper, to_float
+from lcnsym.numeric import CHECK_DPS, show, show_upper, to_arb, to_float, working_precision
 
 ID = "lemma-2.4"
 STATEMENT = "p = sgn(a_n) prod_i u_i with linear u_i, |||u_i|||_1 <= 6 n T, T = max(|||p|||_1, 1); and (2.5) |z_1...z_r| <= 3 B n^r"
@@ -40,8 +40,9 @@ def check(config=CheckConfig(), constant=6, dps=CHECK_DPS):
             if f.degree >= 2:  # degree 1 has u_1 = p, ratio |||p|||_1 / T <= 1 trivially
                 worst_ratio_2 = max(worst_ratio_2, to_float(f.ratio))
             worst_residual = max(worst_residual, f.residual)
-            if f.case == 2:
-                worst_25 = max(worst_25, to_float(f.roots_product) / to_float(f.roots_product_bound))
+            if f.case == 2:  # the ratio in balls: 3 B n^r can be far beyond a double
+                with working_precision(prec=f.prec):
+                    worst_25 = max(worst_25, to_float(f.roots_product / to_arb(f.roots_product_bound)))
             ok, why = f.verdict(constant)
             if ok is None:
                 f.holds(constant)  # raises PrecisionError: undecided, not a counterexample

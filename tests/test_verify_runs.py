@@ -119,9 +119,20 @@ def test_bad_user_folders_are_refused(tmp_path, lemmas, words):
 def test_a_user_module_that_does_not_import(tmp_path):
     folder = tmp_path / "mine"
     folder.mkdir()
-    (folder / "broken.py").write_text("import not_a_module_anywhere\n")
-    r = run("verify", "--path", str(folder))
+    (folder / "broken.py").write_text("import not_a_module_anywhere\nID = 'x'\ndef check(config):\n    pass\n")
+    r = run("verify", "--path", str(folder), "--only", "eq-1.5")
     assert r.exit_code == 2 and "cannot import proof module" in r.output
+
+
+def test_files_that_declare_no_check_are_not_run(tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "helper.py").write_text("import sys\nsys.exit(0)\n")  # would end the run if it were imported
+    r = run("verify", "--path", str(folder), "--only", "eq-1.5", "--json")
+    assert r.exit_code == 0 and [x["id"] for x in json.loads(r.stdout)["results"]] == ["eq-1.5"]
+    (folder / "notes.py").write_text("this is not python (\n")
+    r = run("verify", "--path", str(folder), "--only", "eq-1.5")
+    assert r.exit_code == 2 and "notes.py is not valid Python" in r.output and "line 1" in r.output
 
 
 def _without_timings(data):

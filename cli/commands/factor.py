@@ -3,17 +3,15 @@
 import click
 
 from lcnsym.analysis.factorization import RESIDUAL_DIGITS_LOST, linear_factorization
-from lcnsym.cli._common import echo_json, handle_errors, polynomial_options
+from lcnsym.cli._common import echo_json, polynomial_options
 from lcnsym.numeric import CHECK_DPS, show, show_ball, show_upper
-from lcnsym.parsing import parse_complex_list
 
 
 @click.command("factor", short_help="Lemma 2.4: p = sgn(a_n) prod u_i with |||u_i|||_1 <= 6 n T.")
 @polynomial_options(CHECK_DPS, "Digits of the factors (their product reproduces p to 10^-(dps-5)).")
-@handle_errors
 def command(coeffs, dps, as_json, max_degree):
     """Factor p into linear factors as the proof of Lemma 2.4 does (certified roots, ball arithmetic, --dps digits)."""
-    f = linear_factorization(parse_complex_list(coeffs, "--coeffs"), dps=dps, max_degree=max_degree)
+    f = linear_factorization(coeffs, dps=dps, max_degree=max_degree)
     out = {
         "degree": f.degree, "dropped_leading_zeros": f.dropped, "dps": dps, "case": f.case, "r": f.r,
         "T": show(f.T, dps), "B": show(f.B, dps), "bound": show(f.bound, dps), "sign": show(f.sign, dps),

@@ -4,15 +4,17 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from lcnsym.cli._common import architecture_from_options, echo_json, handle_errors
+from lcnsym.algebra.architecture import MAX_SIZE
+from lcnsym.cli._common import (Failed, Interrupted, IntList, LossSpec, OutputPath, Rational, Whole, architecture_from_options,
+                                dps_option, echo_json)
 from lcnsym.dynamics.bounds import balancedness, g_bound, tau
-from lcnsym.dynamics.data import random_problem, validate_data
-from lcnsym.dynamics.engines import DEFAULT_ENGINE, engine_help, engine_table
-from lcnsym.dynamics.flow import gradient_flow
-from lcnsym.dynamics.losses import loss_help, parse_loss
-from lcnsym.errors import HypothesisFails, LossDefinitionError, NumberError, ParseError
-from lcnsym.numeric import DEFAULT_DPS, MAX_DPS, MIN_DPS, show, to_float, to_rational, tolerance
-from lcnsym.parsing import parse_rational, read_json
+from lcnsym.dynamics.data import MAX_DATA_ENTRIES, random_problem, random_start, validate_data
+from lcnsym.dynamics.engines import DEFAULT_ENGINE, MAX_STEPS, engine_help, engine_table
+from lcnsym.dynamics.flow import MAX_SAMPLES, gradient_flow
+from lcnsym.dynamics.losses import loss_help
+from lcnsym.errors import HypothesisFails, LossDefinitionError, ParseError
+from lcnsym.numeric import DEFAULT_DPS, show, to_float, to_rational, tolerance
+from lcnsym.parsing import read_json
 
 
 def _a_priori_tau(arch, data, loss, traj, w0):
@@ -24,45 +26,38 @@ def _a_priori_tau(arch, data, loss, traj, w0):
     return tau(T, arch.k_v, balancedness([[to_rational(c, floats=True) for c in w] for w in w0])), None
 
 
-def _number(what):
-    def convert(ctx, param, value):
-        try:
-            return None if value is None else parse_rational(value, what)
-        except NumberError as exc:
-            raise click.BadParameter(str(exc).removeprefix(f"{what}: "), ctx=ctx, param=param) from None
-    return convert
-
-
 @click.command("flow", short_help="Integrate the gradient flow dw/dt = -grad L(w) in arbitrary precision.")
-@click.option("--k", "k", required=True, help="Filter widths, e.g. 2,2.")
-@click.option("--s", "s", required=True, help="Strides, e.g. 1,1.")
-@click.option("--d0", type=click.IntRange(min=1), default=None, help="Input width (default: the smallest with d_N = 2).")
+@click.option("--k", "k", required=True, type=IntList(), help="Filter widths, e.g. 2,2.")
+@click.option("--s", "s", required=True, type=IntList(), help="Strides, e.g. 1,1.")
+@click.option("--d0", type=Whole(1, MAX_SIZE), default=None, help="Input width (default: the smallest with d_N = 2).")
 @click.option("--data", "data_file", type=click.Path(dir_okay=False), help='JSON {"X": [[...]...], "Y": [[...]...]}; rows of X are the d0 coordinates.')
-@click.option("--random-data", "m", type=click.IntRange(min=1), default=None, help="Random rational data with M samples (default d0 + 2).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random data and initialization.")
+@click.option("--random-data", "m", type=Whole(1), default=None, help="Random rational data with M samples (default d0 + 2).")
+@click.option("--seed", type=Whole(0, 2**63 - 1), default=0, show_default=True, help="Seed of the random data and initialization.")
 @click.option("--init", "init_file", type=click.Path(dir_okay=False), help='JSON {"w": [[...], ...]}, one list per layer.')
-@click.option("--loss", "loss_text", default="square", show_default=True, help=loss_help())
-@click.option("--t-max", default="20", show_default=True, callback=_number("--t-max"), help="End of the time interval (exact: 20, 0.5, 1/3).")
-@click.option("--dps", type=click.IntRange(MIN_DPS, MAX_DPS), default=DEFAULT_DPS, show_default=True, help="Working precision (digits).")
-@click.option("--grad-tol", default="1e-20", show_default=True, callback=_number("--grad-tol"),
-              help="Stop when ||grad L|| falls below this (>= 0).")
-@click.option("--samples", type=click.IntRange(1, 100_000), default=40, show_default=True, help="Sample times.")
+@click.option("--loss", "loss", default="square", show_default=True, type=LossSpec(), help=loss_help())
+@click.option("--t-max", default="20", show_default=True, type=Rational(), help="End of the time interval (exact: 20, 0.5, 1/3).")
+@dps_option(DEFAULT_DPS, "Working precision (digits).")
+@click.option("--grad-tol", default="1e-20", show_default=True, type=Rational(), help="Stop when ||grad L|| falls below this (>= 0).")
+@click.option("--samples", type=Whole(1, MAX_SAMPLES), default=40, show_default=True, help="Sample times.")
 @click.option("--engine", type=click.Choice(sorted(engine_table())), default=DEFAULT_ENGINE, show_default=True, help=engine_help())
-@click.option("--plot", type=click.Path(dir_okay=False), help="Write a PNG of the loss, gradient norm, layer norms and drift.")
+@click.option("--max-steps", type=Whole(1), default=MAX_STEPS, show_default=True, help="The most integration steps before giving up.")
+@click.option("--max-entries", type=Whole(1), default=MAX_DATA_ENTRIES, show_default=True,
+              help="The most entries (d0 + dN) m the data may have.")
+@click.option("--plot", type=OutputPath(("png", "pdf", "svg")), help="Write a plot of the loss, gradient norm, layer norms and drift (.png, .pdf, .svg).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@handle_errors
-def command(k, s, d0, data_file, m, seed, init_file, loss_text, t_max, dps, grad_tol, samples, engine, plot, as_json):
-    """Integrate dw/dt = -grad L(w) (eq. 1.7) and report the loss, the gradient, the invariants of Lemma 3.3 and tau."""
+def command(k, s, d0, data_file, m, seed, init_file, loss, t_max, dps, grad_tol, samples, engine, max_steps, max_entries, plot, as_json):
+    """Integrate dw/dt = -grad L(w) (eq. 1.7) and report the loss, the gradient, the invariants of Lemma 3.3 and tau.
+
+    On Ctrl-C the trajectory so far is reported, up to the last state computed.
+    """
     arch = architecture_from_options(k, s, d0, dN=2)
-    loss = parse_loss(loss_text)
     if data_file:
         raw = read_json(data_file, "--data file")
         if not isinstance(raw, dict) or "X" not in raw or "Y" not in raw:
             raise ParseError(f'--data file {data_file} must hold an object {{"X": [[...]], "Y": [[...]]}}')
-        data = validate_data(arch, raw["X"], raw["Y"])
-        w0 = random_problem(arch, 1, seed)[1]
+        data, w0 = validate_data(arch, raw["X"], raw["Y"], max_entries=max_entries), random_start(arch, seed)
     else:
-        data, w0 = random_problem(arch, m or arch.d0 + 2, seed)
+        data, w0 = random_problem(arch, m or arch.d0 + 2, seed, max_entries=max_entries)
     if init_file:
         raw = read_json(init_file, "--init file")
         if not isinstance(raw, dict) or "w" not in raw:
@@ -73,29 +68,39 @@ def command(k, s, d0, data_file, m, seed, init_file, loss_text, t_max, dps, grad
                   console=console, transient=True) as bar:
         task = bar.add_task("flow", total=to_float(t_max))
         traj = gradient_flow(arch, data, loss, w0, t_max, dps=dps, grad_tol=grad_tol, samples=samples, engine=engine,
-                             progress=lambda t, end: bar.update(task, completed=to_float(t)))
-    if traj.interrupted:
-        click.echo(traj.message, err=True)
+                             max_steps=max_steps, progress=lambda t, end: bar.update(task, completed=to_float(t)))
     bound, why = _a_priori_tau(arch, data, loss, traj, w0)
     out = {
         "k": list(arch.k), "s": list(arch.s), "d0": arch.d0, "loss": loss.label(), "engine": engine, "dps": dps,
         "t_final": show(traj.times[-1], dps), "loss_initial": show(traj.losses[0], dps),
         "loss_final": show(traj.losses[-1], dps), "grad_norm_final": show(traj.grad_norms[-1], dps),
         "balancedness_drift": show(traj.balancedness_drift(), 5), "converged": traj.converged,
-        "message": traj.message, "loss_non_increasing": traj.loss_non_increasing(),
+        "interrupted": traj.interrupted, "message": traj.message, "loss_non_increasing": traj.loss_non_increasing(),
         "w_final": [[show(c, dps) for c in w] for w in traj.states[-1]],
         "tau": None if bound is None else show(bound),
         "tau_note": why or "tau of Lemma 3.5 with T = g(L(w0)) of Lemma 3.6, exactly",
         "max_layer_norm_sq": show(traj.max_layer_norm_sq(), dps),
     }
+    plot_error = None
     if plot:
         from lcnsym.dynamics.plotting import plot_trajectory
 
-        plot_trajectory(traj, plot, f"k={arch.k}, s={arch.s}, {loss.label()}")
-        out["plot"] = plot
+        try:
+            plot_trajectory(traj, plot, f"k={arch.k}, s={arch.s}, {loss.label()}")
+            out["plot"] = str(plot)
+        except (OSError, ValueError, RuntimeError) as exc:  # the result is printed all the same
+            plot_error = f"could not write the plot {plot}: {exc}"
     if as_json:
         echo_json(out)
-        return
+    else:
+        _print_text(arch, loss, engine, dps, out, bound, traj)
+    if traj.interrupted:
+        raise Interrupted(traj.message)
+    if plot_error:
+        raise Failed(plot_error)
+
+
+def _print_text(arch, loss, engine, dps, out, bound, traj):
     click.echo(f"k = {arch.k}, s = {arch.s}, d0 = {arch.d0}, loss {loss.label()}, engine {engine}, {dps} digits")
     click.echo(f"t: 0 -> {out['t_final']}")
     click.echo(f"L: {out['loss_initial']} -> {out['loss_final']}")
@@ -107,3 +112,5 @@ def command(k, s, d0, data_file, m, seed, init_file, loss_text, t_max, dps, grad
         tau_text = exact if len(exact) <= 40 else f"{to_float(bound):.6g} (an exact rational of {len(exact)} characters: --json prints it)"
     click.echo(f"max ||w^(i)||^2 = {out['max_layer_norm_sq']} <= tau = {tau_text} ({out['tau_note']})")
     click.echo(traj.message)
+    if "plot" in out:
+        click.echo(f"plot written to {out['plot']}")

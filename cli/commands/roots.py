@@ -4,21 +4,19 @@ import click
 
 from lcnsym.analysis.factorization import root_bound, root_bound_squared
 from lcnsym.analysis.roots import certified_roots, normalize_polynomial
-from lcnsym.cli._common import echo_json, handle_errors, polynomial_options
+from lcnsym.cli._common import echo_json, polynomial_options
 from lcnsym.numeric import DEFAULT_DPS, compare, show, show_ball
-from lcnsym.parsing import parse_complex_list
 
 
 @click.command("roots", short_help="Certified root enclosures and Lemma 2.3's bound A.")
 @polynomial_options(DEFAULT_DPS, "Digits of the enclosures.")
-@handle_errors
 def command(coeffs, dps, as_json, max_degree):
     """Certified enclosures (python-flint balls) of every root, with multiplicities, and A = n max|a_i| / |a_n|.
 
     Each root prints as its midpoint with --dps digits and the radius of a ball that
     contains it and no other root; a root certified real prints as real.
     """
-    poly = normalize_polynomial(parse_complex_list(coeffs, "--coeffs"))
+    poly = normalize_polynomial(coeffs)
     roots = certified_roots(poly, dps, max_degree=max_degree)
     A, A2 = root_bound(poly, dps=dps), root_bound_squared(poly)
     rows = [{**show_ball(r.ball, dps), "real": r.is_real, "multiplicity": r.multiplicity,

@@ -1,5 +1,6 @@
 """``lcnsym verify``: run the registered checks of the paper (and your own) in dependency order."""
 
+import json
 from pathlib import Path
 
 import click
@@ -9,15 +10,20 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from lcnsym.checking.evidence import PROFILES, CheckConfig
 from lcnsym.checking.registry import discover
 from lcnsym.checking.report import json_report, junit_report, markdown_report, print_table, run_metadata
-from lcnsym.checking.runner import executor_for, run
+from lcnsym.checking.runner import DEFAULT_TIMEOUT, executor_for, run
 from lcnsym.checking.status import Status
-from lcnsym.cli._common import BadRun, echo_json
-from lcnsym.errors import LcnsymError
+from lcnsym.cli._common import Interrupted, OutputPath, Whole, echo_json, write_output
 
 
-def _run(registry, only, config, workers, scheduler):
+def _run(registry, only, config, workers, scheduler, timeout):
     order = registry.order(only)
     console = Console(stderr=True)
+    if not console.is_terminal:  # a CI log: one line per finished check, as it finishes
+        def line(res):
+            click.echo(f"{res.id}: {res.status} ({res.seconds:.1f} s)", err=True)
+
+        with executor_for(workers, scheduler) as executor:
+            return run(registry, only, config, executor=executor, on_result=line, timeout=timeout)
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("checks", total=len(order))
@@ -32,46 +38,52 @@ def _run(registry, only, config, workers, scheduler):
             progress.update(task, advance=1, description=", ".join(sorted(running)) or "checks")
 
         with executor_for(workers, scheduler) as executor:
-            return run(registry, only, config, executor=executor, on_result=finished, on_start=started)
+            return run(registry, only, config, executor=executor, on_result=finished, on_start=started, timeout=timeout)
 
 
 @click.command("verify")
 @click.option("--only", multiple=True, metavar="ID", help="Run only this check (and what it depends on); repeatable.")
 @click.option("--profile", type=click.Choice(PROFILES), default="quick", show_default=True,
               help="quick: the whole paper in minutes; thorough: wider grids and searches, for hours on many cores.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of every random search.")
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Local processes.")
+@click.option("--seed", type=Whole(0, 2**63 - 1), default=0, show_default=True, help="Seed of every random search.")
+@click.option("--workers", type=Whole(1, 256), default=1, show_default=True, help="Local processes.")
 @click.option("--scheduler", metavar="ADDRESS", default=None, help="Run on this Dask scheduler (tcp://host:8786).")
-@click.option("--path", "paths", multiple=True, type=click.Path(file_okay=False, path_type=Path),
-              help="A folder of your own proof modules; repeatable.")
-@click.option("--json", "as_json", is_flag=True, help="Print the JSON report to standard output.")
-@click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), help="Write JUnit XML here.")
-@click.option("--markdown", type=click.Path(dir_okay=False, path_type=Path), help="Write a Markdown report here.")
-def command(only, profile, seed, workers, scheduler, paths, as_json, junit, markdown):
+@click.option("--path", "paths", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="A folder of your own proof modules; repeatable. Files that declare a check (ID and check()) are "
+                   "imported, so they run as code; other files are not.")
+@click.option("--timeout", type=Whole(1, 10**7), default=DEFAULT_TIMEOUT, show_default=True,
+              help="Seconds a check may take before it is stopped and reported as an error.")
+@click.option("--json", "json_path", is_flag=False, flag_value="-", default=None, type=str, metavar="[FILE]",
+              help="Print the JSON report to standard output, or write it to FILE.")
+@click.option("--junit", type=OutputPath(), help="Write JUnit XML here.")
+@click.option("--markdown", type=OutputPath(), help="Write a Markdown report here.")
+@click.pass_context
+def command(ctx, only, profile, seed, workers, scheduler, paths, timeout, json_path, junit, markdown):
     """Run every check of the paper (or --only some) and report.
 
-    Exit codes: 0 all passed, 1 a check failed or was blocked, 2 bad usage or input,
-    3 a check crashed, timed out or stayed undecided, 130 interrupted.
+    On Ctrl-C the reports are still written, with the finished checks and the
+    others marked interrupted.
     """
-    try:
-        registry = discover(paths=paths)
-        registry.order(only)
-    except LcnsymError as exc:
-        raise BadRun(str(exc)) from None
+    param = next(p for p in ctx.command.params if p.name == "json_path")
+    json_file = None if json_path in (None, "-") else OutputPath().convert(json_path, param, ctx)
+    registry = discover(paths=paths)
+    registry.order(only)
     meta = run_metadata(profile, seed, workers, scheduler, paths)
     click.echo(f"lcnsym verify: profile {profile}, seed {seed}", err=True)
-    try:
-        results = _run(registry, only, CheckConfig(profile, seed), workers, scheduler)
-    except LcnsymError as exc:
-        raise BadRun(str(exc)) from None
-    if as_json:
-        echo_json(json_report(results, meta))
+    results = _run(registry, only, CheckConfig(profile, seed), workers, scheduler, timeout)
+    report = json_report(results, meta)
+    if json_path == "-":
+        echo_json(report)
     else:
         print_table(results, meta=meta)
-    if junit:
-        junit.write_text(junit_report(results, meta))
-    if markdown:
-        markdown.write_text(markdown_report(results, meta))
-    code = Status.worst_exit_code(r.status for r in results)
+    written = [write_output(path, text(results, meta), what) for path, text, what in (
+        (json_file, lambda r, m: json.dumps(report, indent=2, default=str), "JSON report"),
+        (junit, junit_report, "JUnit report"), (markdown, markdown_report, "Markdown report")) if path]
+    statuses = [r.status for r in results]
+    if Status.INTERRUPTED in statuses:
+        raise Interrupted("interrupted: the reports hold the finished checks; the others are marked interrupted")
+    code = Status.worst_exit_code(statuses)
+    if not all(written):
+        code = max(code, 3)
     if code:
-        raise SystemExit(code)
+        ctx.exit(code)

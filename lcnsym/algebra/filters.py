@@ -32,12 +32,16 @@ __all__ = [
     "polys_to_sympy",
     "symbolic_terms",
     "MAX_SYMBOLIC_TERMS",
+    "MAX_FILTER_WIDTH",
 ]
 
 METHODS = ("recursion", "product")
 
 MAX_SYMBOLIC_TERMS = 2_000_000
 """The most monomials the symbolic final filter may have (refused before any work, :func:`symbolic_terms`)."""
+
+MAX_FILTER_WIDTH = 1_000_000
+"""The widest final filter (``k_v``) the command line computes unless told otherwise."""
 
 
 def _shape(arch):
@@ -101,15 +105,16 @@ def validate_filters(arch, filters):
     k, _ = _shape(arch)
     if isinstance(filters, str):
         raise FilterError("filters must be sequences of numbers, not a string")
-    try:
-        filters = [list(w) if not isinstance(w, str) else w for w in filters]
-    except TypeError:
-        raise FilterError(f"filters must be one sequence of numbers per layer, got {abbreviate(filters)}") from None
+    if not hasattr(filters, "__iter__"):
+        raise FilterError(f"filters must be one list of numbers per layer, got {abbreviate(filters)}")
+    filters = list(filters)
+    for i, w in enumerate(filters, 1):
+        if isinstance(w, (str, bytes, dict)) or not hasattr(w, "__iter__"):
+            raise FilterError(f"filter {i} is {abbreviate(w)}, not a list of numbers (one list per layer: [[...], [...]])", layer=i)
+    filters = [list(w) for w in filters]
     if len(filters) != len(k):
         raise FilterError(f"got {len(filters)} filters for an architecture of depth N = {len(k)}", got=len(filters), N=len(k))
     for i, (w, ki) in enumerate(zip(filters, k), 1):
-        if isinstance(w, str):
-            raise FilterError(f"filter {i} is a string; parse it first (lcnsym.parsing.parse_filters)", layer=i)
         if len(w) != ki:
             raise FilterError(f"filter {i} has {len(w)} entries but k_{i} = {ki}", layer=i, got=len(w), k=ki)
         for j, c in enumerate(w, 1):

@@ -12,10 +12,14 @@ A proof module declares
     a function returning :class:`~lcnsym.checking.evidence.Evidence`.
 
 Modules are found by name (every module of a package that declares ``ID``),
-never from a hand-kept list.  The dependency graph is a networkx ``DiGraph``
-with an edge ``a -> b`` when the proof of ``b`` uses ``a``.
+never from a hand-kept list.  In a user's folder, a file is imported, and so
+runs as code, only if its syntax shows a top-level ``ID = ...`` and
+``def check`` (:func:`declares_check`); other ``*.py`` files are left alone.
+The dependency graph is a networkx ``DiGraph`` with an edge ``a -> b`` when
+the proof of ``b`` uses ``a``.
 """
 
+import ast
 from dataclasses import dataclass
 import hashlib
 import importlib
@@ -28,8 +32,9 @@ import types
 import networkx as nx
 
 from lcnsym.errors import DependencyCycleError, DuplicateIdError, RegistryError, UnknownDependencyError
+from lcnsym.numeric import abbreviate
 
-__all__ = ["ProofCheck", "Registry", "discover", "load_source", "load_path_module"]
+__all__ = ["ProofCheck", "Registry", "discover", "load_source", "load_path_module", "declares_check"]
 
 
 @dataclass(frozen=True)
@@ -58,8 +63,9 @@ class ProofCheck:
         """
         name = module.__name__
         pid = getattr(module, "ID", None)
-        if not isinstance(pid, str) or not pid:
-            raise RegistryError(f"proof module {name} declares no string ID")
+        if not isinstance(pid, str) or not pid or pid != pid.strip() or len(pid) > 100:
+            raise RegistryError(f"proof module {name} declares no usable ID (a short text such as 'lemma-2.4'), got {abbreviate(pid)}",
+                                module=name)
         statement = getattr(module, "STATEMENT", None)
         if not isinstance(statement, str) or not statement:
             raise RegistryError(f"proof module {name} ({pid}) declares no STATEMENT")
@@ -67,8 +73,12 @@ class ProofCheck:
         if not callable(check):
             raise RegistryError(f"proof module {name} ({pid}) has no check() function")
         deps = getattr(module, "DEPENDS_ON", ())
-        if isinstance(deps, str) or not all(isinstance(d, str) for d in deps):
-            raise RegistryError(f"proof module {name} ({pid}): DEPENDS_ON must be a sequence of ids, got {deps!r}")
+        if not isinstance(deps, (tuple, list)) or not all(isinstance(d, str) and d for d in deps):
+            raise RegistryError(f"proof module {name} ({pid}): DEPENDS_ON must be a tuple or list of ids, got {abbreviate(deps)}",
+                                module=name, id=pid)
+        for attr in ("REFERENCE", "CLI", "EVIDENCE"):
+            if not isinstance(getattr(module, attr, ""), str):
+                raise RegistryError(f"proof module {name} ({pid}): {attr} must be text", module=name, id=pid)
         source = getattr(module, "__lcnsym_source__", ("module", name))
         split = [getattr(module, a, None) for a in ("parts", "check_part", "combine")]
         if any(split) and not all(callable(f) for f in split):
@@ -93,10 +103,32 @@ def load_path_module(path):
     sys.modules[name] = module
     try:
         spec.loader.exec_module(module)
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:  # a module's sys.exit() must not end the run
         del sys.modules[name]
-        raise RegistryError(f"cannot import proof module {path}: {type(exc).__name__}: {exc}") from None
+        raise RegistryError(f"cannot import proof module {path}: {type(exc).__name__}: {abbreviate(str(exc), 200)}",
+                            path=str(path)) from None
     return module
+
+
+def declares_check(path):
+    """Whether a file declares a check (a top-level ``ID = ...`` and ``def check``), read from its syntax without running it.
+
+    Raises
+    ------
+    RegistryError
+        If the file is not Python (naming the line).
+    """
+    path = Path(path)
+    try:
+        tree = ast.parse(path.read_bytes(), filename=str(path))
+    except (SyntaxError, ValueError) as exc:
+        raise RegistryError(f"{path} is not valid Python: {abbreviate(str(exc), 200)}", path=str(path)) from None
+    except OSError as exc:
+        raise RegistryError(f"cannot read {path}: {exc.strerror or exc}", path=str(path)) from None
+    assigned = {t.id for node in tree.body if isinstance(node, (ast.Assign, ast.AnnAssign))
+                for t in (node.targets if isinstance(node, ast.Assign) else [node.target]) if isinstance(t, ast.Name)}
+    functions = {node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    return "ID" in assigned and "check" in functions
 
 
 def load_source(source):
@@ -111,11 +143,9 @@ def _modules_in_dir(directory):
         raise RegistryError(f"{directory} is not a folder of proof modules")
     mods = []
     for file in sorted(directory.glob("*.py")):
-        if file.name.startswith("_"):
+        if file.name.startswith("_") or not declares_check(file):  # only declared modules run, as code
             continue
-        mod = load_path_module(file)
-        if hasattr(mod, "ID"):
-            mods.append(mod)
+        mods.append(load_path_module(file))
     return mods
 
 

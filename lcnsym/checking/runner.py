@@ -8,18 +8,52 @@ run with the same seed.
 """
 
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass
 import inspect
+import io
+import signal
+import threading
 import time
 import traceback
 
 from lcnsym.checking.evidence import CheckConfig, Evidence
 from lcnsym.checking.registry import ProofCheck, load_source
 from lcnsym.checking.status import Status
-from lcnsym.errors import LcnsymError
+from lcnsym.errors import InputError
 
-__all__ = ["CheckResult", "run_check", "blocked", "run", "executor_for", "execute_check", "execute_part"]
+__all__ = ["CheckResult", "CheckTimeout", "run_check", "blocked", "run", "executor_for", "execute_check", "execute_part",
+           "DEFAULT_TIMEOUT", "MAX_OUTPUT"]
+
+DEFAULT_TIMEOUT = 900
+"""Seconds a check (or one part of a split check) may take before it is stopped as an ``error``; the quick profile's
+longest check takes under a minute."""
+
+MAX_OUTPUT = 20_000
+"""The most characters of a check's own printing kept in its result."""
+
+
+class CheckTimeout(BaseException):
+    """A check ran past its time limit (a BaseException, so that a check's ``except Exception`` cannot swallow it)."""
+
+
+@contextmanager
+def _time_limit(seconds):
+    """Raise :class:`CheckTimeout` in this thread after ``seconds`` (main thread with SIGALRM; elsewhere no limit)."""
+    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def expire(signum, frame):
+        raise CheckTimeout(seconds)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass
@@ -31,6 +65,8 @@ class CheckResult:
     evidence: object  # Evidence, or None when blocked or errored
     seconds: float
     message: str = ""
+    output: str = ""
+    traceback: str = ""
 
     def __post_init__(self):
         self.status = Status(self.status)
@@ -46,6 +82,10 @@ class CheckResult:
             out["details"] = self.evidence.as_dict()
         if self.message:
             out["message"] = self.message
+        if self.output:
+            out["output"] = self.output
+        if self.traceback:
+            out["traceback"] = self.traceback
         return out
 
 
@@ -54,29 +94,47 @@ def _call_check(func, config, *args):
     return func(config, *args) if params else func(*args)
 
 
-def _crash(pid, exc, seconds):
-    last = traceback.extract_tb(exc.__traceback__)[-1]
-    return CheckResult(pid, Status.ERROR, None, seconds, f"{type(exc).__name__}: {exc} (at {last.filename}:{last.lineno})")
+def _crash(pid, exc, seconds, output):
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" (at {frames[-1].filename}:{frames[-1].lineno})" if frames else ""
+    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    return CheckResult(pid, Status.ERROR, None, seconds, f"{type(exc).__name__}: {exc}{where}", output, text)
 
 
-def run_check(check, config, func=None, *args):
+def run_check(check, config, func=None, *args, timeout=DEFAULT_TIMEOUT):
     """Run ``check.check(config)`` (or ``func(config, *args)``) and turn the outcome into a :class:`CheckResult`.
 
-    A crash is an ``error`` result with the exception and where it was raised;
-    so is a precision shortfall (:class:`~lcnsym.errors.PrecisionError`:
-    undecided, never a pass or a failure); a return value that is not
-    :class:`Evidence` is an ``error`` too.
+    A crash is an ``error`` result with the exception, where it was raised and
+    its traceback; so is a precision shortfall (:class:`~lcnsym.errors.PrecisionError`:
+    undecided, never a pass or a failure), a ``sys.exit`` inside the check, a
+    return value that is not :class:`Evidence`, and a check that runs past
+    ``timeout`` seconds.  What the check prints is kept in the result, never
+    mixed into the run's own output.  Ctrl-C is not caught here.
     """
     start = time.perf_counter()
+    printed = io.StringIO()
     try:
-        evidence = _call_check(func or check.check, config, *args)
+        with _time_limit(timeout), redirect_stdout(printed):
+            evidence = _call_check(func or check.check, config, *args)
+    except CheckTimeout:
+        return CheckResult(check.id, Status.ERROR, None, time.perf_counter() - start,
+                           f"timed out after {timeout} s (the time limit; raise it with --timeout)", _kept(printed))
+    except SystemExit as exc:
+        return CheckResult(check.id, Status.ERROR, None, time.perf_counter() - start,
+                           f"the check called sys.exit({exc.code!r}); a check returns Evidence instead", _kept(printed))
     except Exception as exc:  # a crashing check is reported, never passed
-        return _crash(check.id, exc, time.perf_counter() - start)
+        return _crash(check.id, exc, time.perf_counter() - start, _kept(printed))
     seconds = time.perf_counter() - start
     if not isinstance(evidence, Evidence):
-        return CheckResult(check.id, Status.ERROR, None, seconds, f"check() returned {type(evidence).__name__}, not Evidence")
+        return CheckResult(check.id, Status.ERROR, None, seconds, f"check() returned {type(evidence).__name__}, not Evidence",
+                           _kept(printed))
     evidence.seconds = seconds
-    return CheckResult(check.id, Status.PASS if evidence.passed else Status.FAIL, evidence, seconds)
+    return CheckResult(check.id, Status.PASS if evidence.passed else Status.FAIL, evidence, seconds, output=_kept(printed))
+
+
+def _kept(buffer):
+    text = buffer.getvalue()
+    return text if len(text) <= MAX_OUTPUT else text[:MAX_OUTPUT] + f"\n... ({len(text) - MAX_OUTPUT} more characters)"
 
 
 def blocked(registry, pid, results):
@@ -87,7 +145,7 @@ def blocked(registry, pid, results):
     return CheckResult(pid, Status.BLOCKED, None, 0.0, "blocked by " + ", ".join(f"{d} ({results[d].status})" for d in bad))
 
 
-def run(registry, only=None, config=None, executor=None, on_result=None, on_start=None):
+def run(registry, only=None, config=None, executor=None, on_result=None, on_start=None, timeout=DEFAULT_TIMEOUT):
     """Run the checks of ``registry`` in dependency order; a check whose dependency did not pass is ``blocked``.
 
     Parameters
@@ -101,11 +159,16 @@ def run(registry, only=None, config=None, executor=None, on_result=None, on_star
         the results and their order are those of a serial run.
     on_result, on_start : callable, optional
         Called with each result, and with each id as it starts.
+    timeout : float
+        Seconds each check (each part of a split check) may take; past it the
+        check is stopped and reported as an ``error`` (enforced in this process
+        and in local worker processes; not on a Dask cluster's threads).
 
     Returns
     -------
     list of CheckResult
-        In dependency order.
+        In dependency order.  On Ctrl-C, the finished results and the others
+        marked ``interrupted`` (local worker processes are stopped).
 
     Examples
     --------
@@ -113,22 +176,44 @@ def run(registry, only=None, config=None, executor=None, on_result=None, on_star
     >>> [r.status.value for r in run(discover(), only=["eq-1.5"])]
     ['pass']
     """
-    return _run(registry, registry.order(only), config or CheckConfig(), executor, on_result, on_start)
+    order = registry.order(only)
+    results = {}
+    try:
+        if executor is None:
+            _serial(registry, order, config or CheckConfig(), on_result, on_start, timeout, results)
+        else:
+            _parallel(registry, order, config or CheckConfig(), executor, on_result, on_start, timeout, results)
+    except KeyboardInterrupt:
+        _stop(executor)
+        for pid in order:
+            if pid not in results:
+                results[pid] = CheckResult(pid, Status.INTERRUPTED, None, 0.0, "interrupted before it finished")
+    return [results[p] for p in order]
+
+
+def _stop(executor):
+    """Stop the work still running after Ctrl-C: cancel what has not started, end local worker processes."""
+    if executor is None:
+        return
+    processes = list((getattr(executor, "_processes", None) or {}).values())  # ProcessPoolExecutor keeps them here
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
 
 
 def _loaded(source):
     return ProofCheck.from_module(load_source(source))
 
 
-def execute_check(source, config):
+def execute_check(source, config, timeout=DEFAULT_TIMEOUT):
     """Run one whole check in a worker: load its module by ``source`` and run it."""
-    return run_check(_loaded(source), config)
+    return run_check(_loaded(source), config, timeout=timeout)
 
 
-def execute_part(source, config, part):
+def execute_part(source, config, part, timeout=DEFAULT_TIMEOUT):
     """Run one part of a split check in a worker; returns its ``CheckResult``."""
     check = _loaded(source)
-    return run_check(check, config, check.check_part, part)
+    return run_check(check, config, check.check_part, part, timeout=timeout)
 
 
 @contextmanager
@@ -139,24 +224,24 @@ def executor_for(workers=1, scheduler=None):
 
     Raises
     ------
-    LcnsymError
+    InputError
         If ``workers < 1``, or the Dask scheduler cannot be reached.
     """
     if scheduler:
         try:
             from distributed import Client
         except ImportError:
-            raise LcnsymError("--scheduler needs dask.distributed: pip install 'lcnsym[dask]'") from None
+            raise InputError("--scheduler needs dask.distributed: pip install 'lcnsym[dask]'") from None
         try:
             client = Client(scheduler, timeout="10s")
-        except (OSError, TimeoutError) as exc:
-            raise LcnsymError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+        except (OSError, TimeoutError, ValueError, TypeError) as exc:
+            raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
         try:
             yield client.get_executor(pure=False)
         finally:
             client.close()
     elif workers < 1:
-        raise LcnsymError(f"--workers must be at least 1, got {workers}")
+        raise InputError(f"--workers must be at least 1, got {workers}")
     elif workers == 1:
         yield None
     else:
@@ -176,25 +261,21 @@ def _combine(check, config, part_results, seconds):
     return CheckResult(check.id, Status.PASS if evidence.passed else Status.FAIL, evidence, seconds)
 
 
-def _serial(registry, order, config, on_result, on_start):
-    results = {}
+def _serial(registry, order, config, on_result, on_start, timeout, results):
     for pid in order:
         res = blocked(registry, pid, results)
         if res is None:
             if on_start:
                 on_start(pid)
-            res = run_check(registry.checks[pid], config)
+            res = run_check(registry.checks[pid], config, timeout=timeout)
         results[pid] = res
         if on_result:
             on_result(res)
-    return [results[p] for p in order]
 
 
-def _run(registry, order, config, executor=None, on_result=None, on_start=None):
-    """Run the checks ``order`` (a topological order) of ``registry``; see :func:`run`."""
-    if executor is None:
-        return _serial(registry, order, config, on_result, on_start)
-    results, waiting = {}, list(order)
+def _parallel(registry, order, config, executor, on_result, on_start, timeout, results):
+    """Run the checks ``order`` (a topological order) of ``registry`` on ``executor``; see :func:`run`."""
+    waiting = list(order)
     running = {}  # pid -> (start time, futures)
     owner = {}  # future -> pid
 
@@ -220,9 +301,9 @@ def _run(registry, order, config, executor=None, on_result=None, on_start=None):
                     if on_start:
                         on_start(pid)
                     if check.parts is not None:
-                        futures = [executor.submit(execute_part, check.source, config, p) for p in check.parts(config)]
+                        futures = [executor.submit(execute_part, check.source, config, p, timeout) for p in check.parts(config)]
                     else:
-                        futures = [executor.submit(execute_check, check.source, config)]
+                        futures = [executor.submit(execute_check, check.source, config, timeout)]
                     running[pid] = (time.perf_counter(), futures)
                     owner.update({f: pid for f in futures})
         if not running:
@@ -248,4 +329,3 @@ def _run(registry, order, config, executor=None, on_result=None, on_start=None):
                     res = parts[0]
                     res.seconds = seconds if res.status == Status.ERROR else res.seconds
                     finish(pid, res)
-    return [results[p] for p in order]

@@ -14,7 +14,7 @@ import flint
 from lcnsym.errors import DataError, NumberError, WorkLimitError
 from lcnsym.numeric import abbreviate, to_fmpq, to_rational
 
-__all__ = ["Data", "validate_data", "gram_rank", "random_problem", "MAX_DATA_ENTRIES"]
+__all__ = ["Data", "validate_data", "gram_rank", "random_problem", "random_start", "MAX_DATA_ENTRIES"]
 
 MAX_DATA_ENTRIES = 10**6
 """The most entries ``(d0 + dN) m`` data may have (random data and files alike)."""
@@ -55,7 +55,7 @@ def _rows(rows, expected, name, what):
     return out
 
 
-def validate_data(arch, X, Y):
+def validate_data(arch, X, Y, *, max_entries=MAX_DATA_ENTRIES):
     """Read ``X`` and ``Y`` exactly and check their shapes against ``arch``.
 
     Raises
@@ -77,8 +77,9 @@ def validate_data(arch, X, Y):
     m = len(X[0])
     if m == 0:
         raise DataError("X has no samples (its rows are empty)")
-    if (len(X) + len(Y)) * m > MAX_DATA_ENTRIES:
-        raise WorkLimitError(f"data with {len(X) + len(Y)} rows of {m} samples has more than {MAX_DATA_ENTRIES} entries")
+    if (len(X) + len(Y)) * m > max_entries:
+        raise WorkLimitError(f"data with {len(X) + len(Y)} rows of {m} samples has more than {max_entries} entries; "
+                             f"raise the limit with --max-entries")
     for name, rows in (("X", X), ("Y", Y)):
         for i, r in enumerate(rows, 1):
             if len(r) != m:
@@ -106,7 +107,14 @@ def gram_rank(data):
     return (X * X.transpose()).rank()
 
 
-def random_problem(arch, m, seed):
+def random_start(arch, rng):
+    """A random start: entries ``+-k/4``, ``1 <= k <= 8`` (no zero entry), one list per layer."""
+    if not isinstance(rng, random.Random):
+        rng = random.Random(rng)
+    return [[Fraction(rng.choice([-1, 1]) * rng.randint(1, 8), 4) for _ in range(ki)] for ki in arch.k]
+
+
+def random_problem(arch, m, seed, *, max_entries=MAX_DATA_ENTRIES):
     """Random rational data with ``m`` samples and a random start: entries ``k/4``, ``|k| <= 8`` (a start has no zero entry).
 
     The one builder of random problems (checks, ``lcnsym flow``, benchmarks).
@@ -127,11 +135,10 @@ def random_problem(arch, m, seed):
     >>> data.m, [len(w) for w in w0]
     (6, [2, 2])
     """
-    if (arch.d0 + arch.dN) * m > MAX_DATA_ENTRIES:
-        raise WorkLimitError(f"random data with d0 + dN = {arch.d0 + arch.dN} rows of m = {m} samples would have more than "
-                             f"{MAX_DATA_ENTRIES} entries", m=m, d0=arch.d0)
+    if (arch.d0 + arch.dN) * m > max_entries:
+        raise WorkLimitError(f"random data with d0 + dN = {abbreviate(arch.d0 + arch.dN)} rows of m = {abbreviate(m)} samples "
+                             f"would have more than {max_entries} entries; raise the limit with --max-entries", m=m, d0=arch.d0)
     rng = random.Random(seed)
     X = tuple(tuple(Fraction(rng.randint(-8, 8), 4) for _ in range(m)) for _ in range(arch.d0))
     Y = tuple(tuple(Fraction(rng.randint(-8, 8), 4) for _ in range(m)) for _ in range(arch.dN))
-    w0 = [[Fraction(rng.choice([-1, 1]) * rng.randint(1, 8), 4) for _ in range(ki)] for ki in arch.k]
-    return Data(X, Y), w0
+    return Data(X, Y), random_start(arch, rng)

@@ -189,8 +189,10 @@ def gradient_flow(arch, data, loss, w0, t_max, *, dps=DEFAULT_DPS, grad_tol=None
                 traj.converged = True
             else:
                 runner.integrate(problem, flat0, times, on_sample, dps=dps, max_steps=max_steps)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             traj.interrupted = True
+            if getattr(exc, "state", None) is not None and MPMATH.const(exc.t) > traj.times[-1]:
+                _record(traj, problem, exc.t, exc.state)  # the engine's last computed state, past the last sample
             traj.message = f"interrupted at t = {show(traj.times[-1], 6)}; the trajectory so far is returned"
     if not traj.message:
         traj.message = ("converged: gradient norm below the tolerance" if traj.converged

@@ -28,7 +28,7 @@ import pkgutil
 from lcnsym.errors import InputError
 from lcnsym.numeric import abbreviate
 
-__all__ = ["Engine", "FlowProblem", "engine_table", "get_engine", "engine_help", "DEFAULT_ENGINE", "MAX_STEPS"]
+__all__ = ["Engine", "FlowProblem", "FlowInterrupted", "engine_table", "get_engine", "engine_help", "DEFAULT_ENGINE", "MAX_STEPS"]
 
 DEFAULT_ENGINE = "taylor"
 
@@ -43,6 +43,14 @@ class FlowProblem:
     arch: object
     data: object
     loss: object
+
+
+class FlowInterrupted(KeyboardInterrupt):
+    """Ctrl-C inside an engine, with the last state it computed: ``t`` (exact) and ``state``."""
+
+    def __init__(self, t, state):
+        super().__init__()
+        self.t, self.state = t, state
 
 
 class Engine:

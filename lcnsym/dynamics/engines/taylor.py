@@ -20,7 +20,7 @@ from operator import mul
 import gmpy2
 
 from lcnsym.algebra.coefficients import final_filter_recursive
-from lcnsym.dynamics.engines import MAX_STEPS, Engine
+from lcnsym.dynamics.engines import MAX_STEPS, Engine, FlowInterrupted
 from lcnsym.dynamics.risk import layer_factor_products
 from lcnsym.errors import ConvergenceError, LossDefinitionError
 from lcnsym.numeric import abbreviate, show, to_mpfr, to_rational, working_precision
@@ -349,30 +349,39 @@ class TaylorEngine(Engine):
         with working_precision(dps, guard=GUARD):
             tape = _record_field(problem, len(w0))
             K = order or dps + 2  # truncation ~ 10^-(dps-2) per step; the step is held by stability on stiff flows
-            t, state = _ZERO, [to_mpfr(x) for x in w0]
-            samples = [to_mpfr(s) for s in sample_times]
-            si, steps = 0, 0
-            t_end = samples[-1]
-            while si < len(samples):
-                c = tape.coefficients(state, K)
-                norm = lambda k: max(abs(ci[k]) for ci in c)
-                rho = min((1 / norm(K - 1)) ** (_ONE / (K - 1)) if norm(K - 1) else gmpy2.inf(),
-                          (1 / norm(K)) ** (_ONE / K) if norm(K) else gmpy2.inf())
-                if gmpy2.is_finite(rho):
-                    h = min(rho / gmpy2.exp(2) * gmpy2.exp(to_mpfr(Fraction(-7, 10)) / (K - 1)), t_end - t)
-                else:  # the last coefficients vanish: the Taylor polynomial is the solution, to the end
-                    h = t_end - t
-                if not h > 0:
-                    raise ConvergenceError(f"the Taylor step collapsed at t = {show(t, 6)}", t=t, dps=dps)
-                while si < len(samples) and samples[si] <= t + h:
-                    tau = samples[si] - t
-                    if on_sample(sample_times[si], [_horner(ci, tau) for ci in c]):
-                        return steps
-                    si += 1
-                state = [_horner(ci, h) for ci in c]
-                t += h
-                steps += 1
-                if steps >= max_steps:
-                    raise ConvergenceError(f"the Taylor engine took {steps} steps and reached only t = {show(t, 6)} "
-                                           f"(limit max_steps = {max_steps})", t=t, dps=dps, steps=steps)
-            return steps
+            last = {"t": _ZERO, "state": [to_mpfr(x) for x in w0]}  # the last computed state, for Ctrl-C
+            try:
+                return _steps(tape, K, last, [to_mpfr(s) for s in sample_times], sample_times, on_sample, dps, max_steps)
+            except FlowInterrupted:
+                raise
+            except KeyboardInterrupt:
+                raise FlowInterrupted(to_rational(last["t"], floats=True), list(last["state"])) from None
+
+
+def _steps(tape, K, last, samples, sample_times, on_sample, dps, max_steps):
+    """Taylor steps from ``last`` (kept up to date) through every sample time; returns the steps taken."""
+    t, state = last["t"], last["state"]
+    si, steps, t_end = 0, 0, samples[-1]
+    while si < len(samples):
+        c = tape.coefficients(state, K)
+        norm = lambda k: max(abs(ci[k]) for ci in c)
+        rho = min((1 / norm(K - 1)) ** (_ONE / (K - 1)) if norm(K - 1) else gmpy2.inf(),
+                  (1 / norm(K)) ** (_ONE / K) if norm(K) else gmpy2.inf())
+        if gmpy2.is_finite(rho):
+            h = min(rho / gmpy2.exp(2) * gmpy2.exp(to_mpfr(Fraction(-7, 10)) / (K - 1)), t_end - t)
+        else:  # the last coefficients vanish: the Taylor polynomial is the solution, to the end
+            h = t_end - t
+        if not h > 0:
+            raise ConvergenceError(f"the Taylor step collapsed at t = {show(t, 6)}", t=t, dps=dps)
+        while si < len(samples) and samples[si] <= t + h:
+            if on_sample(sample_times[si], [_horner(ci, samples[si] - t) for ci in c]):
+                return steps
+            si += 1
+        state = [_horner(ci, h) for ci in c]
+        t += h
+        steps += 1
+        last["t"], last["state"] = t, state
+        if steps >= max_steps:
+            raise ConvergenceError(f"the Taylor engine took {steps} steps and reached only t = {show(t, 6)} "
+                                   f"(limit max_steps = {max_steps})", t=t, dps=dps, steps=steps)
+    return steps
