@@ -12,6 +12,7 @@ Exit codes, the same for every command:
 ====  ==========================================================================
 """
 
+from contextlib import contextmanager
 import json
 import os
 from pathlib import Path
@@ -22,8 +23,11 @@ from lcnsym.algebra.architecture import Architecture
 from lcnsym.errors import HypothesisFails, InputError, LcnsymError, RegistryError
 from lcnsym.numeric import MAX_DPS, MIN_DPS, abbreviate, show
 
-__all__ = ["EXIT_CODES", "LcnsymGroup", "Interrupted", "Failed", "echo_json", "architecture_from_options", "polynomial_options",
+__all__ = ["busy", "InputFile", "Folder", "Choice", "EXIT_CODES", "LcnsymGroup", "Interrupted", "Failed", "echo_json", "architecture_from_options", "polynomial_options",
            "Whole", "IntList", "Rational", "Filters", "ComplexList", "LossSpec", "OutputPath", "dps_option", "write_output", "CheckFailed", "Failed"]
+
+LONG_WORK = 2_000_000
+"""Root-finding work (degree^2 x dps) above which a spinner shows on a terminal (a couple of seconds)."""
 
 EXIT_CODES = "Exit codes: 0 success, 1 a check failed, 2 bad usage or input, 3 not completed (undecided, failed or internal error), 130 interrupted."
 
@@ -68,6 +72,14 @@ def _translate(exc, ctx):
 
 class LcnsymGroup(click.Group):
     """The ``lcnsym`` group: errors from any command leave as one line on stderr with the exit code of :data:`EXIT_CODES`."""
+
+    def resolve_command(self, ctx, args):
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as exc:
+            if len(exc.message) > 300:
+                exc.message = abbreviate(exc.message, 300)
+            raise
 
     def invoke(self, ctx):
         try:
@@ -186,7 +198,17 @@ class LossSpec(_Parsed):
         return parse_loss(value)
 
 
-class OutputPath(click.ParamType):
+class _PathType(click.ParamType):
+    """A path option: an ``OSError`` while looking at it (a name too long, a loop of links) is a refusal naming it."""
+
+    def convert(self, value, param, ctx):
+        try:
+            return self.check(value, param, ctx)
+        except OSError as exc:
+            self.fail(f"{abbreviate(str(value))} cannot be used: {exc.strerror or exc}", param, ctx)
+
+
+class OutputPath(_PathType):
     """A file to write, checked before any work: its folder exists and is writable, it is not a folder, its suffix fits."""
 
     name = "file"
@@ -194,7 +216,11 @@ class OutputPath(click.ParamType):
     def __init__(self, suffixes=None):
         self.suffixes = suffixes
 
-    def convert(self, value, param, ctx):
+    def check(self, value, param, ctx):
+        if not isinstance(value, str) or not value.strip():
+            self.fail("an empty path", param, ctx)
+        if value.endswith(("/", os.sep)):
+            self.fail(f"{abbreviate(value)} ends with a slash: a folder, not a file", param, ctx)
         path = Path(value)
         if path.is_dir():
             self.fail(f"{abbreviate(str(path))} is a folder, not a file", param, ctx)
@@ -206,7 +232,68 @@ class OutputPath(click.ParamType):
         if self.suffixes and path.suffix.lower().lstrip(".") not in self.suffixes:
             self.fail(f"{abbreviate(str(path))} has the suffix {path.suffix or '(none)'!r}; accepted: "
                       f"{', '.join('.' + s for s in self.suffixes)}", param, ctx)
+        existed = path.exists()
+        try:  # can it be written? (a folder can be writable by its mode and still refuse, as /proc does)
+            with open(path, "a"):
+                pass
+        except OSError as exc:
+            self.fail(f"{abbreviate(str(path))} cannot be written: {exc.strerror or exc}", param, ctx)
+        finally:
+            if not existed and path.exists() and path.stat().st_size == 0:
+                path.unlink()
         return path
+
+
+class InputFile(_PathType):
+    """A file to read: it exists and is a regular file (not a folder, FIFO or device)."""
+
+    name = "file"
+
+    def check(self, value, param, ctx):
+        if not isinstance(value, str) or not value.strip():
+            self.fail("an empty path", param, ctx)
+        path = Path(value)
+        if not path.exists():
+            self.fail(f"{abbreviate(value)} does not exist", param, ctx)
+        if not path.is_file():
+            self.fail(f"{abbreviate(value)} is {'a folder' if path.is_dir() else 'not a regular file'}", param, ctx)
+        return path
+
+
+class Folder(_PathType):
+    """A folder that exists (of proof modules)."""
+
+    name = "folder"
+
+    def check(self, value, param, ctx):
+        if not isinstance(value, str) or not value.strip():
+            self.fail("an empty path", param, ctx)
+        path = Path(value)
+        if not path.is_dir():
+            self.fail(f"{abbreviate(value)} is not a folder", param, ctx)
+        return path
+
+
+class Choice(click.Choice):
+    """``click.Choice`` whose refusal abbreviates a long value."""
+
+    def fail(self, message, param=None, ctx=None):
+        if len(message) > 300:
+            message = abbreviate(message, 300)
+        super().fail(message, param, ctx)
+
+
+@contextmanager
+def busy(message, long):
+    """A spinner on a terminal's stderr while work that may take more than a couple of seconds runs (``long``)."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if long and console.is_terminal:
+        with console.status(message):
+            yield
+    else:
+        yield
 
 
 def write_output(path, text, what):
@@ -232,13 +319,13 @@ def architecture_from_options(k, s, d0=None, dN=1):
 
 
 def polynomial_options(default_dps, dps_help):
-    """The options of the commands that take a polynomial: ``--coeffs``, ``--dps``, ``--max-degree``, ``--json``."""
-    from lcnsym.analysis.roots import MAX_DEGREE
+    """The options of the commands that take a polynomial: ``--coeffs``, ``--dps``, ``--max-work``, ``--json``."""
+    from lcnsym.analysis.roots import MAX_ROOT_WORK
 
     def decorate(func):
         func = click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")(func)
-        func = click.option("--max-degree", type=Whole(1, 100_000), default=MAX_DEGREE, show_default=True,
-                            help="Refuse polynomials of higher degree (root finding grows fast with the degree).")(func)
+        func = click.option("--max-work", type=Whole(1), default=MAX_ROOT_WORK, show_default=True,
+                            help="Refuse when degree^2 x dps is above this (the cost of certified roots grows so).")(func)
         func = dps_option(default_dps, dps_help)(func)
         return click.option("--coeffs", required=True, type=ComplexList(),
                             help='Ascending coefficients "a0,a1,...,an": integers, 0.1, 1/3, 1+2j.')(func)

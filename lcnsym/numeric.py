@@ -248,6 +248,11 @@ def _brief(value, budget):
 
 
 def _module(value):
+    """The top-level package a value's type comes from (``sympy`` also for lcnsym's own sympy symbols)."""
+    for cls in type(value).__mro__:
+        top = cls.__module__.split(".")[0]
+        if top in ("sympy", "mpmath", "flint", "gmpy2"):
+            return top
     return type(value).__module__.split(".")[0]
 
 
@@ -414,7 +419,7 @@ def parse_rational(text, what="value"):
     if not isinstance(text, str):
         raise NumberError(f"{what}: {abbreviate(text)} is not text", value=text, what=what)
     raw = text
-    text = text.strip().replace(" ", "").replace("_", "")
+    text = text.strip().replace(" ", "")
     m = _NUMBER.match(text) if len(text) <= 4 * MAX_DIGITS else None
     if m is None or not (m.group(2) or m.group(3)):
         raise NumberError(f"{what}: {abbreviate(raw)} is not an exact number (expected {_FORMS})", value=raw, what=what)

@@ -191,7 +191,12 @@ def read_json(path, what="JSON file"):
         message names ``what`` and the path.
     """
     path = Path(path)
+    if str(path) in ("", "."):
+        raise ParseError(f"{what}: an empty path", what=what)
     try:
+        if not path.is_file():  # a folder, a FIFO, a device: not read (a FIFO would block)
+            kind = "a folder" if path.is_dir() else "missing" if not path.exists() else "not a regular file"
+            raise ParseError(f"cannot read {what} {path}: {kind}", what=what, value=str(path))
         size = path.stat().st_size
         if size > MAX_JSON_BYTES:
             raise ParseError(f"{what} {path}: {size} bytes; at most {MAX_JSON_BYTES} are read", what=what, value=str(path))

@@ -65,10 +65,12 @@ HUGE = "9" * 4301
     (["filter", "--k", ",".join(["2"] * 45), "--s", ",".join(["2"] * 45), "--filters", ";".join(["1,1"] * 45)],
      ["k_v =", "--max-width"]),
     (["flow", "--k", "2,2", "--s", "1,1", "--samples", "1e8"], ["'--samples'", "'1e8' is not a whole number"]),
-    (["flow", "--k", "2,2", "--s", "1,1", "--samples", "100000000"], ["'--samples'", "not in the range 1..100000"]),
+    (["flow", "--k", "2,2", "--s", "1,1", "--samples", "100000000"], ["'--samples'", "not in the range 1..10000"]),
     (["flow", "--k", "2,2", "--s", "1,1", "--random-data", "100000000"], ["more than 1000000 entries", "--max-entries"]),
     (["flow", "--k", "2,2", "--s", "1,1", "--loss", "lp:1000000000"], ["'--loss'", "from 2 to 100"]),
-    (["roots", "--coeffs", ",".join(["1"] * 3001)], ["degree 3000 is above the limit 1000", "--max-degree"]),
+    (["roots", "--coeffs", ",".join(["1"] * 3001)], ["roots of degree 3000 to 30 digits", "--max-work"]),
+    (["factor", "--coeffs", "0," * 999 + "1"], ["degree 999 to 50 digits", "--max-work"]),
+    (["roots", "--coeffs", ",".join(["1"] * 1001), "--dps", "2000"], ["--max-work"]),
     (["verify", "--junit", "{d}/missing_dir/r.xml"], ["'--junit'", "does not exist"]),
     (["verify", "--json", "{d}/missing_dir/r.json"], ["'--json'", "does not exist"]),
     (["flow", "--k", "2,2", "--s", "1,1", "--plot", "{d}/missing_dir/p.png"], ["'--plot'", "does not exist"]),
@@ -218,14 +220,14 @@ VALUES = {
     "--engine": st.one_of(TEXT, st.just("taylor")),
     "--format": st.one_of(TEXT, st.sampled_from(["text", "dot", "mermaid"])),
     "--only": st.one_of(TEXT, st.sampled_from(["eq-1.5", "lemma-2.2", "nope"])),
-    "--max-degree": _numbers(), "--max-terms": _numbers(), "--max-width": _numbers(), "--max-steps": st.sampled_from(["1", "50"]),
+    "--max-work": _numbers(), "--max-terms": _numbers(), "--max-width": _numbers(), "--max-steps": st.sampled_from(["1", "50"]),
     "--timeout": _numbers(), "--workers": st.sampled_from(["0", "1", "-3", "x"]),
 }
 COMMANDS = {
     "arch": (["--k", "--s"], ["--d0", "--json"]),
     "filter": (["--k", "--s"], ["--filters", "--d0", "--check-matrix", "--latex", "--json", "--max-terms", "--max-width"]),
-    "roots": (["--coeffs"], ["--dps", "--json", "--max-degree"]),
-    "factor": (["--coeffs"], ["--dps", "--json", "--max-degree"]),
+    "roots": (["--coeffs"], ["--dps", "--json", "--max-work"]),
+    "factor": (["--coeffs"], ["--dps", "--json", "--max-work"]),
     "flow": (["--k", "--s"], ["--d0", "--loss", "--t-max", "--dps", "--grad-tol", "--samples", "--seed", "--random-data",
                                "--engine", "--json"]),
     "graph": ([], ["--format"]),
@@ -249,8 +251,8 @@ def command_lines(draw, name):
         args += ["--max-steps", "50", "--samples", "2"]  # bounded: a fuzz case is not a long flow
         if "--t-max" not in chosen:
             args += ["--t-max", "1/8"]
-    if name in ("roots", "factor") and "--max-degree" not in chosen:
-        args += ["--max-degree", "30"]
+    if name in ("roots", "factor") and "--max-work" not in chosen:
+        args += ["--max-work", "200000"]
     if name == "verify":
         args = [a if a not in ("lemma-2.2",) else "eq-1.5" for a in args] + ["--timeout", "20"]
     return args

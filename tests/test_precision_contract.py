@@ -68,6 +68,7 @@ CASES = {
     "lcnsym.numeric.working_precision": lambda: _mod("lcnsym.numeric").tolerance(40),
     "lcnsym.numeric.tolerance": lambda: _mod("lcnsym.numeric").tolerance(40, 3),
     "lcnsym.numeric.escalation": lambda: _mod("lcnsym.numeric").escalation(40),
+    "lcnsym.analysis.roots.root_work": lambda: _mod("lcnsym.analysis.roots").root_work(30, 40),
     "lcnsym.numeric.show": lambda: _mod("lcnsym.numeric").show(_mpf(Fraction(1, 7)), 40),
     "lcnsym.numeric.show_ball": lambda: _mod("lcnsym.numeric").show_ball(_roots()[0].ball, 40),
     "lcnsym.numeric.dps_to_prec": lambda: _mod("lcnsym.numeric").dps_to_prec(40),

@@ -1,20 +1,58 @@
-"""lcnsym.checking.pytest_plugin: the checks as pytest tests, with selection and failures shown."""
+"""lcnsym.checking.pytest_plugin: checks collected from their files, selected with -k, dependencies run, crashes shown."""
 
 import textwrap
+import xml.etree.ElementTree as ET
 
 import pytest
 
-from test_verify_runs import LEMMA
+LEMMA = """
+from lcnsym.checking.evidence import Evidence
+ID = {id!r}
+STATEMENT = "a user's claim"
+DEPENDS_ON = {deps!r}
+def check(config):
+{body}
+    return Evidence({passed}, "search", "a toy search", 3, counterexample=None if {passed} else {{"x": 1}})
+"""
+
+
+def lemma(pid, deps=(), passed=True, body="pass"):
+    return textwrap.dedent(LEMMA.format(id=pid, deps=tuple(deps), passed=passed, body=textwrap.indent(body, "    ")))
+
+
+@pytest.fixture
+def project(pytester):
+    pytester.makeconftest('pytest_plugins = ["lcnsym.checking.pytest_plugin"]')
+    mine = pytester.mkdir("mine")
+    (mine / "mine.py").write_text(lemma("my-a", ("eq-1.5",)))
+    (mine / "bad.py").write_text(lemma("my-bad", passed=False))
+    (mine / "crash.py").write_text(lemma("my-crash", body="def inner():\n    return 1 / 0\ninner()"))
+    (mine / "later.py").write_text(lemma("my-later", ("my-bad",)))
+    (mine / "helper.py").write_text("X = 1  # no check: not collected\n")
+    return pytester
+
+
+def test_collect_only_lists_checks_with_their_file(project):
+    result = project.runpytest_subprocess("--lcnsym-path", "mine", "--collect-only", "-q", "-p", "no:cacheprovider")
+    out = result.stdout.str()
+    assert "mine/mine.py::my-a" in out and "mine/bad.py::my-bad" in out and "eq_1_5.py::eq-1.5" in out
+    assert "helper.py" not in out and "no tests collected" not in out
+    assert "17 tests collected" in out  # 13 of the paper and 4 of mine
 
 
 @pytest.mark.slow
-def test_pytest_plugin_runs_checks_with_k_selection(pytester, tmp_path):
-    pytester.makeconftest('pytest_plugins = ["lcnsym.checking.pytest_plugin"]')
-    mine = pytester.mkdir("mine")
-    (mine / "mine.py").write_text(textwrap.dedent(LEMMA.format(id="my-a", deps=("eq-1.5",))))
-    (mine / "bad.py").write_text(textwrap.dedent(LEMMA.format(id="my-bad", deps=()).replace("Evidence(True", "Evidence(False")))
-    result = pytester.runpytest_subprocess("--lcnsym-path", "mine", "-k", "eq-1.5 or my-a or my-bad", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=2, failed=1)
-    result.stdout.fnmatch_lines(["*my-bad: fail*"])
-    result = pytester.runpytest_subprocess("-k", "not lcnsym", "-p", "no:cacheprovider")
-    assert "no tests ran" in result.stdout.str() or result.ret == 5
+def test_k_selects_and_runs_dependencies_failures_and_crashes_are_shown(project):
+    result = project.runpytest_subprocess("--lcnsym-path", "mine", "-k", "my-a or my-bad or my-crash or my-later",
+                                          "-p", "no:cacheprovider", "--junitxml", "r.xml", "-rs")
+    result.assert_outcomes(passed=1, failed=2, skipped=1)
+    out = result.stdout.str()
+    assert "my-bad: fail" in out and '"x": 1' in out  # the counterexample
+    assert "ZeroDivisionError" in out and "inner()" in out  # the crash's own traceback
+    assert "blocked by my-bad (fail)" in out
+    classes = {c.get("classname") for c in ET.parse(project.path / "r.xml").getroot().iter("testcase")}
+    assert "mine.mine" in classes and "mine.bad" in classes
+
+
+def test_m_not_lcnsym_leaves_them_out(project):
+    result = project.runpytest_subprocess("--lcnsym-path", "mine", "-m", "not lcnsym", "-p", "no:cacheprovider")
+    assert result.ret == 5  # no tests ran

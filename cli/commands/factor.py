@@ -3,15 +3,17 @@
 import click
 
 from lcnsym.analysis.factorization import RESIDUAL_DIGITS_LOST, linear_factorization
-from lcnsym.cli._common import echo_json, polynomial_options
+from lcnsym.analysis.roots import root_work
+from lcnsym.cli._common import LONG_WORK, busy, echo_json, polynomial_options
 from lcnsym.numeric import CHECK_DPS, show, show_ball, show_upper
 
 
 @click.command("factor", short_help="Lemma 2.4: p = sgn(a_n) prod u_i with |||u_i|||_1 <= 6 n T.")
 @polynomial_options(CHECK_DPS, "Digits of the factors (their product reproduces p to 10^-(dps-5)).")
-def command(coeffs, dps, as_json, max_degree):
+def command(coeffs, dps, as_json, max_work):
     """Factor p into linear factors as the proof of Lemma 2.4 does (certified roots, ball arithmetic, --dps digits)."""
-    f = linear_factorization(coeffs, dps=dps, max_degree=max_degree)
+    with busy("Lemma 2.4 in balls of degree " + str(len(coeffs) - 1), root_work(len(coeffs) - 1, dps) > LONG_WORK):
+        f = linear_factorization(coeffs, dps=dps, max_work=max_work)
     out = {
         "degree": f.degree, "dropped_leading_zeros": f.dropped, "dps": dps, "case": f.case, "r": f.r,
         "T": show(f.T, dps), "B": show(f.B, dps), "bound": show(f.bound, dps), "sign": show(f.sign, dps),

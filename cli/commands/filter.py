@@ -7,10 +7,16 @@ import sympy as sp
 
 from lcnsym.algebra.architecture import MAX_SIZE
 from lcnsym.algebra.convolution import network_matrix_matches
-from lcnsym.algebra.filters import MAX_FILTER_WIDTH, MAX_SYMBOLIC_TERMS, final_filter, symbolic_filters, symbolic_final_filter
+from lcnsym.algebra.filters import MAX_FILTER_WIDTH, final_filter, symbolic_filters, symbolic_final_filter, symbolic_terms
 from lcnsym.cli._common import CheckFailed, Filters, IntList, Whole, architecture_from_options, echo_json
 from lcnsym.errors import WorkLimitError
 from lcnsym.numeric import abbreviate, show, to_sympy
+
+
+CLI_TERMS = 100_000
+"""The most monomials ``lcnsym filter`` prints unless told otherwise (--latex: at most LATEX_TERMS, through sympy)."""
+
+LATEX_TERMS = 20_000
 
 
 def _text(value):
@@ -34,7 +40,7 @@ def _matrix_report(arch, filters, final):
 @click.option("--d0", type=Whole(1, MAX_SIZE), default=None, help="Input width for --check-matrix (default: the smallest with d_N = 2).")
 @click.option("--check-matrix", is_flag=True, help="Check W^(N)...W^(1) = Pi_{(d0,dN),k_v,s_v}(v) exactly.")
 @click.option("--latex", is_flag=True, help="Print LaTeX.")
-@click.option("--max-terms", type=Whole(1), default=MAX_SYMBOLIC_TERMS, show_default=True,
+@click.option("--max-terms", type=Whole(1), default=CLI_TERMS, show_default=True,
               help="Refuse a symbolic final filter with more monomials (prod k_i) than this.")
 @click.option("--max-width", type=Whole(1), default=MAX_FILTER_WIDTH, show_default=True,
               help="Refuse a final filter wider than this (k_v), or a matrix check with more entries (d_N k_v).")
@@ -48,6 +54,9 @@ def command(k, s, filters, d0, check_matrix, latex, max_terms, max_width, as_jso
                              + (f" and the matrix check d_N k_v = {abbreviate(work)}" if check_matrix else "")
                              + f", more than the limit {max_width}; raise it with --max-width")
     if filters is None:
+        if latex and symbolic_terms(arch) > LATEX_TERMS:
+            raise WorkLimitError(f"--latex converts through sympy, at most {LATEX_TERMS} monomials; this final filter has "
+                                 f"{abbreviate(symbolic_terms(arch))} (print it without --latex, or give --filters)")
         v = symbolic_final_filter(arch, max_terms=max_terms)
         entries, tex = v.strings(), (v.latex() if latex else None)
         ctx, ws = symbolic_filters(arch)

@@ -5,15 +5,15 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from lcnsym.algebra.architecture import MAX_SIZE
-from lcnsym.cli._common import (Failed, Interrupted, IntList, LossSpec, OutputPath, Rational, Whole, architecture_from_options,
-                                dps_option, echo_json)
+from lcnsym.cli._common import (Choice, Failed, InputFile, IntList, Interrupted, LossSpec, OutputPath, Rational, Whole,
+                                architecture_from_options, dps_option, echo_json, write_output)
 from lcnsym.dynamics.bounds import balancedness, g_bound, tau
 from lcnsym.dynamics.data import MAX_DATA_ENTRIES, random_problem, random_start, validate_data
-from lcnsym.dynamics.engines import DEFAULT_ENGINE, MAX_STEPS, engine_help, engine_table
-from lcnsym.dynamics.flow import MAX_SAMPLES, gradient_flow
+from lcnsym.dynamics.engines import DEFAULT_ENGINE, MAX_STEP_SECONDS, MAX_STEPS, engine_help, engine_table
+from lcnsym.dynamics.flow import MAX_SAMPLES, SPACINGS, gradient_flow
 from lcnsym.dynamics.losses import loss_help
 from lcnsym.errors import HypothesisFails, LossDefinitionError, ParseError
-from lcnsym.numeric import DEFAULT_DPS, show, to_float, to_rational, tolerance
+from lcnsym.numeric import DEFAULT_DPS, abbreviate, show, to_float, to_rational, tolerance
 from lcnsym.parsing import read_json
 
 
@@ -30,22 +30,33 @@ def _a_priori_tau(arch, data, loss, traj, w0):
 @click.option("--k", "k", required=True, type=IntList(), help="Filter widths, e.g. 2,2.")
 @click.option("--s", "s", required=True, type=IntList(), help="Strides, e.g. 1,1.")
 @click.option("--d0", type=Whole(1, MAX_SIZE), default=None, help="Input width (default: the smallest with d_N = 2).")
-@click.option("--data", "data_file", type=click.Path(dir_okay=False), help='JSON {"X": [[...]...], "Y": [[...]...]}; rows of X are the d0 coordinates.')
+@click.option("--data", "data_file", type=InputFile(), help='JSON {"X": [[...]...], "Y": [[...]...]}; rows of X are the d0 coordinates.')
 @click.option("--random-data", "m", type=Whole(1), default=None, help="Random rational data with M samples (default d0 + 2).")
 @click.option("--seed", type=Whole(0, 2**63 - 1), default=0, show_default=True, help="Seed of the random data and initialization.")
-@click.option("--init", "init_file", type=click.Path(dir_okay=False), help='JSON {"w": [[...], ...]}, one list per layer.')
+@click.option("--init", "init_file", type=InputFile(), help='JSON {"w": [[...], ...]}, one list per layer.')
 @click.option("--loss", "loss", default="square", show_default=True, type=LossSpec(), help=loss_help())
 @click.option("--t-max", default="20", show_default=True, type=Rational(), help="End of the time interval (exact: 20, 0.5, 1/3).")
 @dps_option(DEFAULT_DPS, "Working precision (digits).")
 @click.option("--grad-tol", default="1e-20", show_default=True, type=Rational(), help="Stop when ||grad L|| falls below this (>= 0).")
-@click.option("--samples", type=Whole(1, MAX_SAMPLES), default=40, show_default=True, help="Sample times.")
-@click.option("--engine", type=click.Choice(sorted(engine_table())), default=DEFAULT_ENGINE, show_default=True, help=engine_help())
+@click.option("--samples", type=Whole(1, MAX_SAMPLES), default=40, show_default=True,
+              help="Sample times (each costs an evaluation of the risk and its gradient).")
+@click.option("--engine", type=Choice(sorted(engine_table())), default=DEFAULT_ENGINE, show_default=True, help=engine_help())
 @click.option("--max-steps", type=Whole(1), default=MAX_STEPS, show_default=True, help="The most integration steps before giving up.")
+@click.option("--max-step-seconds", type=Whole(1), default=MAX_STEP_SECONDS, show_default=True,
+              help="Refuse a run whose single step is estimated to take longer (high --dps, large problems).")
 @click.option("--max-entries", type=Whole(1), default=MAX_DATA_ENTRIES, show_default=True,
               help="The most entries (d0 + dN) m the data may have.")
+@click.option("--spacing", type=Choice(SPACINGS), default="auto", show_default=True,
+              help="Sample times: linear; log (six decades below --t-max); auto (linear, and log-spaced near t = 0, where L changes fastest).")
 @click.option("--plot", type=OutputPath(("png", "pdf", "svg")), help="Write a plot of the loss, gradient norm, layer norms and drift (.png, .pdf, .svg).")
+@click.option("--out", "out_file", type=OutputPath(("json", "csv")), help="Write every sample (t, w, L, ||grad L||, invariants, layer norms) "
+                                                               "with --dps digits (.json reads back with Trajectory.from_json, or .csv).")
+@click.option("--compare", multiple=True, metavar="SPEC", help='Also run with another loss or start and overlay it in --plot: '
+              '"loss=log-cosh:1", "seed=3", or both "loss=lp:4,seed=3"; repeatable.')
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def command(k, s, d0, data_file, m, seed, init_file, loss, t_max, dps, grad_tol, samples, engine, max_steps, max_entries, plot, as_json):
+def command(k, s, d0, data_file, m, seed, init_file, loss, t_max, dps, grad_tol, samples, engine, max_steps, max_step_seconds,
+            max_entries, spacing,
+            plot, out_file, compare, as_json):
     """Integrate dw/dt = -grad L(w) (eq. 1.7) and report the loss, the gradient, the invariants of Lemma 3.3 and tau.
 
     On Ctrl-C the trajectory so far is reported, up to the last state computed.
@@ -67,8 +78,16 @@ def command(k, s, d0, data_file, m, seed, init_file, loss, t_max, dps, grad_tol,
     with Progress(TextColumn("flow"), BarColumn(), TextColumn("t = {task.completed:.3g}"), TimeElapsedColumn(),
                   console=console, transient=True) as bar:
         task = bar.add_task("flow", total=to_float(t_max))
-        traj = gradient_flow(arch, data, loss, w0, t_max, dps=dps, grad_tol=grad_tol, samples=samples, engine=engine,
-                             max_steps=max_steps, progress=lambda t, end: bar.update(task, completed=to_float(t)))
+        options = dict(dps=dps, grad_tol=grad_tol, samples=samples, engine=engine, max_steps=max_steps, spacing=spacing,
+                       max_step_seconds=max_step_seconds)
+        others = [_parse_compare(spec, loss, seed) for spec in compare]  # refused before any work
+        traj = gradient_flow(arch, data, loss, w0, t_max, progress=lambda t, end: bar.update(task, completed=to_float(t)), **options)
+        runs = [(f"{loss.label()}, seed {seed}", traj)]
+        for other_loss, other_seed in others:
+            if traj.interrupted:
+                break
+            start = random_start(arch, other_seed) if other_seed != seed and not init_file else w0
+            runs.append((f"{other_loss.label()}, seed {other_seed}", gradient_flow(arch, data, other_loss, start, t_max, **options)))
     bound, why = _a_priori_tau(arch, data, loss, traj, w0)
     out = {
         "k": list(arch.k), "s": list(arch.s), "d0": arch.d0, "loss": loss.label(), "engine": engine, "dps": dps,
@@ -81,15 +100,24 @@ def command(k, s, d0, data_file, m, seed, init_file, loss, t_max, dps, grad_tol,
         "tau_note": why or "tau of Lemma 3.5 with T = g(L(w0)) of Lemma 3.6, exactly",
         "max_layer_norm_sq": show(traj.max_layer_norm_sq(), dps),
     }
+    if len(runs) > 1:
+        out["compare"] = [{"run": label, "t_final": show(r.times[-1], dps), "loss_final": show(r.losses[-1], dps),
+                           "grad_norm_final": show(r.grad_norms[-1], dps), "converged": r.converged} for label, r in runs[1:]]
     plot_error = None
     if plot:
-        from lcnsym.dynamics.plotting import plot_trajectory
+        from lcnsym.dynamics.plotting import plot_trajectories
 
         try:
-            plot_trajectory(traj, plot, f"k={arch.k}, s={arch.s}, {loss.label()}")
+            plot_trajectories([r for _, r in runs], [label for label, _ in runs], plot, f"k={arch.k}, s={arch.s}")
             out["plot"] = str(plot)
         except (OSError, ValueError, RuntimeError) as exc:  # the result is printed all the same
             plot_error = f"could not write the plot {plot}: {exc}"
+    if out_path := out_file:
+        text = traj.to_csv() if out_path.suffix.lower() == ".csv" else traj.to_json()
+        if write_output(out_path, text, "--out file"):
+            out["out"] = str(out_path)
+        else:
+            plot_error = plot_error or f"could not write {out_path}"
     if as_json:
         echo_json(out)
     else:
@@ -98,6 +126,21 @@ def command(k, s, d0, data_file, m, seed, init_file, loss, t_max, dps, grad_tol,
         raise Interrupted(traj.message)
     if plot_error:
         raise Failed(plot_error)
+
+
+def _parse_compare(spec, loss, seed):
+    """``(loss, seed)`` of a ``--compare`` spec such as ``loss=log-cosh:1,seed=3`` (the loss's own commas are kept)."""
+    from lcnsym.dynamics.losses import parse_loss
+    from lcnsym.parsing import parse_int
+
+    found = {}
+    for part in spec.replace(",seed=", ";seed=").replace(",loss=", ";loss=").split(";"):
+        key, sep, value = part.partition("=")
+        if not sep or key.strip() not in ("loss", "seed") or key.strip() in found:
+            raise ParseError(f"--compare: {abbreviate(spec)} is not of the form loss=LOSS, seed=N or loss=LOSS,seed=N")
+        found[key.strip()] = value.strip()
+    other_loss = parse_loss(found["loss"]) if "loss" in found else loss
+    return other_loss, parse_int(found["seed"], "--compare seed") if "seed" in found else seed
 
 
 def _print_text(arch, loss, engine, dps, out, bound, traj):
@@ -112,5 +155,17 @@ def _print_text(arch, loss, engine, dps, out, bound, traj):
         tau_text = exact if len(exact) <= 40 else f"{to_float(bound):.6g} (an exact rational of {len(exact)} characters: --json prints it)"
     click.echo(f"max ||w^(i)||^2 = {out['max_layer_norm_sq']} <= tau = {tau_text} ({out['tau_note']})")
     click.echo(traj.message)
+    for run in out.get("compare", []):
+        click.echo(f"compared: {run['run']}: L -> {run['loss_final']}, ||grad L|| = {show_short(run['grad_norm_final'])}, "
+                   f"{'converged' if run['converged'] else 'not converged'} at t = {show_short(run['t_final'])}")
     if "plot" in out:
         click.echo(f"plot written to {out['plot']}")
+    if "out" in out:
+        click.echo(f"samples written to {out['out']}")
+
+
+def show_short(text):
+    """A number's text cut to 6 significant digits for a summary line."""
+    mantissa, _, exponent = text.partition("e")
+    head = mantissa[:8] if "." in mantissa[:8] else mantissa
+    return head + (f"e{exponent}" if exponent else "")

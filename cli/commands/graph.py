@@ -4,14 +4,16 @@ from pathlib import Path
 
 import click
 
-from lcnsym.checking.graph import FORMATS, graph_dot, graph_mermaid, graph_text
+from lcnsym.cli._common import Choice, Folder, InputFile
+
+from lcnsym.checking.graph import FORMATS, graph_dot, graph_mermaid, graph_svg, graph_text
 from lcnsym.checking.registry import discover
 from lcnsym.checking.status import Status
 from lcnsym.errors import ParseError
 from lcnsym.numeric import abbreviate
 from lcnsym.parsing import read_json
 
-_RENDER = {"text": graph_text, "mermaid": graph_mermaid, "dot": graph_dot}
+_RENDER = {"text": graph_text, "mermaid": graph_mermaid, "dot": graph_dot, "svg": graph_svg}
 
 
 def _statuses(report, registry):
@@ -33,10 +35,10 @@ def _statuses(report, registry):
 
 
 @click.command("graph")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
-@click.option("--report", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+@click.option("--format", "fmt", type=Choice(FORMATS), default="text", show_default=True)
+@click.option("--report", type=InputFile(),
               help="A JSON report of lcnsym verify: show each check's status.")
-@click.option("--path", "paths", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+@click.option("--path", "paths", multiple=True, type=Folder(),
               help="A folder of your own proof modules; repeatable.")
 def command(fmt, report, paths):
     """Print the dependency graph of the checks (an edge a -> b: the proof of b uses a)."""

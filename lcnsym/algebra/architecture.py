@@ -247,6 +247,16 @@ class Architecture:
         """Degrees ``t_i = (k_i - 1) prod_{n<i} s_n`` of the polynomials of eq. (2.1)."""
         return tuple((ki - 1) * p for ki, p in zip(self.k, self.stride_products))
 
+    def __repr__(self):
+        return f"Architecture(d0={self.d0}, k={self.k}, s={self.s})"
+
+    def _repr_html_(self):
+        rows = [("widths d", ", ".join(map(str, self.d))), ("filter widths k", ", ".join(map(str, self.k))),
+                ("strides s", ", ".join(map(str, self.s))), ("k_v, s_v (Prop. 1.1)", f"{self.k_v}, {self.s_v}"),
+                ("degrees t_i (eq. 2.1)", ", ".join(map(str, self.t)))]
+        body = "".join(f"<tr><th style='text-align:left'>{a}</th><td>{b}</td></tr>" for a, b in rows)
+        return f"<table><caption>LCN architecture, N = {self.N}</caption>{body}</table>"
+
     def as_dict(self):
         """A JSON-ready summary of the architecture."""
         return {

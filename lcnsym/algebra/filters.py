@@ -23,6 +23,7 @@ from lcnsym.numeric import DEFAULT_DPS, abbreviate, to_fmpq, to_rational, to_sym
 __all__ = [
     "filter_symbol_names",
     "filter_symbols",
+    "FilterEntry",
     "validate_filters",
     "exact_entries",
     "final_filter",
@@ -32,13 +33,17 @@ __all__ = [
     "polys_to_sympy",
     "symbolic_terms",
     "MAX_SYMBOLIC_TERMS",
+    "MAX_SYMBOLS",
     "MAX_FILTER_WIDTH",
 ]
 
 METHODS = ("recursion", "product")
 
-MAX_SYMBOLIC_TERMS = 2_000_000
+MAX_SYMBOLIC_TERMS = 1_000_000
 """The most monomials the symbolic final filter may have (refused before any work, :func:`symbolic_terms`)."""
+
+MAX_SYMBOLS = 2_000
+"""The most filter entries (``kbar``, the symbols of the symbolic final filter)."""
 
 MAX_FILTER_WIDTH = 1_000_000
 """The widest final filter (``k_v``) the command line computes unless told otherwise."""
@@ -62,15 +67,32 @@ def filter_symbol_names(arch):
     return tuple(tuple(f"w{i}_{j}" for j in range(1, ki + 1)) for i, ki in enumerate(k, 1))
 
 
+class FilterEntry(sp.Symbol):
+    r"""The entry ``w^{(i)}_j`` (layer ``i``, entry ``j``) as a real sympy symbol named ``w{i}_{j}``; in LaTeX ``w^{(i)}_{j}``.
+
+    Examples
+    --------
+    >>> print(sp.latex(FilterEntry("w2_3") ** 2))
+    \left(w^{(2)}_{3}\right)^{2}
+    """
+
+    def __new__(cls, name, **assumptions):
+        return super().__new__(cls, name, real=True, **assumptions)
+
+    def _latex(self, printer):
+        i, j = self.name[1:].split("_")
+        return f"w^{{({i})}}_{{{j}}}"
+
+
 def filter_symbols(arch):
-    """The sympy symbols ``w{i}_{j}`` of the filter entries, one tuple per layer.
+    """The sympy symbols ``w{i}_{j}`` of the filter entries (:class:`FilterEntry`), one tuple per layer.
 
     Examples
     --------
     >>> filter_symbols(Architecture.for_output_width((2, 2), (1, 1)))
     ((w1_1, w1_2), (w2_1, w2_2))
     """
-    return tuple(tuple(sp.Symbol(n, real=True) for n in layer) for layer in filter_symbol_names(arch))
+    return tuple(tuple(FilterEntry(n) for n in layer) for layer in filter_symbol_names(arch))
 
 
 def _check_entry(c, i, j):
@@ -284,16 +306,17 @@ class SymbolicFilter:
         return self._exprs
 
     def strings(self):
-        """``str`` of each entry (sympy's printing)."""
-        return [str(e) for e in self.exprs()]
+        """Each entry as text, ``w1_1*w2_2 + w1_2*w2_1`` (python-flint's printing: no sympy conversion, so fast)."""
+        return [str(p) for p in self.polys]
 
     def latex(self):
         """LaTeX of each entry, with ``w^{(i)}_{j}`` for the symbol ``w{i}_{j}``."""
-        names = {}
-        for i, layer in enumerate(filter_symbols(self.arch), 1):
-            for j, sym in enumerate(layer, 1):
-                names[sym] = f"w^{{({i})}}_{{{j}}}"
-        return [sp.latex(e, symbol_names=names) for e in self.exprs()]
+        return [sp.latex(e) for e in self.exprs()]
+
+    def _repr_latex_(self):
+        shown = self.latex()[:8]
+        more = f", \\ldots \\text{{ ({len(self) - 8} more)}}" if len(self) > 8 else ""
+        return f"$v = \\pi(w) = \\left({', '.join(shown)}{more}\\right)$"
 
     def evaluate(self, filters):
         """The final filter at exact rational filters, as sympy Rationals.
@@ -373,6 +396,9 @@ def symbolic_final_filter(arch, method="recursion", *, max_terms=MAX_SYMBOLIC_TE
     ----------
     Proposition 1.1, eq. (3.11); Proposition 2.1, eq. (2.1).
     """
+    if arch.kbar > MAX_SYMBOLS:
+        raise WorkLimitError(f"the symbolic final filter of {arch.kbar} filter entries needs {arch.kbar} symbols, more than "
+                             f"{MAX_SYMBOLS}; give numbers instead (--filters)", kbar=arch.kbar, limit=MAX_SYMBOLS)
     terms = symbolic_terms(arch)
     if terms > max_terms:
         raise WorkLimitError(f"the symbolic final filter of k = {abbreviate(arch.k)} has {abbreviate(terms)} monomials, more than "

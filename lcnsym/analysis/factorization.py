@@ -20,7 +20,7 @@ import random
 import flint
 import mpmath
 
-from lcnsym.analysis.roots import MAX_DEGREE, certified_roots, normalize_polynomial
+from lcnsym.analysis.roots import MAX_ROOT_WORK, certified_roots, check_root_work, normalize_polynomial
 from lcnsym.errors import PolynomialError, PrecisionError
 from lcnsym.numeric import (DEFAULT_DPS, GUARD_DIGITS, ball_bounds, check_dps, compare, show, show_upper, to_acb, to_arb, to_mpc,
                             to_rational, tolerance, working_precision)
@@ -282,6 +282,17 @@ class LinearFactorization:
             raise PrecisionError(f"Lemma 2.4 undecided for degree {self.degree}: {why}", dps=self.dps, prec=self.prec)
         return ok
 
+    def _repr_latex_(self):
+        def num(x):
+            return show(x, 6).replace("j", "i")
+
+        factors = " ".join(f"\\left(({num(c1)})\\,x + ({num(c0)})\\right)" for c0, c1 in self.factors[:6])
+        more = f" \\cdots \\text{{({self.degree - 6} more)}}" if self.degree > 6 else ""
+        sign = num(self.sign) if not isinstance(self.sign, tuple) else show(self.sign)
+        return (f"$p(x) = {sign} \\cdot {factors}{more}$, case {self.case}"
+                f"{f', r = {self.r}' if self.case == 2 else ''}; $\\max_i |||u_i|||_1 = {show(self.max_factor_norm, 6)} "
+                f"\\le 6 n T = {show(self.bound, 6)}$ (Lemma 2.4)")
+
     def __repr__(self):
         return (f"LinearFactorization(degree {self.degree}, case {self.case}, r = {self.r}, T = {show(self.T, 10)}, "
                 f"max |||u_i|||_1 = {show(self.max_factor_norm, 10)}, 6 n T = {show(self.bound, 10)}, dps {self.dps})")
@@ -357,11 +368,12 @@ def _next_guard(guard, factorizations, dps):
     return max(2 * guard, guard + short + GUARD_DIGITS)
 
 
-def _decided(poly, dps, choose, max_degree=MAX_DEGREE):
+def _decided(poly, dps, choose, max_work=MAX_ROOT_WORK):
     """Build at rising guard digits until ``verdict(6)`` is decided; the factorization for each choice of big roots."""
+    check_root_work(poly.degree, dps, max_work)  # once, at the digits asked for: the guard digits are ours
     guard = GUARD_DIGITS + 2 * len(str(poly.degree))  # the balls of a product of n factors widen with n
     while True:
-        enclosures = certified_roots(poly, dps + guard, max_degree=max_degree)
+        enclosures = certified_roots(poly, dps + guard, max_work=None)
         with working_precision(dps, guard=guard) as prec:
             choices, ambiguous = choose(enclosures)
             out = []
@@ -379,7 +391,7 @@ def _decided(poly, dps, choose, max_degree=MAX_DEGREE):
                          dps=dps, guard=guard, degree=poly.degree)
 
 
-def factorizations_for_all_classifications(coeffs, dps=DEFAULT_DPS, *, max_degree=MAX_DEGREE):
+def factorizations_for_all_classifications(coeffs, dps=DEFAULT_DPS, *, max_work=MAX_ROOT_WORK):
     """Lemma 2.4's factorization for every admissible classification of roots near the unit circle.
 
     A root whose certified ball straddles ``|z| = 1`` is counted both ways,
@@ -395,10 +407,10 @@ def factorizations_for_all_classifications(coeffs, dps=DEFAULT_DPS, *, max_degre
         If some classification stays undecided with the most guard digits.
     """
     dps = check_dps(dps)
-    return _decided(normalize_polynomial(coeffs), dps, _classifications, max_degree)
+    return _decided(normalize_polynomial(coeffs), dps, _classifications, max_work)
 
 
-def linear_factorization(coeffs, dps=DEFAULT_DPS, *, max_degree=MAX_DEGREE):
+def linear_factorization(coeffs, dps=DEFAULT_DPS, *, max_work=MAX_ROOT_WORK):
     """Factor ``p`` into linear factors as in the proof of Lemma 2.4: ``p = sgn(a_n) prod u_i``, ``|||u_i|||_1 <= 6 n T``.
 
     Parameters
@@ -440,5 +452,5 @@ def linear_factorization(coeffs, dps=DEFAULT_DPS, *, max_degree=MAX_DEGREE):
     """
     dps = check_dps(dps)
     poly = normalize_polynomial(coeffs)
-    f = _decided(poly, dps, lambda enc: ([_midpoint_choice(enc)], _classifications(enc)[1]), max_degree)[0]
+    f = _decided(poly, dps, lambda enc: ([_midpoint_choice(enc)], _classifications(enc)[1]), max_work)[0]
     return f

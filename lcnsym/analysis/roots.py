@@ -24,7 +24,8 @@ from lcnsym.numeric import (DEFAULT_DPS, GUARD_DIGITS, MIN_DPS, abbreviate, chec
                             to_arb, to_complex_rational, to_mpc, to_sympy, working_precision)
 
 __all__ = [
-    "MAX_DEGREE",
+    "MAX_ROOT_WORK",
+    "root_work",
     "Polynomial",
     "normalize_polynomial",
     "RootEnclosure",
@@ -33,8 +34,22 @@ __all__ = [
     "mpmath_roots",
 ]
 
-MAX_DEGREE = 1000
-"""The largest degree whose roots are computed unless the caller raises the limit (``max_degree``)."""
+MAX_ROOT_WORK = 20_000_000
+"""The most work, ``degree^2 x dps`` (:func:`root_work`), done for roots unless the caller raises it (``max_work``): degree
+600 at 50 digits or 140 at 1000 digits take a second or two."""
+
+
+def root_work(degree, dps):
+    """The work of finding the roots of a polynomial of ``degree`` to ``dps`` digits, in the units of :data:`MAX_ROOT_WORK`."""
+    return degree * degree * dps
+
+
+def check_root_work(degree, dps, max_work):
+    """Refuse root finding beyond ``max_work`` (``None``: no limit) before it starts, saying how to raise the limit."""
+    if max_work is not None and root_work(degree, dps) > max_work:
+        raise WorkLimitError(f"roots of degree {degree} to {dps} digits are {root_work(degree, dps):.3g} units of work "
+                             f"(degree^2 x dps), above the limit {max_work:.3g}; raise it with max_work (--max-work)",
+                             degree=degree, dps=dps, limit=max_work)
 
 
 @dataclass(frozen=True)
@@ -172,6 +187,12 @@ class RootEnclosure:
     def __repr__(self):
         return f"RootEnclosure({show(self.ball, 20)} +/- {show_upper(self.radius())}, multiplicity {self.multiplicity})"
 
+    def _repr_latex_(self):
+        kind = "a real root" if self.is_real else "a root"
+        mult = f", multiplicity {self.multiplicity}" if self.multiplicity > 1 else ""
+        mid = show(self.ball, 15).replace("j", "i")
+        return f"${mid} \\pm {show_upper(self.radius())}$ ({kind}{mult})"
+
 
 def _isolate(poly_acb, prec, target):
     return flint.acb_poly(poly_acb).roots(tol=to_arb(2) ** (-target), maxprec=4 * prec)
@@ -206,7 +227,7 @@ def _certify_real(found):
     return out
 
 
-def certified_roots(coeffs, dps=DEFAULT_DPS, *, max_degree=MAX_DEGREE):
+def certified_roots(coeffs, dps=DEFAULT_DPS, *, max_work=MAX_ROOT_WORK):
     """Certified enclosures of every root, with multiplicities (python-flint ball arithmetic).
 
     Parameters
@@ -215,8 +236,8 @@ def certified_roots(coeffs, dps=DEFAULT_DPS, *, max_degree=MAX_DEGREE):
         Ascending coefficients (see :func:`normalize_polynomial`).
     dps : int
         Decimal digits the balls must reach (relative to the roots' size).
-    max_degree : int
-        Refuse polynomials of higher degree before any work.
+    max_work : int or None
+        Refuse before any work when ``degree^2 x dps`` is above it (:func:`root_work`).
 
     Returns
     -------
@@ -230,7 +251,7 @@ def certified_roots(coeffs, dps=DEFAULT_DPS, *, max_degree=MAX_DEGREE):
     PolynomialError, NumberError
         For input :func:`normalize_polynomial` refuses.
     WorkLimitError
-        If the degree is above ``max_degree``.
+        If the work is above ``max_work``.
     PrecisionError
         If the roots could not be isolated even at 16 times the precision.
 
@@ -248,9 +269,7 @@ def certified_roots(coeffs, dps=DEFAULT_DPS, *, max_degree=MAX_DEGREE):
     """
     dps = check_dps(dps)
     poly = normalize_polynomial(coeffs)
-    if poly.degree > max_degree:
-        raise WorkLimitError(f"degree {poly.degree} is above the limit {max_degree} for root finding; "
-                             f"raise it with max_degree (--max-degree)", degree=poly.degree, limit=max_degree)
+    check_root_work(poly.degree, dps, max_work)
     target = dps_to_prec(dps + 2) + 8
     found = None
     for attempt in range(5):

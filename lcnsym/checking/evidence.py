@@ -72,6 +72,8 @@ class Evidence:
         Further figures, JSON-ready.
     seconds : float
         Wall time of the check (filled in by the runner).
+    assumptions : list of str
+        Results taken as given instead of checked in this run (``verify --no-deps``).
 
     Examples
     --------
@@ -88,6 +90,7 @@ class Evidence:
     counterexample: object = None
     details: dict = field(default_factory=dict)
     seconds: float = 0.0
+    assumptions: list = field(default_factory=list)
 
     def __post_init__(self):
         if self.kind not in EVIDENCE_KINDS:
@@ -105,6 +108,8 @@ class Evidence:
             text += f"; worst margin {self.worst_margin}"
         if not self.passed and self.counterexample is not None:
             text += f"; counterexample: {self.counterexample}"
+        if self.assumptions:
+            text += "; assuming the recorded results of " + ", ".join(self.assumptions)
         return text
 
     def as_dict(self):

@@ -2,9 +2,9 @@
 
 from lcnsym.checking.status import Status
 
-__all__ = ["graph_text", "graph_mermaid", "graph_dot", "FORMATS"]
+__all__ = ["graph_text", "graph_mermaid", "graph_dot", "graph_svg", "FORMATS"]
 
-FORMATS = ("text", "mermaid", "dot")
+FORMATS = ("text", "mermaid", "dot", "svg")
 
 
 def _label(pid, statuses):
@@ -62,3 +62,43 @@ def graph_dot(registry, statuses=None):
         lines.append(f'    "{a}" -> "{b}";')
     lines.append("}")
     return "\n".join(lines)
+
+
+def graph_svg(registry, statuses=None):
+    """A self-contained SVG drawing: one row per topological generation, nodes coloured by status, edges upward.
+
+    Examples
+    --------
+    >>> from lcnsym.checking.registry import discover
+    >>> graph_svg(discover()).startswith("<svg")
+    True
+    """
+    from html import escape
+
+    statuses = statuses or {}
+    rows = registry.generations()
+    width, height, gap_x, gap_y = 104, 30, 16, 48
+    widest = max(len(r) for r in rows)
+    total_w = widest * (width + gap_x) + gap_x
+    pos = {}
+    for y, row in enumerate(rows):
+        offset = (total_w - len(row) * (width + gap_x) + gap_x) / 2
+        for x, pid in enumerate(row):
+            pos[pid] = (offset + x * (width + gap_x), gap_y / 2 + y * (height + gap_y))
+    total_h = len(rows) * (height + gap_y)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{total_w:.0f}" height="{total_h:.0f}" '
+             f'font-family="sans-serif" font-size="11">',
+             '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" '
+             'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#666"/></marker></defs>']
+    for a, b in sorted(registry.graph.edges):
+        (xa, ya), (xb, yb) = pos[a], pos[b]
+        parts.append(f'<line x1="{xa + width / 2:.1f}" y1="{ya + height:.1f}" x2="{xb + width / 2:.1f}" y2="{yb:.1f}" '
+                     f'stroke="#666" marker-end="url(#arrow)"/>')
+    for pid, (x, y) in pos.items():
+        fill = Status(statuses[pid]).colour if pid in statuses else "#ffffff"
+        label = escape(_label(pid, statuses))
+        parts.append(f'<g><title>{escape(registry.checks[pid].statement)}</title>'
+                     f'<rect x="{x:.1f}" y="{y:.1f}" width="{width}" height="{height}" rx="6" fill="{fill}" stroke="#333"/>'
+                     f'<text x="{x + width / 2:.1f}" y="{y + height / 2 + 4:.1f}" text-anchor="middle">{label}</text></g>')
+    parts.append("</svg>")
+    return "\n".join(parts)

@@ -21,6 +21,7 @@ the proof of ``b`` uses ``a``.
 
 import ast
 from dataclasses import dataclass
+import difflib
 import hashlib
 import importlib
 import importlib.util
@@ -34,7 +35,7 @@ import networkx as nx
 from lcnsym.errors import DependencyCycleError, DuplicateIdError, RegistryError, UnknownDependencyError
 from lcnsym.numeric import abbreviate
 
-__all__ = ["ProofCheck", "Registry", "discover", "load_source", "load_path_module", "declares_check"]
+__all__ = ["DEFAULT_PACKAGE", "ProofCheck", "Registry", "discover", "load_source", "load_path_module", "declares_check"]
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,8 @@ def declares_check(path):
     assigned = {t.id for node in tree.body if isinstance(node, (ast.Assign, ast.AnnAssign))
                 for t in (node.targets if isinstance(node, ast.Assign) else [node.target]) if isinstance(t, ast.Name)}
     functions = {node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    if "ID" in assigned and "check" not in functions:  # meant as a check, but it cannot run: say so, not skip it
+        raise RegistryError(f"{path} declares ID but no top-level def check(config)", path=str(path))
     return "ID" in assigned and "check" in functions
 
 
@@ -141,12 +144,72 @@ def _modules_in_dir(directory):
     directory = Path(directory)
     if not directory.is_dir():
         raise RegistryError(f"{directory} is not a folder of proof modules")
-    mods = []
-    for file in sorted(directory.glob("*.py")):
-        if file.name.startswith("_") or not declares_check(file):  # only declared modules run, as code
-            continue
-        mods.append(load_path_module(file))
-    return mods
+    files = [f for f in sorted(directory.glob("*.py")) if not f.name.startswith("_") and declares_check(f)]
+    probe_imports(files)  # only declared modules run, as code: first in a child process, with a time limit
+    return [load_path_module(f) for f in files]
+
+
+IMPORT_TIMEOUT = 60
+"""Seconds a folder's declared modules may take to import (in a child process, before this one imports them)."""
+
+_PROBED = set()
+
+_PROBE = """
+import importlib.util, sys
+for i, path in enumerate(sys.argv[1:]):
+    print(i, flush=True)
+    spec = importlib.util.spec_from_file_location(f"lcnsym_probe_{i}", path)
+    try:
+        spec.loader.exec_module(importlib.util.module_from_spec(spec))
+    except BaseException:
+        pass  # an exception is reported by the real import, with its message
+print("done", flush=True)
+"""
+
+
+def _probe_key(path):
+    helpers = sorted(Path(path).parent.glob("_*.py"))
+    return hashlib.sha256(b"".join([Path(path).read_bytes(), *[h.read_bytes() for h in helpers]])).hexdigest()
+
+
+def probe_imports(files, timeout=IMPORT_TIMEOUT):
+    """Import ``files`` in a child process first: a module that loops, or ends the process (``os._exit``), at import is
+    refused here, naming it, instead of hanging or ending this process.  Files already probed unchanged are skipped.
+
+    Raises
+    ------
+    RegistryError
+        Naming the file and what it did.
+    """
+    import subprocess
+
+    from lcnsym.checking.cache import default_cache
+
+    cache = default_cache()
+    marks = cache.folder / "probed" if cache else None
+    todo = [Path(f) for f in files if _probe_key(f) not in _PROBED and not (marks and (marks / _probe_key(f)).exists())]
+    if not todo:
+        return
+    try:
+        proc = subprocess.run([sys.executable, "-c", _PROBE, *map(str, todo)], capture_output=True, text=True, timeout=timeout)
+        out, failed = proc.stdout, proc.returncode != 0 or "done" not in proc.stdout
+        why = f"ended the process (exit code {proc.returncode})"
+    except subprocess.TimeoutExpired as exc:
+        out, failed = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or ""), True
+        why = f"did not finish within {timeout} s"
+    if failed:
+        started = [line for line in out.splitlines() if line.isdigit()]
+        culprit = todo[int(started[-1])] if started else todo[0]
+        raise RegistryError(f"importing the proof module {culprit} {why}; a module declares its check and returns, "
+                            f"without running it at import", path=str(culprit))
+    _PROBED.update(_probe_key(f) for f in todo)
+    if marks:  # remembered across runs: an unchanged module is probed once
+        try:
+            marks.mkdir(parents=True, exist_ok=True)
+            for f in todo:
+                (marks / _probe_key(f)).touch()
+        except OSError:
+            pass
 
 
 def _modules_of(package):
@@ -220,8 +283,10 @@ class Registry:
         if only:
             unknown = [i for i in only if i not in self.checks]
             if unknown:
+                close = difflib.get_close_matches(unknown[0], list(self.checks), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
                 raise UnknownDependencyError(
-                    f"unknown check id {', '.join(map(repr, unknown))}; known: {', '.join(sorted(self.checks))}"
+                    f"unknown check id {', '.join(abbreviate(u) for u in unknown)}{hint}; known: {', '.join(sorted(self.checks))}"
                 )
             keep = set(only)
             for i in only:
@@ -235,7 +300,11 @@ class Registry:
         return [sorted(g) for g in nx.topological_generations(self.graph.subgraph(ids))]
 
 
-def discover(package="lcnsym.proofs", paths=()):
+DEFAULT_PACKAGE = "lcnsym.proofs"
+"""The package of the paper's checks, found by name (the library never imports it)."""
+
+
+def discover(package=DEFAULT_PACKAGE, paths=()):
     """The registry of every proof module in ``package`` and in the folders ``paths`` (found by name).
 
     Parameters

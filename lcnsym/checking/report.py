@@ -13,7 +13,11 @@ from rich.table import Table
 
 from lcnsym.checking.status import Status
 
-__all__ = ["print_table", "run_metadata", "json_report", "junit_report", "markdown_report", "status_counts"]
+__all__ = ["print_table", "run_metadata", "json_report", "junit_report", "markdown_report", "html_report", "status_counts",
+           "short_evidence"]
+
+SHORT = 110
+"""Characters of evidence the table shows (the JSON, Markdown and HTML reports have it all)."""
 
 
 def _versions():
@@ -45,8 +49,20 @@ def status_counts(results):
     return {s.value: sum(r.status == s for r in results) for s in Status}
 
 
+def _seconds(r):
+    return "cached" if r.cached else f"{r.seconds:.2f}"
+
+
+def short_evidence(r, limit=SHORT):
+    """The evidence cut at ``limit`` characters, on a word."""
+    text = r.evidence_text()
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " ..."
+
+
 def print_table(results, console=None, meta=None):
-    """Print the results as a table: id, status, evidence, seconds; then a one-line total."""
+    """Print the results as a compact table: id, status, evidence (shortened: ``--json`` has it all), seconds; then a total."""
     console = console or Console(soft_wrap=False)
     table = Table(show_lines=False)
     table.add_column("id", no_wrap=True)
@@ -54,7 +70,7 @@ def print_table(results, console=None, meta=None):
     table.add_column("evidence")
     table.add_column("seconds", justify="right", no_wrap=True)
     for r in results:
-        table.add_row(r.id, f"[{r.status.style}]{r.status}[/]", r.evidence_text(), f"{r.seconds:.2f}")
+        table.add_row(r.id, f"[{r.status.style}]{r.status}[/]", short_evidence(r), _seconds(r))
     console.print(table)
     counts = status_counts(results)
     line = ", ".join(f"{n} {s}" for s, n in counts.items() if n) or "no checks ran"
@@ -63,11 +79,19 @@ def print_table(results, console=None, meta=None):
     console.print(line, highlight=False)
 
 
-def json_report(results, meta):
-    """The JSON report: run metadata, the counts, and each result with its evidence and counterexample."""
+def _declared(r, registry):
+    if registry is None or r.id not in registry.checks:
+        return {}
+    check = registry.checks[r.id]
+    return {"statement": check.statement, "reference": check.reference, "depends_on": list(check.depends_on)}
+
+
+def json_report(results, meta, registry=None):
+    """The JSON report: run metadata, the counts, and each result with its statement, paper reference, dependencies,
+    evidence and counterexample."""
     out = dict(meta)
     out["counts"] = status_counts(results)
-    out["results"] = [r.as_dict() for r in results]
+    out["results"] = [{**r.as_dict(), **_declared(r, registry)} for r in results]
     return out
 
 
@@ -125,7 +149,7 @@ def markdown_report(results, meta):
         "|---|---|---|---:|",
     ]
     for r in results:
-        lines.append(f"| {_cell(r.id)} | {r.status} | {_cell(r.evidence_text())} | {r.seconds:.2f} |")
+        lines.append(f"| {_cell(r.id)} | {r.status} | {_cell(r.evidence_text())} | {_seconds(r)} |")
     bad = [r for r in results if r.status != Status.PASS]
     if bad:
         lines += ["", "## What did not pass", ""]
@@ -136,3 +160,45 @@ def markdown_report(results, meta):
             else:
                 lines += [r.message, ""]
     return "\n".join(lines) + "\n"
+
+
+def html_report(results, meta, registry=None):
+    """One self-contained HTML page: the statements, the evidence, the counterexamples, the dependency graph (inline
+    SVG) and the timings; it opens without network access."""
+    from html import escape
+
+    from lcnsym.checking.graph import graph_svg
+
+    counts = ", ".join(f"{n} {s}" for s, n in status_counts(results).items() if n)
+    rows = []
+    for r in results:
+        d = _declared(r, registry)
+        detail = ""
+        if r.status == Status.FAIL:
+            detail = f"<pre>{escape(_counterexample_text(r))}</pre>"
+        elif r.status != Status.PASS:
+            detail = f"<pre>{escape(r.message)}</pre>"
+        if r.traceback:
+            detail += f"<details><summary>traceback</summary><pre>{escape(r.traceback)}</pre></details>"
+        if r.output:
+            detail += f"<details><summary>printed by the check</summary><pre>{escape(r.output)}</pre></details>"
+        rows.append(f"<tr><td><b>{escape(r.id)}</b><br><small>{escape(d.get('reference', ''))}</small></td>"
+                    f"<td style='background:{r.status.colour}'>{r.status}</td>"
+                    f"<td>{escape(d.get('statement', ''))}<p><small>{escape(r.evidence_text())}</small></p>{detail}</td>"
+                    f"<td>{_seconds(r)}</td></tr>")
+    graph = graph_svg(registry, {r.id: r.status.value for r in results}) if registry is not None else ""
+    versions = ", ".join(f"{k} {v}" for k, v in meta.get("versions", {}).items())
+    return f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>lcnsym verify</title>
+<style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto}}td{{vertical-align:top;padding:6px;border-bottom:1px solid #ddd}}
+pre{{white-space:pre-wrap;background:#f6f6f6;padding:6px}}</style></head><body>
+<h1>lcnsym verify</h1>
+<p>Profile <code>{escape(str(meta.get('profile')))}</code>, seed <code>{escape(str(meta.get('seed')))}</code>,
+workers {escape(str(meta.get('workers', 1)))}. <b>{escape(counts)}</b>.</p>
+<p><small>{escape(versions)}</small></p>
+<h2>Dependencies</h2>{graph}
+<h2>Checks</h2>
+<table><tr><th>result</th><th>status</th><th>statement and evidence</th><th>seconds</th></tr>
+{''.join(rows)}
+</table></body></html>
+"""

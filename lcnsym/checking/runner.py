@@ -22,12 +22,15 @@ from lcnsym.checking.registry import ProofCheck, load_source
 from lcnsym.checking.status import Status
 from lcnsym.errors import InputError
 
-__all__ = ["CheckResult", "CheckTimeout", "run_check", "blocked", "run", "executor_for", "execute_check", "execute_part",
-           "DEFAULT_TIMEOUT", "MAX_OUTPUT"]
+__all__ = ["CheckResult", "RunResults", "CheckTimeout", "run_check", "blocked", "run", "executor_for", "execute_check", "execute_part",
+           "DEFAULT_TIMEOUT", "TIMEOUTS", "MAX_OUTPUT"]
 
 DEFAULT_TIMEOUT = 900
-"""Seconds a check (or one part of a split check) may take before it is stopped as an ``error``; the quick profile's
-longest check takes under a minute."""
+"""Seconds a check (or one part of a split check) may take in the quick profile before it is stopped as an ``error``;
+its longest check takes under a minute."""
+
+TIMEOUTS = {"quick": DEFAULT_TIMEOUT, "thorough": 6 * 3600}
+"""The default time limit of each profile (the thorough profile's grids take tens of minutes on one core)."""
 
 MAX_OUTPUT = 20_000
 """The most characters of a check's own printing kept in its result."""
@@ -67,6 +70,7 @@ class CheckResult:
     message: str = ""
     output: str = ""
     traceback: str = ""
+    cached: object = False  # when the result was recorded, if it came from the cache
 
     def __post_init__(self):
         self.status = Status(self.status)
@@ -86,7 +90,21 @@ class CheckResult:
             out["output"] = self.output
         if self.traceback:
             out["traceback"] = self.traceback
+        if self.cached:
+            out["cached"] = self.cached
         return out
+
+
+class RunResults(list):
+    """The results of a run, in dependency order (a list); shown as a table in a notebook."""
+
+    def _repr_html_(self):
+        from html import escape
+
+        rows = "".join(f"<tr><td>{escape(r.id)}</td><td style='background:{r.status.colour}'>{r.status}</td>"
+                       f"<td>{escape(r.evidence_text())}</td><td>{'cached' if r.cached else f'{r.seconds:.2f}'}</td></tr>"
+                       for r in self)
+        return f"<table><tr><th>id</th><th>status</th><th>evidence</th><th>seconds</th></tr>{rows}</table>"
 
 
 def _call_check(func, config, *args):
@@ -145,7 +163,8 @@ def blocked(registry, pid, results):
     return CheckResult(pid, Status.BLOCKED, None, 0.0, "blocked by " + ", ".join(f"{d} ({results[d].status})" for d in bad))
 
 
-def run(registry, only=None, config=None, executor=None, on_result=None, on_start=None, timeout=DEFAULT_TIMEOUT):
+def run(registry, only=None, config=None, executor=None, on_result=None, on_start=None, timeout=None,
+        cache=None, assume=()):
     """Run the checks of ``registry`` in dependency order; a check whose dependency did not pass is ``blocked``.
 
     Parameters
@@ -159,10 +178,15 @@ def run(registry, only=None, config=None, executor=None, on_result=None, on_star
         the results and their order are those of a serial run.
     on_result, on_start : callable, optional
         Called with each result, and with each id as it starts.
-    timeout : float
-        Seconds each check (each part of a split check) may take; past it the
+    timeout : float, optional
+        Seconds each check (each part of a split check) may take (default: the profile's, :data:`TIMEOUTS`); past it the
         check is stopped and reported as an ``error`` (enforced in this process
         and in local worker processes; not on a Dask cluster's threads).
+    cache : ResultCache, optional
+        Reuse results whose inputs have not changed (:mod:`lcnsym.checking.cache`), and record new ones.
+    assume : sequence of str
+        Ids not run: their last recorded results are taken as given, and the
+        evidence of each check that uses them says so (``verify --no-deps``).
 
     Returns
     -------
@@ -178,17 +202,20 @@ def run(registry, only=None, config=None, executor=None, on_result=None, on_star
     """
     order = registry.order(only)
     results = {}
+    config = config or CheckConfig()
+    timeout = timeout or TIMEOUTS[config.profile]
+    plan = _Plan(registry, config, cache, set(assume))
     try:
         if executor is None:
-            _serial(registry, order, config or CheckConfig(), on_result, on_start, timeout, results)
+            _serial(registry, order, plan, on_result, on_start, timeout, results)
         else:
-            _parallel(registry, order, config or CheckConfig(), executor, on_result, on_start, timeout, results)
+            _parallel(registry, order, plan, executor, on_result, on_start, timeout, results)
     except KeyboardInterrupt:
         _stop(executor)
         for pid in order:
             if pid not in results:
                 results[pid] = CheckResult(pid, Status.INTERRUPTED, None, 0.0, "interrupted before it finished")
-    return [results[p] for p in order]
+    return RunResults(results[p] for p in order)
 
 
 def _stop(executor):
@@ -261,20 +288,51 @@ def _combine(check, config, part_results, seconds):
     return CheckResult(check.id, Status.PASS if evidence.passed else Status.FAIL, evidence, seconds)
 
 
-def _serial(registry, order, config, on_result, on_start, timeout, results):
+class _Plan:
+    """What a run knows besides the checks: the config, the cache and its keys, the results taken as given."""
+
+    def __init__(self, registry, config, cache, assume):
+        self.registry, self.config, self.cache, self.assume = registry, config, cache, assume
+        self.keys = {}
+
+    def ready(self, pid):
+        """A result known without running ``pid`` (assumed, or cached with the same inputs), or ``None``."""
+        check = self.registry.checks[pid]
+        if pid in self.assume:
+            last = self.cache.last(pid) if self.cache else None
+            if last is None:
+                return CheckResult(pid, Status.BLOCKED, None, 0.0,
+                                   f"no recorded result of {pid} to assume (run it once without --no-deps)")
+            self.keys[pid] = f"assumed:{last.cached}:{last.status}"
+            return last
+        self.keys[pid] = self.cache.key(check, self.config, self.keys) if self.cache else None
+        return self.cache.get(self.keys[pid]) if self.cache else None
+
+    def record(self, pid, result):
+        """Note what ``pid`` assumed in its evidence, and keep the result in the cache."""
+        assumed = [d for d in self.registry.checks[pid].depends_on if d in self.assume]
+        if assumed and result.evidence is not None:
+            result.evidence.assumptions = [f"{d}" for d in assumed]
+        if self.cache and pid not in self.assume and not result.cached:
+            self.cache.put(self.keys[pid], result)
+
+
+def _serial(registry, order, plan, on_result, on_start, timeout, results):
     for pid in order:
-        res = blocked(registry, pid, results)
+        res = blocked(registry, pid, results) or plan.ready(pid)
         if res is None:
             if on_start:
                 on_start(pid)
-            res = run_check(registry.checks[pid], config, timeout=timeout)
+            res = run_check(registry.checks[pid], plan.config, timeout=timeout)
+            plan.record(pid, res)
         results[pid] = res
         if on_result:
             on_result(res)
 
 
-def _parallel(registry, order, config, executor, on_result, on_start, timeout, results):
+def _parallel(registry, order, plan, executor, on_result, on_start, timeout, results):
     """Run the checks ``order`` (a topological order) of ``registry`` on ``executor``; see :func:`run`."""
+    config = plan.config
     waiting = list(order)
     running = {}  # pid -> (start time, futures)
     owner = {}  # future -> pid
@@ -297,6 +355,11 @@ def _parallel(registry, order, config, executor, on_result, on_start, timeout, r
                     progressed = True
                 elif all(d in results or d not in order for d in deps):
                     waiting.remove(pid)
+                    known = plan.ready(pid)
+                    if known is not None:
+                        finish(pid, known)
+                        progressed = True
+                        continue
                     check = registry.checks[pid]
                     if on_start:
                         on_start(pid)
@@ -324,8 +387,9 @@ def _parallel(registry, order, config, executor, on_result, on_start, timeout, r
                         parts.append(CheckResult(pid, Status.ERROR, None, seconds, f"{type(exc).__name__}: {exc}"))
                 check = registry.checks[pid]
                 if check.parts is not None:
-                    finish(pid, _combine(check, config, parts, seconds))
+                    res = _combine(check, config, parts, seconds)
                 else:
                     res = parts[0]
                     res.seconds = seconds if res.status == Status.ERROR else res.seconds
-                    finish(pid, res)
+                plan.record(pid, res)
+                finish(pid, res)

@@ -9,21 +9,28 @@ It stops at ``t_max`` or when the gradient norm falls below a tolerance;
 Ctrl-C returns the partial trajectory.
 """
 
+import csv
 from dataclasses import dataclass, field
 from fractions import Fraction
+import io
+import json
 
 import mpmath
 
 from lcnsym.algebra.filters import validate_filters
 from lcnsym.dynamics.bounds import balancedness
-from lcnsym.dynamics.engines import DEFAULT_ENGINE, MAX_STEPS, FlowProblem, get_engine
+from lcnsym.dynamics.engines import DEFAULT_ENGINE, MAX_STEP_SECONDS, MAX_STEPS, FlowProblem, get_engine
 from lcnsym.dynamics.risk import _gradient, _risk
-from lcnsym.errors import InputError, NumberError
-from lcnsym.numeric import DEFAULT_DPS, MPMATH, abbreviate, check_dps, show, to_rational, tolerance, working_precision
+from lcnsym.errors import InputError, NumberError, ParseError
+from lcnsym.numeric import (DEFAULT_DPS, MPMATH, abbreviate, check_dps, parse_rational, show, to_rational, tolerance,
+                            working_precision)
 
-__all__ = ["Trajectory", "gradient_flow", "MAX_SAMPLES"]
+__all__ = ["Trajectory", "gradient_flow", "sample_times", "MAX_SAMPLES", "SPACINGS"]
 
-MAX_SAMPLES = 100_000
+SPACINGS = ("linear", "log", "auto")
+"""How samples are placed: evenly; evenly in log t; or evenly plus a log-spaced start, where the loss changes fastest."""
+
+MAX_SAMPLES = 10_000
 """The most sample times a run records."""
 
 
@@ -57,6 +64,77 @@ class Trajectory:
         return (f"Trajectory({self.engine}, {self.dps} digits, {len(self.times)} samples, t = 0 -> {show(self.times[-1], 6)}, "
                 f"L = {show(self.losses[0], 6)} -> {show(self.losses[-1], 6)}, ||grad L|| = {show(self.grad_norms[-1], 3)}, "
                 f"{'converged' if self.converged else 'interrupted' if self.interrupted else 'not converged'})")
+
+    _FIELDS = ("times", "losses", "grad_norms")
+
+    def to_dict(self):
+        """Every sample (``t``, the state, ``L``, ``||grad L||``, the invariants, the layer norms), numbers as text with ``dps`` digits."""
+        d = self.dps
+        samples = [{"t": show(t, d), "w": [[show(c, d) for c in w] for w in state], "L": show(L, d), "grad_norm": show(g, d),
+                    "invariants": [show(x, d) for x in inv], "layer_norms_sq": [show(x, d) for x in norms]}
+                   for t, state, L, g, inv, norms in zip(self.times, self.states, self.losses, self.grad_norms, self.invariants,
+                                                        self.layer_norms_sq)]
+        return {"engine": self.engine, "dps": self.dps, "converged": self.converged, "interrupted": self.interrupted,
+                "message": self.message, "samples": samples}
+
+    def to_json(self):
+        """:meth:`to_dict` as JSON text."""
+        return json.dumps(self.to_dict(), indent=1)
+
+    def to_csv(self):
+        """One row per sample: ``t, L, grad_norm, w1_1.., delta_1.., norm_sq_1..`` with ``dps`` digits."""
+        data = self.to_dict()["samples"]
+        if not data:
+            return ""
+        names = [f"w{i}_{j}" for i, w in enumerate(data[0]["w"], 1) for j in range(1, len(w) + 1)]
+        head = ["t", "L", "grad_norm", *names, *[f"delta_{i}" for i in range(1, len(data[0]["invariants"]) + 1)],
+                *[f"norm_sq_{i}" for i in range(1, len(data[0]["layer_norms_sq"]) + 1)]]
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(head)
+        for s in data:
+            writer.writerow([s["t"], s["L"], s["grad_norm"], *[c for w in s["w"] for c in w], *s["invariants"], *s["layer_norms_sq"]])
+        return out.getvalue()
+
+    @classmethod
+    def from_json(cls, text):
+        """A trajectory read back from :meth:`to_json` (numbers exactly as written, at the run's ``dps``).
+
+        Raises
+        ------
+        ParseError
+            If the text is not such a JSON object.
+        """
+        from lcnsym.parsing import parse_json
+
+        data = parse_json(text, "trajectory") if isinstance(text, str) else text
+        try:
+            dps = check_dps(int(data["dps"]))
+            traj = cls(str(data["engine"]), dps, converged=bool(data["converged"]), interrupted=bool(data["interrupted"]),
+                       message=str(data["message"]))
+            with working_precision(dps):
+                num = lambda x: MPMATH.const(parse_rational(x, "trajectory"))
+                for s in data["samples"]:
+                    traj.times.append(num(s["t"]))
+                    traj.states.append([[num(c) for c in w] for w in s["w"]])
+                    traj.losses.append(num(s["L"]))
+                    traj.grad_norms.append(num(s["grad_norm"]))
+                    traj.invariants.append([num(x) for x in s["invariants"]])
+                    traj.layer_norms_sq.append([num(x) for x in s["layer_norms_sq"]])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ParseError(f"not a trajectory written by Trajectory.to_json: {abbreviate(str(exc))}") from None
+        return traj
+
+    def _repr_html_(self):
+        import base64
+
+        from lcnsym.dynamics.plotting import plot_trajectory
+
+        buffer = io.BytesIO()
+        fig = plot_trajectory(self, small=True)
+        fig.savefig(buffer, format="png", dpi=70)
+        image = base64.b64encode(buffer.getvalue()).decode()
+        return f"<p>{repr(self)}</p><img src='data:image/png;base64,{image}'/>"
 
     def balancedness_drift(self):
         """``max_t max_i |delta_i(t) - delta_i(0)|`` (zero in exact arithmetic, Lemma 3.3), at the run's precision."""
@@ -102,8 +180,43 @@ def _positive(value, what, allow_zero=False):
     return q
 
 
+def sample_times(t_max, samples, spacing="linear"):
+    """The sample times in ``(0, t_max]``, exactly: ``linear``, ``log`` (six decades below ``t_max``) or ``auto``.
+
+    ``auto`` is the linear grid with a log-spaced start of ``samples // 2`` more
+    times below its first point, where the loss changes fastest.
+
+    Examples
+    --------
+    >>> sample_times(1, 4)
+    [Fraction(1, 4), Fraction(1, 2), Fraction(3, 4), Fraction(1, 1)]
+    >>> [float(t) for t in sample_times(1, 3, "log")]
+    [1e-06, 0.001, 1.0]
+    """
+    t_max = Fraction(t_max)
+    if spacing not in SPACINGS:
+        raise InputError(f"spacing must be one of {', '.join(SPACINGS)}, got {abbreviate(spacing)}", value=spacing)
+    linear = [t_max * n / samples for n in range(1, samples + 1)]
+    if spacing == "linear":
+        return linear
+
+    def decades(top, count, span):  # count times from top / 10^span up to top, evenly in log t
+        return [top * _tenth_power(Fraction(span * (count - 1 - i), max(count - 1, 1))) for i in range(count)]
+
+    if spacing == "log":
+        return decades(t_max, samples, 6)
+    start = decades(linear[0], samples // 2 + 1, 4)[:-1]
+    return start + linear
+
+
+def _tenth_power(exponent):
+    """``10^(-exponent)`` rounded to 12 digits, as a rational (sample times need not be exact powers of ten)."""
+    with working_precision(DEFAULT_DPS):
+        return parse_rational(mpmath.nstr(mpmath.power(10, -MPMATH.const(exponent)), 12, min_fixed=-20, max_fixed=20))
+
+
 def gradient_flow(arch, data, loss, w0, t_max, *, dps=DEFAULT_DPS, grad_tol=None, samples=40, engine=DEFAULT_ENGINE,
-                  progress=None, max_steps=MAX_STEPS):
+                  progress=None, max_steps=MAX_STEPS, spacing="linear", max_step_seconds=MAX_STEP_SECONDS):
     """Integrate ``dw/dt = -grad L(w)`` from ``w0`` up to ``t_max``, or until ``||grad L|| < grad_tol``.
 
     Parameters
@@ -121,13 +234,17 @@ def gradient_flow(arch, data, loss, w0, t_max, *, dps=DEFAULT_DPS, grad_tol=None
     grad_tol : number, optional
         Stop at the first sample whose gradient norm is below this (``>= 0``, finite).
     samples : int
-        Number of equally spaced sample times (at most :data:`MAX_SAMPLES`).
+        Number of sample times (at most :data:`MAX_SAMPLES`).
+    spacing : {"linear", "log", "auto"}
+        Where the samples lie (:func:`sample_times`).
     engine : str
         An engine of :mod:`lcnsym.dynamics.engines` (``taylor``, ``odefun``).
     progress : callable, optional
         Called with ``(t, t_max)`` after every sample.
     max_steps : int
         The most steps the engine may take.
+    max_step_seconds : float
+        Refuse the run (:class:`~lcnsym.errors.WorkLimitError`) if one step is estimated to take longer.
 
     Returns
     -------
@@ -172,7 +289,7 @@ def gradient_flow(arch, data, loss, w0, t_max, *, dps=DEFAULT_DPS, grad_tol=None
         raise InputError(str(exc), **exc.data) from None
     problem = FlowProblem(arch, data, loss)
     traj = Trajectory(runner.name, dps)
-    times = [t_end * n / samples for n in range(1, samples + 1)]
+    times = sample_times(t_end, samples, spacing)
     with working_precision(dps):
         tol_mp = None if tol is None else MPMATH.const(tol)
 
@@ -188,7 +305,7 @@ def gradient_flow(arch, data, loss, w0, t_max, *, dps=DEFAULT_DPS, grad_tol=None
             if tol_mp is not None and traj.grad_norms[-1] < tol_mp:
                 traj.converged = True
             else:
-                runner.integrate(problem, flat0, times, on_sample, dps=dps, max_steps=max_steps)
+                runner.integrate(problem, flat0, times, on_sample, dps=dps, max_steps=max_steps, max_step_seconds=max_step_seconds)
         except KeyboardInterrupt as exc:
             traj.interrupted = True
             if getattr(exc, "state", None) is not None and MPMATH.const(exc.t) > traj.times[-1]:

@@ -28,12 +28,16 @@ import pkgutil
 from lcnsym.errors import InputError
 from lcnsym.numeric import abbreviate
 
-__all__ = ["Engine", "FlowProblem", "FlowInterrupted", "engine_table", "get_engine", "engine_help", "DEFAULT_ENGINE", "MAX_STEPS"]
+__all__ = ["Engine", "FlowProblem", "FlowInterrupted", "engine_table", "get_engine", "engine_help", "DEFAULT_ENGINE", "MAX_STEPS",
+           "MAX_STEP_SECONDS"]
 
 DEFAULT_ENGINE = "taylor"
 
 MAX_STEPS = 1_000_000
 """The most steps an engine takes in one run before it gives up (a broken field must not hang a check)."""
+
+MAX_STEP_SECONDS = 10
+"""The longest an engine's single step may be estimated to take before the run is refused (``max_step_seconds``)."""
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,7 @@ class Engine:
     name = ""
     summary = ""
 
-    def integrate(self, problem, w0, sample_times, on_sample, *, dps, max_steps=MAX_STEPS):
+    def integrate(self, problem, w0, sample_times, on_sample, *, dps, max_steps=MAX_STEPS, max_step_seconds=MAX_STEP_SECONDS):
         raise NotImplementedError
 
     def __repr__(self):

@@ -14,7 +14,7 @@ class OdefunEngine(Engine):
     name = "odefun"
     summary = "mpmath.odefun, the slow reference"
 
-    def integrate(self, problem, w0, sample_times, on_sample, *, dps, max_steps=None):
+    def integrate(self, problem, w0, sample_times, on_sample, *, dps, max_steps=None, max_step_seconds=None):
         import mpmath
 
         arch, data, loss = problem.arch, problem.data, problem.loss
