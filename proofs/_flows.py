@@ -8,6 +8,9 @@ recomputed at :data:`CRITICAL_DPS` digits from the final state, is below
 
 from fractions import Fraction
 from functools import lru_cache
+import hashlib
+import os
+import time
 
 import mpmath
 
@@ -17,11 +20,13 @@ from lcnsym.checking.evidence import Evidence
 from lcnsym.dynamics.bounds import balancedness, g_bound, tau
 from lcnsym.dynamics.data import random_problem
 from lcnsym.dynamics.engines import DEFAULT_ENGINE
-from lcnsym.dynamics.flow import gradient_flow
+from lcnsym.checking.cache import default_cache, library_fingerprint
+from lcnsym.dynamics.flow import Trajectory, gradient_flow
 from lcnsym.dynamics.losses import example_losses, parse_loss
 from lcnsym.dynamics.risk import predictions, risk_gradient
-from lcnsym.errors import HypothesisFails
-from lcnsym.numeric import CHECK_DPS, DEFAULT_DPS, MPMATH, show, show_tolerance, to_rational, tolerance, working_precision
+from lcnsym.errors import HypothesisFails, LcnsymError
+from lcnsym.numeric import (CHECK_DPS, DEFAULT_DPS, MPMATH, parse_rational, show, show_tolerance, to_float, to_rational, tolerance,
+                            working_precision)
 
 DPS = DEFAULT_DPS
 STOP_TOL = Fraction(1, 10**20)
@@ -30,6 +35,7 @@ CRITICAL_TOL = Fraction(1, 10**18)
 DRIFT_DIGITS_LOST = 5
 ENERGY_TOL = Fraction(1, 10**8)
 LOSSES = tuple(loss.label() for loss in example_losses())
+LOCK_WAIT = 600  # seconds a worker waits for another to finish integrating a flow it needs too
 
 
 def shapes(config):
@@ -53,11 +59,64 @@ def problem(k, s, seed):
     return arch, data, tuple(tuple(w) for w in w0)
 
 
-@lru_cache(maxsize=256)
 def flow(loss_text, k, s, seed, t_max, engine=DEFAULT_ENGINE, stop_tol=STOP_TOL):
+    """The integrated flow, computed once per process whatever way the arguments are given."""
+    return _flow(loss_text, tuple(k), tuple(s), seed, t_max, engine, Fraction(stop_tol))
+
+
+def _load(stored):
+    try:
+        return Trajectory.from_json(stored.read_text())
+    except (LcnsymError, OSError):
+        return None  # a damaged or vanished entry is integrated again
+
+
+def _claim(stored, wait=LOCK_WAIT):
+    """``True`` if this process is to integrate the flow; else wait for the worker that is integrating it."""
+    lock = stored.with_suffix(".lock")
+    try:
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(lock, os.O_CREAT | os.O_EXCL))
+        return True
+    except FileExistsError:
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline and lock.exists() and not stored.exists():
+            time.sleep(0.05)
+        return not stored.exists()
+    except OSError:
+        return True
+
+
+@lru_cache(maxsize=256)
+def _flow(loss_text, k, s, seed, t_max, engine, stop_tol):
+    stored = _store(loss_text, k, s, seed, t_max, engine, stop_tol)
+    if stored is not None and (stored.exists() or not _claim(stored)):  # integrated by another worker, or an earlier run
+        found = _load(stored)
+        if found is not None:
+            return found
     arch, data, w0 = problem(k, s, seed)
-    return gradient_flow(arch, data, parse_loss(loss_text), [list(w) for w in w0], t_max=t_max, dps=DPS,
+    traj = gradient_flow(arch, data, parse_loss(loss_text), [list(w) for w in w0], t_max=t_max, dps=DPS,
                          grad_tol=stop_tol, samples=40, engine=engine)
+    if stored is not None and not traj.interrupted:
+        try:
+            stored.parent.mkdir(parents=True, exist_ok=True)
+            tmp = stored.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(traj.to_json(digits=DPS + 10))  # read back to the same binary numbers
+            tmp.replace(stored)
+        except OSError:
+            pass
+    if stored is not None:
+        stored.with_suffix(".lock").unlink(missing_ok=True)
+    return traj
+
+
+def _store(*args):
+    """Where a flow is kept for other worker processes and later runs: the result cache's folder, keyed by content."""
+    cache = default_cache()
+    if cache is None:
+        return None
+    key = hashlib.sha256(repr((library_fingerprint(), DPS, args)).encode()).hexdigest()
+    return cache.folder / "flows" / f"{key}.json"
 
 
 def _simpson(values, h):
@@ -68,12 +127,12 @@ def _simpson(values, h):
 def energy_identity(loss_text, k, s, seed, engine=DEFAULT_ENGINE):
     """``L(0) - L(T) = int_0^T ||grad L||^2 dt`` (that is ``dL/dt = -||grad L||^2``), relative to the drop.
 
-    Simpson's rule on 64 panels; the window ``T`` shrinks (from 1/16, by 4) until 32 and 64 panels agree to
+    Simpson's rule on 64 panels; the window ``T`` shrinks (from 1/256, by 4) until 32 and 64 panels agree to
     1e-10 of the drop, since the start of the flow can be stiff."""
     arch, data, w0 = problem(k, s, seed)
     loss = parse_loss(loss_text)
-    window = Fraction(1, 16)
-    for _ in range(8):
+    window = Fraction(1, 256)
+    for _ in range(6):
         fine = gradient_flow(arch, data, loss, [list(w) for w in w0], t_max=window, dps=DPS, samples=64, engine=engine)
         with working_precision(DPS):
             g2 = [n * n for n in fine.grad_norms]
@@ -133,31 +192,64 @@ def judge(loss_text, k, s, seed, t_max, check_h=False, engine=DEFAULT_ENGINE, st
     return None, {"t": traj.times[-1], "energy": energy, "tau_gap": gap, "h_slack": h_slack, "drift": drift, "g_limit": g}
 
 
-def flow_evidence(losses, config, statement_scope, check_h=False, t_max=None, engine=DEFAULT_ENGINE, stop_tol=STOP_TOL):
-    """The evidence of a flow check over ``losses`` x shapes x seeds, its text built from what ran."""
-    t_max = t_max or t_max_of(config)
-    count, figures = 0, []
-    for loss_text in losses:
-        for k, s in shapes(config):
-            for seed in seeds(config):
-                count += 1
-                bad, fig = judge(loss_text, k, s, seed, t_max, check_h, engine, stop_tol)
-                if bad is not None:
-                    return Evidence(False, "search", f"integrated flows at {DPS} digits ({engine} engine)", count, counterexample=bad)
-                figures.append(fig)
-    with working_precision(DPS):
-        margin = (f"latest convergence t = {show(max(f['t'] for f in figures), 4)}; largest ||grad L|| at a limit "
-                  f"{show(max(f['g_limit'] for f in figures), 3)}; max drift {show(max(f['drift'] for f in figures), 3)}; "
-                  f"energy identity to {show(max(f['energy'] for f in figures), 3)}; tau above max ||w^(i)||^2 by 10^"
-                  f"{show(min(f['tau_gap'] for f in figures), 4)} at least")
-        if check_h:
-            margin += f"; smallest h(L) / ||WX - Y||_1 = {show(min(f['h_slack'] for f in figures), 5)}"
+def flow_parts(losses, config):
+    """One part per flow: ``(loss, k, s, seed)``; the parts run side by side (``verify --workers``).
+
+    Thorough: every loss on every shape with every seed.  Quick: every loss on
+    the first shape, and every other loss (the first, third, ...) on the other
+    shapes too, so that both shapes and every loss are covered in seconds.
+    """
     used = shapes(config)
-    return Evidence(True, "search", f"{count} flows ({statement_scope}; shapes {[k for k, _ in used]} with strides "
-                    f"{[s for _, s in used]}, {len(seeds(config))} random start(s) and data each; {DPS} digits, {engine} engine, "
+    return [(loss_text, k, s, seed) for i, loss_text in enumerate(losses)
+            for j, (k, s) in enumerate(used) if config.thorough or j == 0 or i % 2 == 0 for seed in seeds(config)]
+
+
+def flow_part(config, part, check_h=False, t_max=None, engine=DEFAULT_ENGINE, stop_tol=STOP_TOL):
+    """The evidence of one flow: its counterexample, or its figures (as text and floats, so that they cross processes)."""
+    loss_text, k, s, seed = part
+    t_max = t_max or t_max_of(config)
+    bad, fig = judge(loss_text, k, s, seed, t_max, check_h, engine, stop_tol)
+    if bad is not None:
+        return Evidence(False, "search", f"integrated flows at {DPS} digits ({engine} engine)", 1, counterexample=bad)
+    with working_precision(DPS):
+        figures = {key: (None if value is None else show(value, 6)) for key, value in fig.items()}
+    return Evidence(True, "search", f"the flow {part}", 1, details={"figures": figures, "part": list(part)})
+
+
+def flow_combine(config, evidences, statement_scope, check_h=False, t_max=None, engine=DEFAULT_ENGINE, stop_tol=STOP_TOL):
+    """The evidence of a flow check from its flows, its text built from what ran."""
+    t_max = t_max or t_max_of(config)
+    count = sum(e.instances for e in evidences)
+    for e in evidences:
+        if not e.passed:
+            return Evidence(False, e.kind, e.scope, count, counterexample=e.counterexample)
+    figures = [e.details["figures"] for e in evidences]
+    num = lambda key: [to_float(parse_rational(f[key])) for f in figures if f.get(key) is not None]
+    margin = (f"latest convergence t = {max(num('t')):.4g}; largest ||grad L|| at a limit {max(num('g_limit')):.3g}; "
+              f"max drift {max(num('drift')):.3g}; energy identity to {max(num('energy')):.3g}; tau above max ||w^(i)||^2 by "
+              f"10^{min(num('tau_gap')):.4g} at least")
+    if check_h:
+        margin += f"; smallest h(L) / ||WX - Y||_1 = {min(num('h_slack')):.5g}"
+    ran = {}
+    for e in evidences:  # the scope of a part is "the flow (loss, k, s, seed)"
+        loss_text, k, s, _ = e.details.get("part") or (None, None, None, None)
+        ran.setdefault(loss_text, []).append(f"{k}/{s}")
+    pairs = "; ".join(f"{loss} on {', '.join(sorted(set(v)))}" for loss, v in ran.items())
+    return Evidence(True, "search", f"{count} flows ({statement_scope}: {pairs} (k/s), {len(seeds(config))} random start(s) "
+                    f"and data each; {DPS} digits, {engine} engine, "
                     f"t_max = {t_max}, stopped at ||grad L|| < {show_tolerance(stop_tol)}; limit accepted as critical when "
                     f"||grad L|| <= {show_tolerance(CRITICAL_TOL)} recomputed at {CRITICAL_DPS} digits; L non-increasing; "
                     f"drift below {show_tolerance(tolerance(DPS, DRIFT_DIGITS_LOST))}; dL/dt = -||grad L||^2 on every flow as the drop "
                     f"of L over a start window against Simpson's rule, to {show_tolerance(ENERGY_TOL)} relative)",
                     count, worst_margin=margin, details={"engine": engine, "flows": count})
 
+
+def flow_evidence(losses, config, statement_scope, check_h=False, t_max=None, engine=DEFAULT_ENGINE, stop_tol=STOP_TOL):
+    """The evidence of a flow check over ``losses`` x shapes x seeds, run one flow after another."""
+    options = dict(check_h=check_h, t_max=t_max, engine=engine, stop_tol=stop_tol)
+    evidences = []
+    for part in flow_parts(losses, config):
+        evidences.append(flow_part(config, part, **options))
+        if not evidences[-1].passed:
+            break
+    return flow_combine(config, evidences, statement_scope, **options)

@@ -2,7 +2,7 @@
 
 from lcnsym.checking.evidence import CheckConfig
 from lcnsym.dynamics.engines import DEFAULT_ENGINE
-from lcnsym.proofs._flows import flow_evidence
+from lcnsym.proofs._flows import flow_combine, flow_evidence, flow_part, flow_parts
 
 ID = "thm-1.2"
 STATEMENT = "for the square loss ||y - z||_2^2 and any initialization, the gradient flow converges to a critical point of L"
@@ -13,6 +13,21 @@ CLI = "lcnsym flow --k 2,2 --s 1,1 --loss square --t-max 20"
 EVIDENCE = "search: square-loss flows: the checks of thm-3.4 and (3.8) with h(L) = dN m sqrt(L)"
 
 
+def parts(config):
+    """One part per flow."""
+    return flow_parts(("square",), config)
+
+
+def check_part(config, part, t_max=None, engine=DEFAULT_ENGINE):
+    """One flow."""
+    return flow_part(config, part, check_h=True, t_max=t_max, engine=engine)
+
+
+def combine(config, evidences, t_max=None, engine=DEFAULT_ENGINE):
+    """The flows together."""
+    return flow_combine(config, evidences, "square loss, with (3.8) along each", check_h=True, t_max=t_max, engine=engine)
+
+
 def check(config=CheckConfig(), t_max=None, engine=DEFAULT_ENGINE):
-    """Square-loss flows with (3.8)."""
+    """Every flow, one after another; a ``t_max`` too short to converge makes it fail, honestly."""
     return flow_evidence(("square",), config, "square loss, with (3.8) along each", check_h=True, t_max=t_max, engine=engine)

@@ -23,6 +23,8 @@ MAX_DEPTH = 10_000
 
 
 def _positive_int(value, what):
+    if type(value) is int and 1 <= value <= MAX_SIZE:  # the common case, without the slow ABC check
+        return value
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise ArchitectureError(f"{what} must be a whole number, got {abbreviate(value)}", what=what, value=value)
     if value < 1:

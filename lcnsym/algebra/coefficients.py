@@ -4,8 +4,9 @@ A filter ``w = (w_1, ..., w_k)`` is the coefficient list (ascending powers) of
 ``p_{k-1}(w) = sum_i w_{i+1} x^i``.  The functions here work for any entries
 that add and multiply: python-flint polynomials, sympy expressions, exact
 rationals (``int``, ``fractions.Fraction``, ``sympy.Rational``), mpmath
-numbers.  They never compare an entry with zero, so they are exact for
-symbolic entries; a zero of the right type is made as ``entry * 0``.
+numbers.  :func:`convolve` skips the entries that are zero by their form
+(``== 0`` is structural for symbolic entries, so this never drops a term that
+is not zero); a zero of the right type is made as ``entry * 0``.
 """
 
 from lcnsym.algebra.architecture import stride_products
@@ -36,11 +37,15 @@ def convolve(a, b):
     if not a or not b:
         raise FilterError("cannot multiply an empty coefficient list")
     out = [None] * (len(a) + len(b) - 1)
+    nonzero_b = [(j, bj) for j, bj in enumerate(b) if not bj == 0]  # the zeros of stride substitution cost nothing
     for i, ai in enumerate(a):
-        for j, bj in enumerate(b):
+        if ai == 0:
+            continue
+        for j, bj in nonzero_b:
             t = ai * bj
             out[i + j] = t if out[i + j] is None else out[i + j] + t
-    return out
+    zero = _zero_like(a[0] * b[0])
+    return [zero if x is None else x for x in out]
 
 
 def stride_substitute(w, step):

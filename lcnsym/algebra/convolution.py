@@ -152,10 +152,10 @@ def network_matrix(arch, filters, *, dps=DEFAULT_DPS):
     return rows_to_matrix([{c: back(v) for c, v in row.items()} for row in rows], arch.d0)
 
 
-def _is_zero(v):
-    if isinstance(v, sp.Basic):
-        return sp.expand(v) == 0
-    return v == 0
+def _equal(va, vb):
+    if isinstance(va, sp.Basic) or isinstance(vb, sp.Basic):
+        return sp.expand(va - vb) == 0
+    return va == vb  # exact polynomials and numbers compare exactly
 
 
 def first_row_difference(rows_a, rows_b):
@@ -163,9 +163,11 @@ def first_row_difference(rows_a, rows_b):
     if len(rows_a) != len(rows_b):
         return (len(rows_a), None, f"{len(rows_a)} rows", f"{len(rows_b)} rows")
     for r, (a, b) in enumerate(zip(rows_a, rows_b)):
+        if a.keys() == b.keys() and all(_equal(v, b[c]) for c, v in a.items()):
+            continue  # the common case: equal rows, no sorting
         for c in sorted(set(a) | set(b)):
             va, vb = a.get(c, 0), b.get(c, 0)
-            if not _is_zero(va - vb):
+            if not _equal(va, vb):
                 return (r, c, va, vb)
     return None
 

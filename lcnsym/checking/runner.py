@@ -330,66 +330,87 @@ def _serial(registry, order, plan, on_result, on_start, timeout, results):
             on_result(res)
 
 
-def _parallel(registry, order, plan, executor, on_result, on_start, timeout, results):
-    """Run the checks ``order`` (a topological order) of ``registry`` on ``executor``; see :func:`run`."""
-    config = plan.config
-    waiting = list(order)
-    running = {}  # pid -> (start time, futures)
-    owner = {}  # future -> pid
+def _depths(registry, order):
+    """The length of the longest chain of dependencies below each check (the deepest checks are the long flow checks)."""
+    depth = {}
+    for pid in order:
+        depth[pid] = 1 + max((depth[d] for d in registry.checks[pid].depends_on if d in depth), default=0)
+    return depth
 
-    def finish(pid, res):
+
+def _parallel(registry, order, plan, executor, on_result, on_start, timeout, results):
+    """Run the checks ``order`` of ``registry`` on ``executor``; see :func:`run`.
+
+    Every check's work is submitted at once (the single checks that depend on
+    nothing first, then the deepest), without waiting for
+    what it depends on (the workers stay busy); results are settled in
+    dependency order, so a check whose dependency did not pass is ``blocked``
+    whatever its own work gave.
+    """
+    config = plan.config
+    known = {}
+    for pid in order:  # cached or assumed results, in order: a key needs the keys of the dependencies
+        found = plan.ready(pid)
+        if found is not None:
+            known[pid] = found
+    depth = _depths(registry, order)
+
+    def priority(pid):  # single checks that depend on nothing first (results come early), then the deepest
+        check = registry.checks[pid]
+        return (0 if check.parts is None and not check.depends_on else 1, -depth[pid])
+
+    submitted = {}
+    for pid in sorted((p for p in order if p not in known), key=priority):
+        check = registry.checks[pid]
+        if on_start:
+            on_start(pid)
+        if check.parts is not None:
+            futures = [executor.submit(execute_part, check.source, config, p, timeout) for p in check.parts(config)]
+        else:
+            futures = [executor.submit(execute_check, check.source, config, timeout)]
+        submitted[pid] = (time.perf_counter(), futures)
+
+    def settle(pid):
+        stop = blocked(registry, pid, results)
+        if stop is None and pid in known:
+            res = known[pid]
+        elif stop is None:
+            start, futures = submitted[pid]
+            seconds = time.perf_counter() - start
+            parts = []
+            for f in futures:
+                try:
+                    parts.append(f.result())
+                except Exception as exc:  # the worker itself failed (e.g. lost)
+                    parts.append(CheckResult(pid, Status.ERROR, None, seconds, f"{type(exc).__name__}: {exc}"))
+            check = registry.checks[pid]
+            if check.parts is not None:
+                res = _combine(check, config, parts, seconds)
+            else:
+                res = parts[0]
+                res.seconds = seconds if res.status == Status.ERROR else res.seconds
+            plan.record(pid, res)
+        else:
+            res = stop
+            for f in submitted.get(pid, (0, []))[1]:
+                f.cancel()
         results[pid] = res
         if on_result:
             on_result(res)
 
-    while waiting or running:
-        progressed = True
-        while progressed:  # blocked results can cascade
-            progressed = False
-            for pid in list(waiting):
-                deps = registry.checks[pid].depends_on
-                stop = blocked(registry, pid, results)
-                if stop is not None:
-                    waiting.remove(pid)
-                    finish(pid, stop)
-                    progressed = True
-                elif all(d in results or d not in order for d in deps):
-                    waiting.remove(pid)
-                    known = plan.ready(pid)
-                    if known is not None:
-                        finish(pid, known)
-                        progressed = True
-                        continue
-                    check = registry.checks[pid]
-                    if on_start:
-                        on_start(pid)
-                    if check.parts is not None:
-                        futures = [executor.submit(execute_part, check.source, config, p, timeout) for p in check.parts(config)]
-                    else:
-                        futures = [executor.submit(execute_check, check.source, config, timeout)]
-                    running[pid] = (time.perf_counter(), futures)
-                    owner.update({f: pid for f in futures})
-        if not running:
-            break
-        done, _ = wait(list(owner), return_when=FIRST_COMPLETED)
-        for f in done:
-            owner.pop(f)
-        for pid in list(running):
-            start, futures = running[pid]
-            if all(f.done() for f in futures):
-                del running[pid]
-                seconds = time.perf_counter() - start
-                parts = []
-                for f in futures:
-                    try:
-                        parts.append(f.result())
-                    except Exception as exc:  # the worker itself failed (e.g. lost)
-                        parts.append(CheckResult(pid, Status.ERROR, None, seconds, f"{type(exc).__name__}: {exc}"))
-                check = registry.checks[pid]
-                if check.parts is not None:
-                    res = _combine(check, config, parts, seconds)
-                else:
-                    res = parts[0]
-                    res.seconds = seconds if res.status == Status.ERROR else res.seconds
-                plan.record(pid, res)
-                finish(pid, res)
+    waiting = list(order)
+    while waiting:
+        progressed = False
+        for pid in list(waiting):
+            deps = [d for d in registry.checks[pid].depends_on if d in waiting]
+            if deps:
+                continue
+            ready = pid in known or blocked(registry, pid, results) is not None or all(f.done() for f in submitted[pid][1])
+            if ready:
+                waiting.remove(pid)
+                settle(pid)
+                progressed = True
+        if waiting and not progressed:
+            pending = [f for pid in waiting if pid in submitted for f in submitted[pid][1] if not f.done()]
+            if pending:
+                wait(pending, return_when=FIRST_COMPLETED)

@@ -67,9 +67,10 @@ class Trajectory:
 
     _FIELDS = ("times", "losses", "grad_norms")
 
-    def to_dict(self):
-        """Every sample (``t``, the state, ``L``, ``||grad L||``, the invariants, the layer norms), numbers as text with ``dps`` digits."""
-        d = self.dps
+    def to_dict(self, digits=None):
+        """Every sample (``t``, the state, ``L``, ``||grad L||``, the invariants, the layer norms), numbers as text with
+        ``dps`` digits (or ``digits``: ``dps + 10`` read back gives the same binary numbers)."""
+        d = digits or self.dps
         samples = [{"t": show(t, d), "w": [[show(c, d) for c in w] for w in state], "L": show(L, d), "grad_norm": show(g, d),
                     "invariants": [show(x, d) for x in inv], "layer_norms_sq": [show(x, d) for x in norms]}
                    for t, state, L, g, inv, norms in zip(self.times, self.states, self.losses, self.grad_norms, self.invariants,
@@ -77,9 +78,9 @@ class Trajectory:
         return {"engine": self.engine, "dps": self.dps, "converged": self.converged, "interrupted": self.interrupted,
                 "message": self.message, "samples": samples}
 
-    def to_json(self):
+    def to_json(self, digits=None):
         """:meth:`to_dict` as JSON text."""
-        return json.dumps(self.to_dict(), indent=1)
+        return json.dumps(self.to_dict(digits), indent=1)
 
     def to_csv(self):
         """One row per sample: ``t, L, grad_norm, w1_1.., delta_1.., norm_sq_1..`` with ``dps`` digits."""

@@ -18,6 +18,7 @@ from fractions import Fraction
 from operator import mul
 
 import gmpy2
+from gmpy2 import fsum  # one C loop and one rounding: twice as fast as sum() over mpfr products
 
 from lcnsym.algebra.coefficients import final_filter_recursive
 from lcnsym.dynamics.engines import MAX_STEP_SECONDS, MAX_STEPS, Engine, FlowInterrupted
@@ -147,9 +148,9 @@ class _LinComb(_Node):
     def step(self, k):
         if k == 0:
             self.refs = [(a.c, s) for a, s in self.terms]  # the inputs' coefficient lists of this step
-            self.c.append(self.const + sum([s * c[0] for c, s in self.refs]))
+            self.c.append(self.const + fsum([s * c[0] for c, s in self.refs]))
         else:
-            self.c.append(sum([s * c[k] for c, s in self.refs]))
+            self.c.append(fsum([s * c[k] for c, s in self.refs]))
 
 
 class _Mul(_Node):
@@ -161,7 +162,7 @@ class _Mul(_Node):
 
     def step(self, k):
         a, b = self.a.c, self.b.c
-        self.c.append(sum(map(mul, a[:k + 1], b[k::-1])) if k else a[0] * b[0])
+        self.c.append(fsum(map(mul, a[:k + 1], b[k::-1])) if k else a[0] * b[0])
 
 
 class _Div(_Node):
@@ -173,7 +174,7 @@ class _Div(_Node):
 
     def step(self, k):
         b, q = self.b.c, self.c
-        acc = self.a.c[k] - sum(map(mul, b[1:k + 1], q[k - 1::-1])) if k else self.a.c[0]
+        acc = self.a.c[k] - fsum(map(mul, b[1:k + 1], q[k - 1::-1])) if k else self.a.c[0]
         q.append(acc / b[0])
 
 
@@ -189,7 +190,7 @@ class _Sqrt(_Node):
         if k == 0:
             s.append(gmpy2.sqrt(self.a.c[0]))
         else:
-            s.append((self.a.c[k] - sum(map(mul, s[1:k], s[k - 1:0:-1]))) / (2 * s[0]))
+            s.append((self.a.c[k] - fsum(map(mul, s[1:k], s[k - 1:0:-1]))) / (2 * s[0]))
 
 
 class _Exp(_Node):
@@ -204,7 +205,7 @@ class _Exp(_Node):
         if k == 0:
             e.append(gmpy2.exp(a[0]))
         else:
-            e.append(sum([i * a[i] * e[k - i] for i in range(1, k + 1)]) / k)
+            e.append(fsum([i * a[i] * e[k - i] for i in range(1, k + 1)]) / k)
 
 
 class _Log(_Node):
@@ -221,7 +222,7 @@ class _Log(_Node):
         if k == 0:
             l.append(gmpy2.log(a[0]))
         else:
-            l.append((k * a[k] - sum([i * l[i] * a[k - i] for i in range(1, k)])) / (k * a[0]))
+            l.append((k * a[k] - fsum([i * l[i] * a[k - i] for i in range(1, k)])) / (k * a[0]))
 
 
 class JetTape:
