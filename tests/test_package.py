@@ -46,7 +46,7 @@ def _graph(folder, prefix):
 
 
 LEVELS = {"errors": 0, "numeric": 1, "parsing": 2, "algebra": 3, "analysis": 4, "dynamics": 4, "checking": 4,
-          "proofs": 5, "cli": 6}
+          "exploration": 5, "proofs": 6, "cli": 7}
 
 
 def test_layers_run_one_way():
