@@ -23,7 +23,7 @@ from lcnsym.algebra.architecture import Architecture
 from lcnsym.errors import HypothesisFails, InputError, LcnsymError, RegistryError
 from lcnsym.numeric import MAX_DPS, MIN_DPS, abbreviate, show
 
-__all__ = ["busy", "InputFile", "Folder", "Choice", "EXIT_CODES", "LcnsymGroup", "Interrupted", "Failed", "echo_json", "architecture_from_options", "polynomial_options",
+__all__ = ["busy", "InputFile", "Folder", "Choice", "EXIT_CODES", "LcnsymGroup", "Interrupted", "Failed", "echo_json", "architecture_from_options", "problem_from_options", "polynomial_options",
            "Whole", "IntList", "Rational", "Filters", "ComplexList", "LossSpec", "OutputPath", "dps_option", "write_output", "CheckFailed", "Failed"]
 
 LONG_WORK = 2_000_000
@@ -316,6 +316,21 @@ def architecture_from_options(k, s, d0=None, dN=1):
     if d0 is None:
         return Architecture.for_output_width(k, s, dN)
     return Architecture(d0, k, s)
+
+
+def problem_from_options(arch, data_file, m, seed, max_entries):
+    """``(data, w0)``: the data of ``--data`` (a JSON file) or ``--random-data M`` random samples (default ``d0 + 2``),
+    and a random start of ``--seed``."""
+    from lcnsym.dynamics.data import random_problem, random_start, validate_data
+    from lcnsym.errors import ParseError
+    from lcnsym.parsing import read_json
+
+    if data_file:
+        raw = read_json(data_file, "--data file")
+        if not isinstance(raw, dict) or "X" not in raw or "Y" not in raw:
+            raise ParseError(f'--data file {data_file} must hold an object {{"X": [[...]], "Y": [[...]]}}')
+        return validate_data(arch, raw["X"], raw["Y"], max_entries=max_entries), random_start(arch, seed)
+    return random_problem(arch, m or arch.d0 + 2, seed, max_entries=max_entries)
 
 
 def polynomial_options(default_dps, dps_help):

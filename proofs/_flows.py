@@ -1,9 +1,16 @@
 """Integrated gradient flows shared by the checks of Section 3 (computed once per process).
 
-Two tolerances, never one: the flow *stops* when ``||grad L||`` falls below
-:data:`STOP_TOL`; the limit is *accepted* as critical only if the gradient,
-recomputed at :data:`CRITICAL_DPS` digits from the final state, is below
-:data:`CRITICAL_TOL`.  Every evidence text is built from the values that ran.
+Two tolerances, never one: the integrator *stops* when ``||grad L||`` falls
+below :data:`STOP_TOL`; the limit is *accepted* as critical only if the
+gradient, recomputed in :data:`CRITICAL_DPS`-digit balls at the exact final
+state, is certainly below :data:`CRITICAL_TOL`.  Loosening the first makes
+the flows stop early and fail the second.  Both are read when a check runs
+(not when this module is imported), and every evidence text is built from
+the values that ran: the tolerances the parts used and the gradient norms
+they reached.  No float tolerance decides a bound: ``T`` of Lemma 3.5 is the
+upper end of a ball of ``g(L(w0))``, (3.8) is decided in balls (exactly where
+the balls cannot), and the flows' work is bounded (:data:`MAX_FLOW_STEPS`,
+:data:`MAX_FLOW_SECONDS`): a broken field fails a check, it never hangs it.
 """
 
 from fractions import Fraction
@@ -17,21 +24,29 @@ import mpmath
 from lcnsym.algebra.architecture import Architecture
 from lcnsym.algebra.filters import final_filter
 from lcnsym.checking.evidence import Evidence
-from lcnsym.dynamics.bounds import balancedness, g_bound, tau
+from lcnsym.dynamics.bounds import balancedness, g_bound_ball, tau
 from lcnsym.dynamics.data import random_problem
 from lcnsym.dynamics.engines import DEFAULT_ENGINE
 from lcnsym.checking.cache import default_cache, library_fingerprint
 from lcnsym.dynamics.flow import Trajectory, gradient_flow
 from lcnsym.dynamics.losses import example_losses, parse_loss
-from lcnsym.dynamics.risk import predictions, risk_gradient
-from lcnsym.errors import HypothesisFails, LcnsymError
-from lcnsym.numeric import (CHECK_DPS, DEFAULT_DPS, MPMATH, parse_rational, show, show_tolerance, to_float, to_rational, tolerance,
-                            working_precision)
+from lcnsym.dynamics.risk import _gradient, empirical_risk, empirical_risk_ball, predictions
+from lcnsym.errors import ConvergenceError, HypothesisFails, LcnsymError, PrecisionError, WorkLimitError
+from lcnsym.numeric import (ARB, CHECK_DPS, DEFAULT_DPS, MPMATH, ball_bounds, compare, escalation, parse_rational, show,
+                            show_tolerance, to_arb, to_float, to_rational, tolerance, working_precision)
 
 DPS = DEFAULT_DPS
 STOP_TOL = Fraction(1, 10**20)
+"""The integrator's stopping tolerance: a flow stops at the first sample with ``||grad L|| < STOP_TOL``."""
 CRITICAL_DPS = CHECK_DPS
 CRITICAL_TOL = Fraction(1, 10**18)
+"""The acceptance threshold: the limit is critical if ``||grad L||`` at the exact final state is certainly below it."""
+MAX_FLOW_STEPS = 100_000
+"""The most engine steps one flow of a check may take (the quick flows take a few hundred)."""
+MAX_FLOW_SECONDS = {"quick": 120, "thorough": 3600}
+"""The wall time one flow of a check may take, per profile."""
+MIN_FLOWS_PER_LOSS = 1
+"""A flow check fails unless every loss it names has at least this many integrated flows."""
 DRIFT_DIGITS_LOST = 5
 ENERGY_TOL = Fraction(1, 10**8)
 LOSSES = tuple(loss.label() for loss in example_losses())
@@ -59,9 +74,22 @@ def problem(k, s, seed):
     return arch, data, tuple(tuple(w) for w in w0)
 
 
-def flow(loss_text, k, s, seed, t_max, engine=DEFAULT_ENGINE, stop_tol=STOP_TOL):
-    """The integrated flow, computed once per process whatever way the arguments are given."""
-    return _flow(loss_text, tuple(k), tuple(s), seed, t_max, engine, Fraction(stop_tol))
+def _stop(stop_tol):
+    """The stopping tolerance to use: the given one, else :data:`STOP_TOL` as it is now."""
+    return Fraction(STOP_TOL if stop_tol is None else stop_tol)
+
+
+def flow(loss_text, k, s, seed, t_max, engine=DEFAULT_ENGINE, stop_tol=None, profile="quick"):
+    """The integrated flow, computed once per process whatever way the arguments are given.
+
+    Raises
+    ------
+    ConvergenceError, WorkLimitError
+        If the engine's step collapses, or the flow needs more than :data:`MAX_FLOW_STEPS` steps or
+        ``MAX_FLOW_SECONDS[profile]`` seconds.
+    """
+    return _flow(loss_text, tuple(k), tuple(s), seed, t_max, engine, _stop(stop_tol),
+                 MAX_FLOW_STEPS, MAX_FLOW_SECONDS.get(profile, MAX_FLOW_SECONDS["quick"]))
 
 
 def _load(stored):
@@ -88,15 +116,20 @@ def _claim(stored, wait=LOCK_WAIT):
 
 
 @lru_cache(maxsize=256)
-def _flow(loss_text, k, s, seed, t_max, engine, stop_tol):
+def _flow(loss_text, k, s, seed, t_max, engine, stop_tol, max_steps, max_seconds):
     stored = _store(loss_text, k, s, seed, t_max, engine, stop_tol)
     if stored is not None and (stored.exists() or not _claim(stored)):  # integrated by another worker, or an earlier run
         found = _load(stored)
         if found is not None:
             return found
     arch, data, w0 = problem(k, s, seed)
-    traj = gradient_flow(arch, data, parse_loss(loss_text), [list(w) for w in w0], t_max=t_max, dps=DPS,
-                         grad_tol=stop_tol, samples=40, engine=engine)
+    try:
+        traj = gradient_flow(arch, data, parse_loss(loss_text), [list(w) for w in w0], t_max=t_max, dps=DPS,
+                             grad_tol=stop_tol, samples=40, engine=engine, max_steps=max_steps, max_seconds=max_seconds)
+    except BaseException:
+        if stored is not None:
+            stored.with_suffix(".lock").unlink(missing_ok=True)  # let another worker try (and fail) instead of waiting
+        raise
     if stored is not None and not traj.interrupted:
         try:
             stored.parent.mkdir(parents=True, exist_ok=True)
@@ -133,7 +166,8 @@ def energy_identity(loss_text, k, s, seed, engine=DEFAULT_ENGINE):
     loss = parse_loss(loss_text)
     window = Fraction(1, 256)
     for _ in range(6):
-        fine = gradient_flow(arch, data, loss, [list(w) for w in w0], t_max=window, dps=DPS, samples=64, engine=engine)
+        fine = gradient_flow(arch, data, loss, [list(w) for w in w0], t_max=window, dps=DPS, samples=64, engine=engine,
+                             max_steps=MAX_FLOW_STEPS, max_seconds=MAX_FLOW_SECONDS["quick"])
         with working_precision(DPS):
             g2 = [n * n for n in fine.grad_norms]
             h = MPMATH.const(window / 64)
@@ -145,51 +179,102 @@ def energy_identity(loss_text, k, s, seed, engine=DEFAULT_ENGINE):
     return MPMATH.const(1)  # never resolved: reported as a failure
 
 
-def judge(loss_text, k, s, seed, t_max, check_h=False, engine=DEFAULT_ENGINE, stop_tol=STOP_TOL):
+def _critical(arch, data, loss, final):
+    """``(verdict, ||grad L||^2 ball)``: whether ``||grad L|| <= CRITICAL_TOL`` at the exact state ``final``, in balls."""
+    for dps in escalation(CRITICAL_DPS, 2):
+        with working_precision(dps):
+            grad = _gradient(arch, [[ARB.const(c) for c in w] for w in final], data, loss, ARB)
+            g2 = sum((x * x for layer in grad for x in layer), to_arb(0))
+        ok = compare(g2, CRITICAL_TOL * CRITICAL_TOL)
+        if ok is not None:
+            return ok, g2
+    return False, g2  # within the balls' width of the threshold even at twice the digits: not accepted
+
+
+def _h_holds(arch, data, loss, w):
+    """``(verdict, ||WX - Y||_1, h(L) ball)`` for (3.8) at the exact point ``w``: the left side exactly, ``h`` in balls
+    at rising precision, then exactly where the loss can (equality at fitted labels)."""
+    v = final_filter(arch, w)
+    lhs = sum(abs(z - y) for j, zs in enumerate(predictions(arch, v, data)) for z, y in zip(zs, data.column(j)[1]))
+    for dps in escalation(DPS, 2):
+        with working_precision(dps):
+            rhs = loss.h_of(empirical_risk_ball(arch, w, data, loss, dps=dps), arch.dN, data.m, ARB)
+        ok = compare(lhs, rhs)
+        if ok is not None:
+            return ok, lhs, rhs
+    ok = loss.h_at_least(empirical_risk(arch, w, data, loss, dps=None), arch.dN, data.m, lhs)
+    if ok is None:
+        top = escalation(DPS, 2)[-1]
+        raise PrecisionError(f"(3.8) undecided for the {loss.label()} loss even at {top} digits", dps=top)
+    return ok, lhs, rhs
+
+
+def judge(loss_text, k, s, seed, t_max, check_h=False, engine=DEFAULT_ENGINE, stop_tol=None, profile="quick"):
     """``(counterexample or None, figures)`` for one flow: the checks of Theorem 3.4 (and (3.8) with ``check_h``)."""
+    stop_tol = _stop(stop_tol)
     arch, data, w0 = problem(k, s, seed)
     loss = parse_loss(loss_text)
-    traj = flow(loss_text, k, s, seed, t_max, engine, stop_tol)
     where = {"loss": loss_text, "k": k, "s": s, "seed": seed, "engine": engine}
+    try:
+        traj = flow(loss_text, k, s, seed, t_max, engine, stop_tol, profile)
+    except (ConvergenceError, WorkLimitError) as exc:  # a broken field: a failure with the numbers, never a hang
+        return {**where, "integration failed": f"{type(exc).__name__}: {exc}"}, None
     if not traj.converged:
-        return {**where, "not converged by t_max": t_max, "||grad L||": show(traj.grad_norms[-1], 5)}, None
+        return {**where, "not converged by t_max": t_max, "||grad L||": show(traj.grad_norms[-1], 5),
+                "stopping tolerance": show_tolerance(stop_tol)}, None
     if not traj.loss_non_increasing():
         return {**where, "loss increased": [show(x, 20) for x in traj.losses[:5]]}, None
     drift = traj.balancedness_drift()
     if to_rational(drift, floats=True) > tolerance(DPS, DRIFT_DIGITS_LOST):
         return {**where, "balancedness drift": show(drift, 5)}, None
     final = [[to_rational(c, floats=True) for c in w] for w in traj.states[-1]]
-    with working_precision(CRITICAL_DPS):  # the limit is a critical point: recomputed at more digits
-        g = mpmath.sqrt(mpmath.fsum(x * x for layer in risk_gradient(arch, final, data, loss, dps=CRITICAL_DPS) for x in layer))
-        critical = g <= MPMATH.const(CRITICAL_TOL)
+    critical, g2 = _critical(arch, data, loss, final)  # the limit is a critical point: in balls at the exact final state
+    with working_precision(CRITICAL_DPS):
+        g = g2.nonnegative_part().sqrt()
     if not critical:
-        return {**where, f"||grad L|| at the limit ({CRITICAL_DPS} digits)": show(g, 5), "accepted below": show(CRITICAL_TOL)}, None
-    try:
-        T = to_rational(g_bound(traj.losses[0], loss, data, arch.dN, dps=DPS), floats=True) * (1 + tolerance(DPS, 5))
-        bound = tau(T, arch.k_v, balancedness([list(w) for w in w0]))
+        return {**where, f"||grad L|| at the limit ({CRITICAL_DPS} digits)": show(g, 5),
+                "accepted below": show_tolerance(CRITICAL_TOL), "integrator stopped below": show_tolerance(stop_tol),
+                "integrator's last ||grad L||": show(traj.grad_norms[-1], 5)}, None
+    try:  # T = g(L(w0)) of Lemma 3.6: the upper end of its ball (L(w0) exact), no float tolerance
+        exact_w0 = [list(w) for w in w0]
+        g_ball = g_bound_ball(empirical_risk_ball(arch, exact_w0, data, loss, dps=DPS), loss, data, arch.dN, dps=DPS)
+        T = ball_bounds(g_ball)[1]
+        bound = tau(T, arch.k_v, balancedness(exact_w0))
     except HypothesisFails as exc:
         return {**where, "hypothesis fails": str(exc)}, None
     largest = to_rational(traj.max_layer_norm_sq(), floats=True)
     if largest > bound:
         return {**where, "max ||w^(i)||^2": show(traj.max_layer_norm_sq(), 10), "tau": show(bound)}, None
-    energy = energy_identity(loss_text, k, s, seed, engine)
-    if to_rational(energy, floats=True) > ENERGY_TOL:
-        return {**where, "dL/dt = -||grad L||^2 fails by (relative)": show(energy, 5)}, None
+    energy, bad = _energy(loss_text, k, s, seed, engine, where)
+    if bad is not None:
+        return bad, None
     h_slack = None
     if check_h:
-        for state, L in zip(traj.states, traj.losses):
-            with working_precision(DPS):
-                v = final_filter(arch, state, dps=DPS)
-                lhs = mpmath.fsum(abs(z - y) for j, zs in enumerate(predictions(arch, v, data, dps=DPS))
-                                  for z, y in zip(zs, data.column(j)[1]))
-                rhs = loss.h(L, arch.dN, data.m, dps=DPS)
-                if lhs > rhs * (1 + MPMATH.const(tolerance(DPS, 5))):
-                    return {**where, "(3.8) fails: ||WX - Y||_1": show(lhs, 15), "h(L)": show(rhs, 15)}, None
-                ratio = rhs / lhs if lhs else mpmath.inf
-                h_slack = ratio if h_slack is None else min(h_slack, ratio)
+        for state in traj.states:  # (3.8) at every sample, read as an exact point
+            w = [[to_rational(c, floats=True) for c in layer] for layer in state]
+            ok, lhs, rhs = _h_holds(arch, data, loss, w)
+            if not ok:
+                return {**where, "(3.8) fails: ||WX - Y||_1": show(lhs), "h(L)": show(rhs, 20)}, None
+            ratio = to_float(rhs) / to_float(lhs) if lhs else mpmath.inf
+            h_slack = ratio if h_slack is None else min(h_slack, ratio)
     with working_precision(DPS):
         gap = mpmath.log10(MPMATH.const(bound) / MPMATH.const(largest))
-    return None, {"t": traj.times[-1], "energy": energy, "tau_gap": gap, "h_slack": h_slack, "drift": drift, "g_limit": g}
+    return None, {"t": traj.times[-1], "energy": energy, "tau_gap": gap, "h_slack": h_slack, "drift": drift, "g_limit": g,
+                  "g_stop": traj.grad_norms[-1]}
+
+
+def _energy(loss_text, k, s, seed, engine, where):
+    """``(relative error, counterexample or None)`` of ``dL/dt = -||grad L||^2`` on one (loss, shape, seed)."""
+    try:
+        energy = energy_identity(loss_text, k, s, seed, engine)
+    except (ConvergenceError, WorkLimitError) as exc:
+        return None, {**where, "integration failed (energy window)": f"{type(exc).__name__}: {exc}"}
+    if to_rational(energy, floats=True) > ENERGY_TOL:
+        return energy, {**where, "dL/dt = -||grad L||^2 fails by (relative)": show(energy, 5)}
+    return energy, None
+
+
+ENERGY_ONLY = "energy"
 
 
 def flow_parts(losses, config):
@@ -197,54 +282,104 @@ def flow_parts(losses, config):
 
     Thorough: every loss on every shape with every seed.  Quick: every loss on
     the first shape, and every other loss (the first, third, ...) on the other
-    shapes too, so that both shapes and every loss are covered in seconds.
+    shapes too, so that both shapes and every loss are covered in seconds; the
+    (loss, shape) pairs not integrated to their limit get a part
+    ``(loss, k, s, seed, "energy")`` that checks ``dL/dt = -||grad L||^2`` on
+    their start window, so the energy identity runs on every loss and shape.
     """
     used = shapes(config)
-    return [(loss_text, k, s, seed) for i, loss_text in enumerate(losses)
-            for j, (k, s) in enumerate(used) if config.thorough or j == 0 or i % 2 == 0 for seed in seeds(config)]
+    out = []
+    for i, loss_text in enumerate(losses):
+        for j, (k, s) in enumerate(used):
+            full = config.thorough or j == 0 or i % 2 == 0
+            for seed in seeds(config):
+                out.append((loss_text, k, s, seed) if full else (loss_text, k, s, seed, ENERGY_ONLY))
+    return out
 
 
-def flow_part(config, part, check_h=False, t_max=None, engine=DEFAULT_ENGINE, stop_tol=STOP_TOL):
+def flow_part(config, part, check_h=False, t_max=None, engine=DEFAULT_ENGINE, stop_tol=None):
     """The evidence of one flow: its counterexample, or its figures (as text and floats, so that they cross processes)."""
-    loss_text, k, s, seed = part
+    loss_text, k, s, seed = part[:4]
+    stop_tol = _stop(stop_tol)
     t_max = t_max or t_max_of(config)
-    bad, fig = judge(loss_text, k, s, seed, t_max, check_h, engine, stop_tol)
+    ran = {"part": list(part), "stop_tol": show_tolerance(stop_tol), "critical_tol": show_tolerance(CRITICAL_TOL)}
+    if len(part) > 4 and part[4] == ENERGY_ONLY:
+        where = {"loss": loss_text, "k": tuple(k), "s": tuple(s), "seed": seed, "engine": engine}
+        energy, bad = _energy(loss_text, tuple(k), tuple(s), seed, engine, where)
+        if bad is not None:
+            return Evidence(False, "search", f"energy identity at {DPS} digits ({engine} engine)", 1, counterexample=bad)
+        with working_precision(DPS):
+            return Evidence(True, "search", f"the energy identity on {part}", 1,
+                            details={**ran, "figures": {"energy": show(energy, 6)}})
+    bad, fig = judge(loss_text, tuple(k), tuple(s), seed, t_max, check_h, engine, stop_tol, config.profile)
     if bad is not None:
         return Evidence(False, "search", f"integrated flows at {DPS} digits ({engine} engine)", 1, counterexample=bad)
     with working_precision(DPS):
         figures = {key: (None if value is None else show(value, 6)) for key, value in fig.items()}
-    return Evidence(True, "search", f"the flow {part}", 1, details={"figures": figures, "part": list(part)})
+    return Evidence(True, "search", f"the flow {part}", 1, details={**ran, "figures": figures})
 
 
-def flow_combine(config, evidences, statement_scope, check_h=False, t_max=None, engine=DEFAULT_ENGINE, stop_tol=STOP_TOL):
-    """The evidence of a flow check from its flows, its text built from what ran."""
+def flow_combine(config, evidences, statement_scope, check_h=False, t_max=None, engine=DEFAULT_ENGINE, stop_tol=None,
+                 losses=None):
+    """The evidence of a flow check from its flows, its text built from what ran (tolerances, norms, pairs).
+
+    ``losses``: the losses the check names; each needs :data:`MIN_FLOWS_PER_LOSS` integrated flows and the energy
+    identity on every shape of the profile, or the check fails saying so.
+    """
     t_max = t_max or t_max_of(config)
-    count = sum(e.instances for e in evidences)
     for e in evidences:
         if not e.passed:
-            return Evidence(False, e.kind, e.scope, count, counterexample=e.counterexample)
-    figures = [e.details["figures"] for e in evidences]
-    num = lambda key: [to_float(parse_rational(f[key])) for f in figures if f.get(key) is not None]
-    margin = (f"latest convergence t = {max(num('t')):.4g}; largest ||grad L|| at a limit {max(num('g_limit')):.3g}; "
-              f"max drift {max(num('drift')):.3g}; energy identity to {max(num('energy')):.3g}; tau above max ||w^(i)||^2 by "
+            return Evidence(False, e.kind, e.scope, len(evidences), counterexample=e.counterexample)
+    flows_ev = [e for e in evidences if len(e.details.get("part") or ()) == 4]
+    energy_ev = [e for e in evidences if len(e.details.get("part") or ()) == 5]
+    count = len(flows_ev)
+    ran, energy_pairs = {}, {}
+    for e in flows_ev:
+        loss_text, k, s, _ = e.details["part"]
+        ran.setdefault(loss_text, set()).add(f"{tuple(k)}/{tuple(s)}")
+        energy_pairs.setdefault(loss_text, set()).add(f"{tuple(k)}/{tuple(s)}")
+    for e in energy_ev:
+        loss_text, k, s = e.details["part"][:3]
+        energy_pairs.setdefault(loss_text, set()).add(f"{tuple(k)}/{tuple(s)}")
+    wanted_shapes = {f"{tuple(k)}/{tuple(s)}" for k, s in shapes(config)}
+    short = [f"{loss}: {len(ran.get(loss, ()))} flow(s), energy identity on {len(energy_pairs.get(loss, ()))} of "
+             f"{len(wanted_shapes)} shapes" for loss in (losses or ran)
+             if sum(1 for e in flows_ev if e.details["part"][0] == loss) < MIN_FLOWS_PER_LOSS
+             or not wanted_shapes <= energy_pairs.get(loss, set())]
+    if short or not flows_ev:
+        return Evidence(False, "search", f"{count} flows ({statement_scope})", count, counterexample={
+            "search too small": short or ["no flow ran"],
+            "minimum": f"{MIN_FLOWS_PER_LOSS} integrated flow(s) per loss and the energy identity on every shape "
+                       f"({', '.join(sorted(wanted_shapes))})"})
+    figures = [e.details["figures"] for e in flows_ev]
+    num = lambda key, fs=figures: [to_float(parse_rational(f[key])) for f in fs if f.get(key) is not None]
+    energies = num("energy", figures + [e.details["figures"] for e in energy_ev])
+    stops = sorted({e.details["stop_tol"] for e in flows_ev})
+    accepts = sorted({e.details["critical_tol"] for e in flows_ev})
+    margin = (f"latest convergence t = {max(num('t')):.4g}; integrator's last ||grad L|| at most {max(num('g_stop')):.3g}; "
+              f"largest certified ||grad L|| at a limit {max(num('g_limit')):.3g}; "
+              f"max drift {max(num('drift')):.3g}; energy identity to {max(energies):.3g}; tau above max ||w^(i)||^2 by "
               f"10^{min(num('tau_gap')):.4g} at least")
     if check_h:
         margin += f"; smallest h(L) / ||WX - Y||_1 = {min(num('h_slack')):.5g}"
-    ran = {}
-    for e in evidences:  # the scope of a part is "the flow (loss, k, s, seed)"
-        loss_text, k, s, _ = e.details.get("part") or (None, None, None, None)
-        ran.setdefault(loss_text, []).append(f"{k}/{s}")
-    pairs = "; ".join(f"{loss} on {', '.join(sorted(set(v)))}" for loss, v in ran.items())
+    pairs = "; ".join(f"{loss} on {', '.join(sorted(v))}" for loss, v in ran.items())
+    extra = [f"{loss} on {', '.join(sorted(v - ran.get(loss, set())))}" for loss, v in energy_pairs.items()
+             if v - ran.get(loss, set())]
+    energy_text = (f"dL/dt = -||grad L||^2 as the drop of L over a start window against Simpson's rule, to "
+                   f"{show_tolerance(ENERGY_TOL)} relative, on all {len(flows_ev) + len(energy_ev)} (loss, shape, start)s"
+                   + (f" (start window only: {'; '.join(extra)})" if extra else ""))
     return Evidence(True, "search", f"{count} flows ({statement_scope}: {pairs} (k/s), {len(seeds(config))} random start(s) "
                     f"and data each; {DPS} digits, {engine} engine, "
-                    f"t_max = {t_max}, stopped at ||grad L|| < {show_tolerance(stop_tol)}; limit accepted as critical when "
-                    f"||grad L|| <= {show_tolerance(CRITICAL_TOL)} recomputed at {CRITICAL_DPS} digits; L non-increasing; "
-                    f"drift below {show_tolerance(tolerance(DPS, DRIFT_DIGITS_LOST))}; dL/dt = -||grad L||^2 on every flow as the drop "
-                    f"of L over a start window against Simpson's rule, to {show_tolerance(ENERGY_TOL)} relative)",
-                    count, worst_margin=margin, details={"engine": engine, "flows": count})
+                    f"t_max = {t_max}, integrator stopped at ||grad L|| < {', '.join(stops)} (at most "
+                    f"{max(num('g_stop')):.3g} reached); limit accepted as critical when ||grad L|| <= {', '.join(accepts)} "
+                    f"certified in {CRITICAL_DPS}-digit balls at the exact final state (at most {max(num('g_limit')):.3g}); "
+                    f"L non-increasing; drift below {show_tolerance(tolerance(DPS, DRIFT_DIGITS_LOST))}; {energy_text}"
+                    + ("; (3.8) ||WX - Y||_1 <= h(L) at every sample, decided in balls" if check_h else "") + ")",
+                    count, worst_margin=margin, details={"engine": engine, "flows": count, "energy checks": len(energy_ev),
+                                                         "stop_tol": stops, "critical_tol": accepts})
 
 
-def flow_evidence(losses, config, statement_scope, check_h=False, t_max=None, engine=DEFAULT_ENGINE, stop_tol=STOP_TOL):
+def flow_evidence(losses, config, statement_scope, check_h=False, t_max=None, engine=DEFAULT_ENGINE, stop_tol=None):
     """The evidence of a flow check over ``losses`` x shapes x seeds, run one flow after another."""
     options = dict(check_h=check_h, t_max=t_max, engine=engine, stop_tol=stop_tol)
     evidences = []
@@ -252,4 +387,4 @@ def flow_evidence(losses, config, statement_scope, check_h=False, t_max=None, en
         evidences.append(flow_part(config, part, **options))
         if not evidences[-1].passed:
             break
-    return flow_combine(config, evidences, statement_scope, **options)
+    return flow_combine(config, evidences, statement_scope, losses=losses, **options)

@@ -6,7 +6,7 @@ import random
 from lcnsym.checking.evidence import CheckConfig, Evidence
 from lcnsym.dynamics.losses import grid_losses
 from lcnsym.errors import PrecisionError
-from lcnsym.numeric import ARB, CHECK_DPS, compare, escalation, show, to_float, to_rational, working_precision
+from lcnsym.numeric import ARB, CHECK_DPS, compare, escalation, show, show_tolerance, to_float, to_rational, working_precision
 
 ID = "cor-3.7"
 STATEMENT = "||r||_1 <= loss(r) + c (3.9) for pseudo-Huber (c = 0), generalized Huber (c = 0 or (dN/alpha) log(2/(2+beta))), log-cosh (c = dN log 2 / alpha)"
@@ -16,7 +16,12 @@ LIBRARY = ("lcnsym.dynamics.losses.grid_losses", "lcnsym.dynamics.losses.base.Lo
 CLI = "lcnsym flow --k 2,2 --s 1,1 --loss pseudo-huber:1 --t-max 20"
 EVIDENCE = "certified: loss(r) + c - ||r||_1 >= 0 in balls, per loss and parameter of the loss table, on random and extreme residuals (0, 1e-30, 1e30); each loss's stable form of the excess cross-checked against phi"
 DIGITS = escalation(CHECK_DPS, 2)
-EXTREMES = (Fraction(0), Fraction(1, 10**30), Fraction(10**30), Fraction(1, 10**8), Fraction(50))
+EXTREMES = (Fraction(0), Fraction(1, 10**30), Fraction(10**30), Fraction(10**60), Fraction(10**100), Fraction(1, 10**8),
+            Fraction(50))
+"""Extreme residual entries: where (3.9)'s slack tends to 0 (huge |r|: pseudo-Huber's slack is delta^2 / (2|r|), so a
+constant too small by 1e-45 fails at |r| = 1e100), and where it is largest (0, tiny |r|)."""
+MIN_RESIDUALS = {"quick": 40, "thorough": 300}
+"""The fewest residual vectors per loss a run may decide and still pass."""
 
 
 def _residuals(rng, dN, count):
@@ -44,6 +49,7 @@ def check(config=CheckConfig(), c_shift=0):
     c_shift = to_rational(c_shift, "c_shift", floats=True)
     rng = random.Random(config.seed)
     slack, count, losses = None, 0, grid_losses()
+    per_loss, dims, largest, extremes = {}, set(), Fraction(0), set()
     for loss in losses:
         for x in (Fraction(0), Fraction(1, 3), Fraction(-7, 2), Fraction(20)):
             if not _consistent(loss, x, DIGITS[0]):
@@ -52,6 +58,10 @@ def check(config=CheckConfig(), c_shift=0):
         for dN in (1, 3):
             for r in _residuals(rng, dN, 400 if config.thorough else 50):
                 count += 1
+                per_loss[loss.label()] = per_loss.get(loss.label(), 0) + 1
+                dims.add(dN)
+                largest = max(largest, max(abs(x) for x in r))
+                extremes.update(abs(x) for x in r if abs(x) in EXTREMES)
                 for dps in DIGITS:
                     ball = _slack(loss, r, c_shift, dps)
                     ok = compare(0, ball)  # 0 <= slack
@@ -66,8 +76,18 @@ def check(config=CheckConfig(), c_shift=0):
                         "c": show(loss.c(dN), 10), "c_shift": show(c_shift)})
                 value = to_float(ball)
                 slack = value if slack is None else min(slack, value)
+    least = MIN_RESIDUALS[config.profile]
+    short = {label: f"ran {n}, minimum {least}" for label, n in per_loss.items() if n < least}
+    short.update({l.label(): f"ran 0, minimum {least}" for l in losses if l.label() not in per_loss})
+    if short or not losses:
+        return Evidence(False, "certified", "a search smaller than its minimum", count,
+                        counterexample={"search too small": short or "no loss in the grid"})
+    names = sorted({l.name for l in losses})
     return Evidence(True, "certified",
-                    f"{count} residual vectors (dN = 1, 3; random and extreme: 0, +-1e-30, +-1e30) for {len(losses)} losses "
-                    f"({', '.join(l.label() for l in losses)}): loss(r) + c - ||r||_1 >= 0 decided in {DIGITS[0]}-digit balls "
-                    f"from each loss's stable excess form, itself checked against phi",
+                    f"{count} residual vectors (dN = {', '.join(map(str, sorted(dims)))}; random and extreme entries "
+                    f"{', '.join(show_tolerance(q) if 0 < q < 1 else show(q) if q < 10**6 else f'1e{len(str(q)) - 1}' for q in sorted(extremes))}"
+                    f" with both signs, largest |r_i| = {'1e' + str(len(str(int(largest))) - 1) if largest >= 10**6 else show(largest)}) "
+                    f"for {len(losses)} losses of {len(names)} kinds ({', '.join(l.label() for l in losses)}), at least "
+                    f"{min(per_loss.values())} each: loss(r) + c - ||r||_1 >= 0 decided in {DIGITS[0]}-digit balls "
+                    f"(more digits where undecided) from each loss's stable excess form, itself checked against phi",
                     count, worst_margin=f"smallest loss(r) + c - ||r||_1 = {slack:.6g}", details={"smallest slack": slack})

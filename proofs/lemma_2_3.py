@@ -3,11 +3,12 @@
 from fractions import Fraction
 
 from lcnsym.analysis.factorization import root_bound, root_bound_squared
-from lcnsym.analysis.families import all_polynomials
+from lcnsym.analysis.families import polynomial_instances
 from lcnsym.analysis.roots import certified_roots, normalize_polynomial
 from lcnsym.checking.evidence import CheckConfig, Evidence
 from lcnsym.errors import PrecisionError
-from lcnsym.numeric import DEFAULT_DPS, compare, escalation, show, to_float, to_rational
+from lcnsym.numeric import (DEFAULT_DPS, ball_bounds, compare, escalation, show, show_ball, to_arb, to_float, to_rational,
+                            working_precision)
 
 ID = "lemma-2.3"
 STATEMENT = "every root x of p = sum a_i x^i (degree n) satisfies |x| <= A = n max_i |a_i| / |a_n|"
@@ -48,13 +49,63 @@ def _decide(poly, A2, dps):
                          f"(root {show(undecided.ball, 20)})", dps=digits)
 
 
+MIN_INSTANCES = {"quick": 150, "thorough": 1000}
+"""The fewest polynomials a run may decide and still pass."""
+MIN_EXACT_MODULUS = {"quick": 12, "thorough": 20}
+"""The fewest polynomials with exactly known root moduli (the audit of the enclosures' radii)."""
+MIN_ON_BOUND = 4
+"""The fewest polynomials with a root exactly on |x| = A (where only the balls' radii keep a verdict honest)."""
+
+
+def _audit(poly, modulus_sq, A2, dps):
+    """Every root's modulus is known exactly: ``None``, or a counterexample if a certified ball misses it, or if a
+    ball's verdict on ``|x|^2 <= A^2`` contradicts the exact one (a radius ignored, a straddling ball read by its
+    midpoint).  The lemma is then decided exactly: ``|x|^2 = modulus_sq`` against ``A^2``."""
+    exact = modulus_sq <= A2
+    roots = certified_roots(poly, dps)
+    with working_precision(2 * dps + 20):  # finer than the balls: only their radii can cover the truth
+        for r in roots:
+            sq = abs(r.ball) ** 2
+            if not sq.contains(to_arb(modulus_sq)):
+                return {"root": show(r.ball, 20), "|x|^2 (ball)": show_ball(sq, 25), "exact |x|^2": show(modulus_sq),
+                        "problem": "the certified enclosure misses the root's exact modulus"}
+            verdict = compare(sq, A2)
+            lower, upper = ball_bounds(sq)
+            if verdict is not None and lower is not None and lower < A2 < upper:
+                return {"root": show(r.ball, 20), "|x|^2 (ball)": show_ball(sq, 25), "A^2": show(A2),
+                        "ball verdict |x| <= A": verdict, "exact |x|^2": show(modulus_sq),
+                        "problem": "the ball straddles |x| = A, yet a verdict was given (a straddling ball read by its midpoint)"}
+            if verdict is not None and verdict != exact:
+                return {"root": show(r.ball, 20), "|x|^2 (ball)": show_ball(sq, 25), "exact |x|^2": show(modulus_sq),
+                        "A^2": show(A2), "ball verdict |x| <= A": verdict, "exact verdict": exact,
+                        "problem": "the ball's verdict contradicts the exact one"}
+    if not exact:
+        return {"exact |x|^2": show(modulus_sq), "A^2": show(A2), "problem": "|x| > A exactly"}
+    return None
+
+
 def check(config=CheckConfig(), bound=root_bound, dps=DEFAULT_DPS):
     """Certified root enclosures against the bound; ``bound`` may be a false variant (e.g. without ``n``)."""
     worst, count, degrees, exact_ones = Fraction(0), 0, set(), 0
-    for name, coeffs in all_polynomials(config):
+    families, unit_degrees, on_bound, audited = {}, set(), 0, 0
+    for inst in polynomial_instances(config):
+        name, coeffs = inst.name, inst.coeffs
         poly = normalize_polynomial(coeffs)
         count += 1
         degrees.add(poly.degree)
+        families[inst.family] = families.get(inst.family, 0) + 1
+        if inst.modulus_squared is not None:  # the enclosures audited against exact moduli; the lemma decided exactly
+            audited += 1
+            A2 = _bound_squared(bound, poly)
+            on_bound += inst.modulus_squared == A2
+            if inst.modulus_squared == 1 and poly.degree > 1:
+                unit_degrees.add(poly.degree)
+            bad = _audit(poly, inst.modulus_squared, A2, dps)
+            if bad is not None:
+                return Evidence(False, "certified", "root enclosures against exactly known moduli", count,
+                                counterexample={"polynomial": name, **bad})
+            worst = max(worst, inst.modulus_squared / A2)
+            continue
         if poly.degree == 1 and bound is root_bound:  # equality |x| = A occurs: decide it exactly
             exact_ones += 1
             modulus_sq, bound_sq = _degree_one(poly)
@@ -69,13 +120,21 @@ def check(config=CheckConfig(), bound=root_bound, dps=DEFAULT_DPS):
             return Evidence(False, "certified", "root enclosures", count, counterexample={
                 "polynomial": name, "coefficients": [show(c) for c in poly.coeffs][:12],
                 "root": show(root.ball, 20), "|x|^2 (ball)": show(abs(root.ball) ** 2, 20), "A^2": show(A2)})
+    ran = {"polynomials": (count, MIN_INSTANCES[config.profile]),
+           "polynomials with exactly known root moduli": (audited, MIN_EXACT_MODULUS[config.profile]),
+           "polynomials with a root exactly on |x| = A": (on_bound, MIN_ON_BOUND if bound is root_bound else 0)}
+    short = {what: f"ran {got}, minimum {least}" for what, (got, least) in ran.items() if got < least}
+    if short:
+        return Evidence(False, "certified", "a search smaller than its minimum", count, counterexample={"search too small": short})
     return Evidence(
         True, "certified",
-        f"{count} polynomials of degree {min(degrees)} to {max(degrees)} (random Gaussian, uniform, complex, integer; "
-        f"adversarial: tiny leading coefficients, huge constants, roots on and near the unit circle, multiple and clustered "
-        f"roots, Wilkinson, roots at 0): every root's certified ball has |x|^2 <= A^2 (A^2 exact); "
-        f"{exact_ones} of degree 1 decided exactly (equality occurs there)",
+        f"{count} polynomials of degree {min(degrees)} to {max(degrees)} ({', '.join(f'{n} {f}' for f, n in families.items())}; "
+        f"{audited} with exactly known root moduli, among them roots on the unit circle of degree "
+        f"{', '.join(map(str, sorted(unit_degrees))) or 'none'} and {on_bound} with a root exactly on |x| = A, decided "
+        f"exactly after their enclosures were audited (each ball contains the exact |x|^2, no ball verdict contradicts the "
+        f"exact one)): every other root's certified ball has |x|^2 <= A^2 (A^2 exact); "
+        f"{exact_ones} further ones of degree 1 decided exactly (equality occurs there)",
         count,
         worst_margin=f"largest |x|/A = {to_float(worst) ** 0.5:.6g}",
-        details={"largest |x|/A": to_float(worst) ** 0.5, "degrees": [min(degrees), max(degrees)]},
+        details={"largest |x|/A": to_float(worst) ** 0.5, "degrees": [min(degrees), max(degrees)], "families": families},
     )

@@ -3,7 +3,7 @@
 from fractions import Fraction
 
 from lcnsym.analysis.factorization import RESIDUAL_DIGITS_LOST, factorizations_for_all_classifications
-from lcnsym.analysis.families import all_polynomials
+from lcnsym.analysis.families import polynomial_instances
 from lcnsym.checking.evidence import CheckConfig, Evidence
 from lcnsym.numeric import CHECK_DPS, show, show_upper, to_arb, to_float, working_precision
 
@@ -25,13 +25,50 @@ def _describe(name, f, constant, why):
             "residual": show_upper(f.residual), "ambiguous roots": f.ambiguous}
 
 
+MIN_INSTANCES = {"quick": 150, "thorough": 1000}
+"""The fewest polynomials a run may factor and still pass."""
+MIN_STRADDLING = {"quick": 10, "thorough": 20}
+"""The fewest polynomials with root balls straddling |z| = 1 (so the branch that counts them both ways runs)."""
+
+
+def _audit(fs, modulus_sq):
+    """``None``, or what is wrong with the classifications of one polynomial: each root ball straddling ``|z| = 1``
+    must be counted both ways (``sure..sure + straddling`` big roots, one factorization each), and a root whose
+    modulus is exactly known must not be classified against it (a root exactly on ``|z| = 1`` must straddle)."""
+    f0 = fs[0]
+    with working_precision(prec=f0.prec):
+        sides = [1 if abs(z) > 1 else -1 if abs(z) < 1 else 0 for z in f0.roots]
+    sure, straddling = sides.count(1), sides.count(0)
+    built = sorted(f.r for f in fs)
+    if built != list(range(sure, sure + straddling + 1)):
+        return {"roots certainly beyond |z| = 1": sure, "root balls straddling |z| = 1": straddling,
+                "numbers of big roots built": built, "needed": f"each of {sure}..{sure + straddling}",
+                "problem": "the straddling roots were not counted both ways"}
+    if modulus_sq is not None:
+        wrong = [s for s in sides if (modulus_sq == 1 and s != 0) or (modulus_sq > 1 and s < 0) or (modulus_sq < 1 and s > 0)]
+        if wrong:
+            return {"exact |z|^2 of every root": show(modulus_sq), "classified": sides,
+                    "problem": "a root of exactly known modulus was classified against it (a radius ignored)"}
+    return None
+
+
 def check(config=CheckConfig(), constant=6, dps=CHECK_DPS):
     """Build the factorization as the proof does for every polynomial of the families; ``constant < 6`` is a false variant."""
     worst_ratio, worst_ratio_2, worst_25, worst_residual = 0.0, 0.0, 0.0, Fraction(0)
     count, classes, degrees, ambiguous, bits = 0, 0, set(), 0, set()
-    for name, coeffs in all_polynomials(config):
+    families, straddled, audited = {}, 0, 0
+    for inst in polynomial_instances(config):
+        name, coeffs = inst.name, inst.coeffs
         count += 1
-        for f in factorizations_for_all_classifications(coeffs, dps):
+        families[inst.family] = families.get(inst.family, 0) + 1
+        fs = factorizations_for_all_classifications(coeffs, dps)
+        bad = _audit(fs, inst.modulus_squared)
+        if bad is not None:
+            return Evidence(False, "certified", f"classifications of root balls at {dps} digits", count,
+                            counterexample={"polynomial": name, **bad})
+        audited += inst.modulus_squared is not None
+        straddled += len(fs) > 1
+        for f in fs:
             classes += 1
             degrees.add(f.degree)
             bits.add(f.prec)
@@ -49,16 +86,21 @@ def check(config=CheckConfig(), constant=6, dps=CHECK_DPS):
             if not ok:
                 return Evidence(False, "certified", f"factorizations in balls at {dps} digits", count,
                                 counterexample=_describe(name, f, constant, why))
+    ran = {"polynomials": (count, MIN_INSTANCES[config.profile]),
+           "polynomials with root balls straddling |z| = 1": (straddled, MIN_STRADDLING[config.profile])}
+    short = {what: f"ran {got}, minimum {least}" for what, (got, least) in ran.items() if got < least}
+    if short:
+        return Evidence(False, "certified", "a search smaller than its minimum", count, counterexample={"search too small": short})
     return Evidence(
         True, "certified",
-        f"{count} polynomials of degree {min(degrees)} to {max(degrees)} (random Gaussian, uniform, complex, integer; "
-        f"adversarial: tiny leading coefficients, huge constants, roots on and 1e-12 off the unit circle, multiple roots, "
-        f"Wilkinson, roots at 0), {classes} classifications of roots ({ambiguous} with balls straddling |z| = 1), factors "
+        f"{count} polynomials of degree {min(degrees)} to {max(degrees)} ({', '.join(f'{n} {f}' for f, n in families.items())}; "
+        f"{audited} with exactly known root moduli, their classification audited against them), {classes} classifications "
+        f"of roots ({straddled} polynomials with balls straddling |z| = 1, each such ball counted both ways), factors "
         f"in ball arithmetic at {min(bits)} to {max(bits)} bits from certified roots; every product's balls contain p's "
         f"coefficients and are within 1e-{dps - RESIDUAL_DIGITS_LOST} of them",
         count,
         worst_margin=f"largest |||u_i|||_1/(nT) = {worst_ratio:.6g} (bound {show(Fraction(constant))}; {worst_ratio_2:.6g} for n >= 2); "
                      f"largest |z_1..z_r|/(3Bn^r) = {worst_25:.6g}; largest residual {show_upper(worst_residual)}",
         details={"largest ratio": worst_ratio, "largest ratio n>=2": worst_ratio_2, "largest (2.5) ratio": worst_25,
-                 "degrees": [min(degrees), max(degrees)], "classifications": classes},
+                 "degrees": [min(degrees), max(degrees)], "classifications": classes, "families": families},
     )

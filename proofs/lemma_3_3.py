@@ -65,6 +65,20 @@ def square_loss_identity(k, s, seed, sign=-1):
     return None
 
 
+MIN_ARCHITECTURES = {"quick": 200, "thorough": 1200}
+"""The fewest architectures of the chain-rule identity a run may check and still pass."""
+MIN_SQUARE = 40
+"""The fewest architectures of the square-loss polynomial identity."""
+MIN_FLOWS = 2
+"""The fewest integrated flows whose drift is measured."""
+
+
+def _grid_text(grid):
+    """``N..N', k_i<=.., s_i<=..`` of the architectures that ran."""
+    return (f"{min(len(k) for k, _ in grid)}<=N<={max(len(k) for k, _ in grid)}, k_i<={max(max(k) for k, _ in grid)}, "
+            f"s_i<={max(max(s) for _, s in grid)}")
+
+
 def check(config=CheckConfig(), sign=-1):
     """Exact identities over a grid; ``sign=+1`` (the direction ``(..w^(i)..+w^(j)..)``) is a false variant."""
     depth, width = (4, 3) if config.thorough else (3, 3)
@@ -78,19 +92,26 @@ def check(config=CheckConfig(), sign=-1):
         return square
     from lcnsym.proofs import _flows
 
-    drift, flows, limit = 0, 0, tolerance(_flows.DPS, _flows.DRIFT_DIGITS_LOST)
+    drift, flows, limit, flow_shapes = 0, 0, tolerance(_flows.DPS, _flows.DRIFT_DIGITS_LOST), []
     for loss in ("square",):
         for k, s in _flows.shapes(config):
-            traj = _flows.flow(loss, k, s, config.seed + 1, _flows.t_max_of(config))
+            traj = _flows.flow(loss, k, s, config.seed + 1, _flows.t_max_of(config), profile=config.profile)
             flows += 1
+            flow_shapes.append(f"{k}/{s}")
             drift = max(drift, traj.balancedness_drift())
             if to_rational(drift, floats=True) > limit:
                 return Evidence(False, "search", "drift along flows", euler.instances + square.instances + flows,
                                 counterexample={"loss": loss, "k": k, "s": s, "drift": show(drift, 5)})
+    ran = {"chain-rule architectures": (euler.instances, MIN_ARCHITECTURES[config.profile]),
+           "square-loss architectures": (square.instances, MIN_SQUARE), "flows": (flows, MIN_FLOWS)}
+    short = {what: f"ran {got}, minimum {least}" for what, (got, least) in ran.items() if got < least}
+    if short:
+        return Evidence(False, "exact", "a search smaller than its minimum", euler.instances + square.instances,
+                        counterexample={"search too small": short})
     return Evidence(True, "exact",
-                    f"{euler.instances} architectures (2<=N<={depth}, k_i<={width}, s_i<=2): sum_j w^(i)_j dv/dw^(i)_j = v for "
-                    f"every layer (so the identity holds for every loss); {square.instances} architectures: the square-loss "
-                    f"polynomial identity for every pair (i, j) with random rational data; numerically, along {flows} "
-                    f"square-loss flows at {_flows.DPS} digits the invariants drift by at most {show(drift, 3)} "
-                    f"(< {show_tolerance(limit)})",
+                    f"{euler.instances} architectures ({_grid_text(grid)}): sum_j w^(i)_j dv/dw^(i)_j = v for "
+                    f"every layer (so the identity holds for every loss); {square.instances} architectures "
+                    f"({_grid_text(small)}): the square-loss polynomial identity for every pair (i, j) with random rational "
+                    f"data; numerically, along {flows} square-loss flows ({', '.join(flow_shapes)}, k/s) at {_flows.DPS} "
+                    f"digits the invariants drift by at most {show(drift, 3)} (< {show_tolerance(limit)})",
                     euler.instances + square.instances)

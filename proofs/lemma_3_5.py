@@ -30,12 +30,25 @@ def _instance(rng, unbalance):
     return arch, w
 
 
+MIN_INSTANCES = {"quick": 500, "thorough": 4000}
+"""The fewest random exact instances a run may check and still pass."""
+MIN_UNBALANCED = {"quick": 100, "thorough": 800}
+"""The fewest of them unbalanced (where the balancedness term of tau matters)."""
+MIN_SAMPLES = 6
+"""The fewest flow samples."""
+
+
 def check(config=CheckConfig(), bound=tau):
     """Random exact instances; ``bound`` may be a false variant (e.g. one that ignores the balancedness)."""
     rng = random.Random(config.seed)
     loosest, tightest, count = 0.0, math.inf, 0
+    archs, scales = [], set()
     for n in range(5000 if config.thorough else 600):
-        arch, w = _instance(rng, (0, 0, 1, 3, 6)[n % 5])
+        unbalance = (0, 0, 1, 3, 6)[n % 5]
+        arch, w = _instance(rng, unbalance)
+        archs.append(arch)
+        if arch.N >= 2 and unbalance:
+            scales.add(unbalance)
         T = sum(abs(c) for c in final_filter(arch, w))
         t = bound(T, arch.k_v, balancedness(w))
         largest = max(sum(c * c for c in layer) for layer in w)
@@ -47,12 +60,14 @@ def check(config=CheckConfig(), bound=tau):
         if largest:
             gap = math.log10(t) - math.log10(largest)
             loosest, tightest = max(loosest, gap), min(tightest, gap)
+    unbalanced = sum(1 for n, a in enumerate(archs) if a.N >= 2 and (0, 0, 1, 3, 6)[n % 5])
     from lcnsym.proofs import _flows
 
-    flow_gap, samples = math.inf, 0
+    flow_gap, samples, flow_shapes = math.inf, 0, []
     for k, s in _flows.shapes(config):
         arch, _, w0 = _flows.problem(k, s, config.seed + 1)
-        traj = _flows.flow("square", k, s, config.seed + 1, _flows.t_max_of(config))
+        traj = _flows.flow("square", k, s, config.seed + 1, _flows.t_max_of(config), profile=config.profile)
+        flow_shapes.append(f"{k}/{s}")
         for state in traj.states:  # the lemma at every sample, read as an exact point w: T = ||pi(w)||_1 exactly
             w = [[to_rational(c, floats=True) for c in layer] for layer in state]
             T = sum(abs(c) for c in final_filter(arch, w))
@@ -64,9 +79,17 @@ def check(config=CheckConfig(), bound=tau):
                 return Evidence(False, "search", "along a flow", count, counterexample={
                     "k": k, "s": s, "max ||w^(i)||^2": show(largest), "tau": show(t)})
             flow_gap = min(flow_gap, math.log10(t) - math.log10(largest))
+    ran = {"random exact instances": (count - samples, MIN_INSTANCES[config.profile]),
+           "unbalanced instances": (unbalanced, MIN_UNBALANCED[config.profile]), "flow samples": (samples, MIN_SAMPLES)}
+    short = {what: f"ran {got}, minimum {least}" for what, (got, least) in ran.items() if got < least}
+    if short:
+        return Evidence(False, "search", "a search smaller than its minimum", count, counterexample={"search too small": short})
+    scale_text = ", ".join(f"10^{e}" for e in sorted(scales))
     return Evidence(True, "search",
-                    f"{count - samples} random exact instances (N<=4, k_i<=3, s_i<=2; balanced and unbalanced by 10^1..10^6, "
-                    f"T = ||pi(w)||_1 exactly, tau exactly), and {samples} samples of square-loss flows read as exact points, "
-                    f"where tau exceeds the largest layer norm by 10^{flow_gap:.1f} at least",
+                    f"{count - samples} random exact instances (N<={max(a.N for a in archs)}, k_i<={max(max(a.k) for a in archs)}, "
+                    f"s_i<={max(max(a.s) for a in archs)}; balanced, and {unbalanced} unbalanced by {scale_text}; "
+                    f"T = ||pi(w)||_1 exactly, tau exactly), and {samples} samples of square-loss flows on "
+                    f"{', '.join(flow_shapes)} (k/s) read as exact points, where tau exceeds the largest layer norm by "
+                    f"10^{flow_gap:.1f} at least",
                     count, worst_margin=f"tau exceeds max ||w^(i)||^2 by 10^{tightest:.1f} at least (10^{loosest:.1f} at most)",
                     details={"smallest log10 gap": tightest})

@@ -68,11 +68,25 @@ def decide(arch, w, data, loss, scale=1):
     return ok, v1, g
 
 
+MIN_PAIRS = {"quick": 200, "thorough": 1200}
+"""The fewest random (instance, loss) pairs a run may decide and still pass."""
+MIN_SAMPLES = {"quick": 6, "thorough": 16}
+"""The fewest flow samples a run may decide and still pass."""
+MIN_SINGULAR = 1
+"""The singular instances (hypothesis fails) a run must meet, so that branch is exercised."""
+
+
+def _ranges(archs):
+    """``N<=.., k_i<=.., s_i<=.., dN in ..`` of the architectures that ran."""
+    return (f"N<={max(a.N for a in archs)}, k_i<={max(max(a.k) for a in archs)}, s_i<={max(max(a.s) for a in archs)}, "
+            f"dN {min(a.dN for a in archs)}..{max(a.dN for a in archs)}")
+
+
 def check(config=CheckConfig(), scale=1):
     """Random instances per loss, and flow samples; ``scale < 1`` (a smaller g) is a false variant."""
     scale = to_rational(scale, "scale", floats=True)
     rng = random.Random(config.seed)
-    slack, count, singular, fitted = None, 0, 0, 0
+    slack, count, singular, fitted, archs = None, 0, 0, 0, []
     for n in range(600 if config.thorough else 100):
         arch, w, data = _problem(rng, n % 2 == 0)
         if n % 10 == 9:  # a duplicated input row makes X X^T singular
@@ -80,10 +94,15 @@ def check(config=CheckConfig(), scale=1):
         for loss in LOSSES:
             try:
                 ok, v1, g = decide(arch, w, data, loss, scale)
-            except HypothesisFails:
+            except HypothesisFails as exc:
+                if getattr(exc, "rank_test_said_full_rank", False):  # the guard caught what the rank test missed
+                    return Evidence(False, "certified", "random instances", count, counterexample={
+                        "k": arch.k, "s": arch.s, "d0": arch.d0, "m": data.m, "hypothesis fails": str(exc),
+                        "problem": "the rank test answered full rank, the exact inversion found X X^T singular"})
                 singular += 1
                 break
             count += 1
+            archs.append(arch)
             fitted += n % 2 == 0
             if not ok:
                 return Evidence(False, "certified", "random instances", count, counterexample={
@@ -94,10 +113,11 @@ def check(config=CheckConfig(), scale=1):
                 slack = ratio if slack is None else min(slack, ratio)
     from lcnsym.proofs import _flows
 
-    samples = 0
+    samples, flow_shapes = 0, []
     for k, s in _flows.shapes(config):
         arch, data, _ = _flows.problem(k, s, config.seed + 1)
-        traj = _flows.flow("square", k, s, config.seed + 1, _flows.t_max_of(config))
+        traj = _flows.flow("square", k, s, config.seed + 1, _flows.t_max_of(config), profile=config.profile)
+        flow_shapes.append(f"{k}/{s}")
         for state in traj.states:  # the lemma at every sample, the sample read as an exact point
             w = [[to_rational(c, floats=True) for c in layer] for layer in state]
             ok, v1, g = decide(arch, w, data, parse_loss("square"), scale)
@@ -107,11 +127,17 @@ def check(config=CheckConfig(), scale=1):
                 return Evidence(False, "certified", "along a flow", count, counterexample={
                     "k": k, "s": s, "||pi(w)||_1": show(v1), "g(L)": show(g, 20)})
             slack = min(slack, to_float(g) / to_float(v1))
+    ran = {"random (instance, loss) pairs": (count - samples, MIN_PAIRS[config.profile]),
+           "flow samples": (samples, MIN_SAMPLES[config.profile]), "singular instances": (singular, MIN_SINGULAR)}
+    short = {what: f"ran {got}, minimum {least}" for what, (got, least) in ran.items() if got < least}
+    if short:
+        return Evidence(False, "certified", "a search smaller than its minimum", count, counterexample={"search too small": short})
+    losses = sorted({l.label() for l in LOSSES})
     return Evidence(True, "certified",
-                    f"{count} (instance, loss) pairs over {len(LOSSES)} losses ({', '.join(l.label() for l in LOSSES)}): "
-                    f"random rational filters and data, {fitted} with labels fitted exactly, and {samples} samples of "
-                    f"square-loss flows read as exact points; g(L) as {DIGITS[0]}-digit balls (more digits, then exact "
-                    f"arithmetic where equality occurs); {singular} instances with singular X X^T reported as "
-                    f"'hypothesis fails', not counted as passes",
+                    f"{count} (instance, loss) pairs over {len(losses)} losses ({', '.join(losses)}): "
+                    f"{count - samples} random rational filters and data ({_ranges(archs)}), {fitted} with labels fitted "
+                    f"exactly, and {samples} samples of square-loss flows on {', '.join(flow_shapes)} (k/s) read as exact "
+                    f"points; g(L) as {DIGITS[0]}-digit balls (more digits, then exact arithmetic where equality occurs); "
+                    f"{singular} instances with singular X X^T reported as 'hypothesis fails', not counted as passes",
                     count, worst_margin=f"smallest g(L) / ||pi(w)||_1 = {slack:.6g}",
                     details={"smallest slack": slack, "hypothesis fails": singular})

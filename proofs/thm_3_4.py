@@ -25,7 +25,8 @@ def check_part(config, part, t_max=None, engine=DEFAULT_ENGINE):
 
 def combine(config, evidences, t_max=None, engine=DEFAULT_ENGINE):
     """The flows together."""
-    return flow_combine(config, evidences, "square and log-cosh losses", check_h=False, t_max=t_max, engine=engine)
+    return flow_combine(config, evidences, "square and log-cosh losses", check_h=False,
+                        t_max=t_max, engine=engine, losses=("square", "log-cosh:1"))
 
 
 def check(config=CheckConfig(), t_max=None, engine=DEFAULT_ENGINE):

@@ -25,7 +25,8 @@ def check_part(config, part, t_max=None, engine=DEFAULT_ENGINE):
 
 def combine(config, evidences, t_max=None, engine=DEFAULT_ENGINE):
     """The flows together."""
-    return flow_combine(config, evidences, "losses " + ", ".join(LOSSES) + ", with (3.8) along each", check_h=True, t_max=t_max, engine=engine)
+    return flow_combine(config, evidences, "losses " + ", ".join(LOSSES) + ", with (3.8) along each", check_h=True,
+                        t_max=t_max, engine=engine, losses=LOSSES)
 
 
 def check(config=CheckConfig(), t_max=None, engine=DEFAULT_ENGINE):

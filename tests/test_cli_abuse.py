@@ -222,6 +222,9 @@ VALUES = {
     "--only": st.one_of(TEXT, st.sampled_from(["eq-1.5", "lemma-2.2", "nope"])),
     "--max-work": _numbers(), "--max-terms": _numbers(), "--max-width": _numbers(), "--max-steps": st.sampled_from(["1", "50"]),
     "--timeout": _numbers(), "--workers": st.sampled_from(["0", "1", "-3", "x"]),
+    "--lemma": st.one_of(TEXT, st.sampled_from(["2.2", "2.3", "2.4", "tau", "9.9"])),
+    "--degree": st.one_of(TEXT, st.sampled_from(["0", "1", "3", "-2", "100000"])),
+    "--restarts": st.sampled_from(["0", "1", "2", "x", "99999999"]), "--steps": st.sampled_from(["0", "2", "-1", "99999999"]),
 }
 COMMANDS = {
     "arch": (["--k", "--s"], ["--d0", "--json"]),
@@ -232,6 +235,8 @@ COMMANDS = {
                                "--engine", "--json"]),
     "graph": ([], ["--format"]),
     "verify": ([], ["--only", "--seed", "--workers", "--timeout"]),
+    "critical": (["--k", "--s"], ["--d0", "--random-data", "--seed", "--dps", "--json"]),
+    "tightness": (["--lemma"], ["--degree", "--restarts", "--steps", "--seed", "--dps", "--json"]),
 }
 FLAGS = {"--json", "--check-matrix", "--latex"}
 

@@ -109,7 +109,29 @@ CASES = {
     "lcnsym.dynamics.engines.odefun.OdefunEngine.integrate": lambda: _mod("lcnsym.dynamics.flow").gradient_flow(
         Architecture(2, (1, 1), (1, 1)), _mod("lcnsym.dynamics.data").random_problem(Architecture(2, (1, 1), (1, 1)), 3, 1)[0],
         _loss("square"), [[1], [2]], t_max=Fraction(1, 8), dps=25, samples=1, engine="odefun").states,
+    "lcnsym.exploration.critical.critical_points": lambda: _critical().as_dict()["real"],
+    "lcnsym.exploration.critical.CriticalPoint.as_dict": lambda: [p.as_dict(40) for p in _critical().real],
+    "lcnsym.exploration.tightness.tightness": lambda: _tightness().as_dict()["by_degree"],
+    "lcnsym.exploration.tightness.evaluate": lambda: _mod("lcnsym.exploration.tightness").evaluate(
+        "2.4", _tightness().witness, dps=40),
+    "lcnsym.exploration.tightness.certified_text": lambda: _mod("lcnsym.exploration.tightness").certified_text(
+        _roots()[0].ball.real, 40),
+    "lcnsym.exploration.landscape.classify_limit": lambda: _mod("lcnsym.exploration.landscape").classify_limit(
+        ARCH, _data(), [[exact_value(x.mid()) for x in layer] for layer in _critical().real[0].w], report=_critical(),
+        dps=40).as_dict(),
+    "lcnsym.exploration.landscape.global_minimum": lambda: _mod("lcnsym.exploration.landscape").global_minimum(
+        ARCH, _data(), _critical(), 0, 40),
+    "lcnsym.exploration.landscape.Classification.as_dict": lambda: _mod("lcnsym.exploration.landscape").classify_limit(
+        ARCH, _data(), [[1, 1], [1, 1]], report=_critical(), dps=40).as_dict(),
 }
+
+
+def _critical():
+    return _mod("lcnsym.exploration.critical").critical_points(ARCH, _data(), dps=40)
+
+
+def _tightness():
+    return _mod("lcnsym.exploration.tightness").tightness("2.4", 2, restarts=2, steps=3, dps=40)
 
 
 def _factors(f):
@@ -132,7 +154,7 @@ def exact(value):
         return ("acb", exact(value.real), exact(value.imag))
     if isinstance(value, flint.arb):
         return ("arb", exact_value(value), exact_value(value.rad()))
-    if isinstance(value, str):
+    if isinstance(value, (str, bool)):
         return value
     if hasattr(value, "free_symbols") and not getattr(value, "is_number", True):
         return str(value)

@@ -6,15 +6,19 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from lcnsym.algebra.architecture import MAX_SIZE
 from lcnsym.cli._common import (Choice, Failed, InputFile, IntList, Interrupted, LossSpec, OutputPath, Rational, Whole,
-                                architecture_from_options, dps_option, echo_json, write_output)
+                                architecture_from_options, busy, dps_option, echo_json, problem_from_options, write_output)
 from lcnsym.dynamics.bounds import balancedness, g_bound, tau
-from lcnsym.dynamics.data import MAX_DATA_ENTRIES, random_problem, random_start, validate_data
+from lcnsym.dynamics.data import MAX_DATA_ENTRIES, random_start
 from lcnsym.dynamics.engines import DEFAULT_ENGINE, MAX_STEP_SECONDS, MAX_STEPS, engine_help, engine_table
 from lcnsym.dynamics.flow import MAX_SAMPLES, SPACINGS, gradient_flow
 from lcnsym.dynamics.losses import loss_help
 from lcnsym.errors import HypothesisFails, LossDefinitionError, ParseError
 from lcnsym.numeric import DEFAULT_DPS, abbreviate, show, to_float, to_rational, tolerance
 from lcnsym.parsing import read_json
+
+
+CLASSIFY_GUARD = 5
+"""Guard digits of a flow run with --classify."""
 
 
 def _a_priori_tau(arch, data, loss, traj, w0):
@@ -53,32 +57,41 @@ def _a_priori_tau(arch, data, loss, traj, w0):
                                                                "with --dps digits (.json reads back with Trajectory.from_json, or .csv).")
 @click.option("--compare", multiple=True, metavar="SPEC", help='Also run with another loss or start and overlay it in --plot: '
               '"loss=log-cosh:1", "seed=3", or both "loss=lp:4,seed=3"; repeatable.')
+@click.option("--classify", is_flag=True, help="Square loss: which exactly computed critical point the limit is (to "
+              "10^-(dps-5); lcnsym critical), its kind, and whether it is a global minimum. The flow then runs with 5 guard "
+              "digits and the default --grad-tol becomes 10^-dps, so that it comes that close.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def command(k, s, d0, data_file, m, seed, init_file, loss, t_max, dps, grad_tol, samples, engine, max_steps, max_step_seconds,
+@click.pass_context
+def command(ctx, k, s, d0, data_file, m, seed, init_file, loss, t_max, dps, grad_tol, samples, engine, max_steps, max_step_seconds,
             max_entries, spacing,
-            plot, out_file, compare, as_json):
+            plot, out_file, compare, classify, as_json):
     """Integrate dw/dt = -grad L(w) (eq. 1.7) and report the loss, the gradient, the invariants of Lemma 3.3 and tau.
 
     On Ctrl-C the trajectory so far is reported, up to the last state computed.
     """
     arch = architecture_from_options(k, s, d0, dN=2)
-    if data_file:
-        raw = read_json(data_file, "--data file")
-        if not isinstance(raw, dict) or "X" not in raw or "Y" not in raw:
-            raise ParseError(f'--data file {data_file} must hold an object {{"X": [[...]], "Y": [[...]]}}')
-        data, w0 = validate_data(arch, raw["X"], raw["Y"], max_entries=max_entries), random_start(arch, seed)
-    else:
-        data, w0 = random_problem(arch, m or arch.d0 + 2, seed, max_entries=max_entries)
+    data, w0 = problem_from_options(arch, data_file, m, seed, max_entries)
     if init_file:
         raw = read_json(init_file, "--init file")
         if not isinstance(raw, dict) or "w" not in raw:
             raise ParseError(f'--init file {init_file} must hold an object {{"w": [[...], ...]}}')
         w0 = raw["w"]
+    report = None
+    if classify:
+        if loss.label() != "square":
+            raise click.BadParameter(f"--classify needs --loss square (the critical points are computed exactly for it), "
+                                     f"got {loss.label()}", param_hint="--classify")
+        from lcnsym.exploration.critical import critical_points
+
+        with busy("computing the critical points exactly", long=arch.kbar - arch.N >= 3):
+            report = critical_points(arch, data, dps=dps)  # refused before the flow if the instance is too large
+        if ctx.get_parameter_source("grad_tol") == click.core.ParameterSource.DEFAULT:
+            grad_tol = tolerance(dps + CLASSIFY_GUARD, CLASSIFY_GUARD)  # 10^-dps: the state comes within ~10^-dps of the limit
     console = Console(stderr=True)
     with Progress(TextColumn("flow"), BarColumn(), TextColumn("t = {task.completed:.3g}"), TimeElapsedColumn(),
                   console=console, transient=True) as bar:
         task = bar.add_task("flow", total=to_float(t_max))
-        options = dict(dps=dps, grad_tol=grad_tol, samples=samples, engine=engine, max_steps=max_steps, spacing=spacing,
+        options = dict(dps=dps + (CLASSIFY_GUARD if classify else 0), grad_tol=grad_tol, samples=samples, engine=engine, max_steps=max_steps, spacing=spacing,
                        max_step_seconds=max_step_seconds)
         others = [_parse_compare(spec, loss, seed) for spec in compare]  # refused before any work
         traj = gradient_flow(arch, data, loss, w0, t_max, progress=lambda t, end: bar.update(task, completed=to_float(t)), **options)
@@ -100,6 +113,13 @@ def command(k, s, d0, data_file, m, seed, init_file, loss, t_max, dps, grad_tol,
         "tau_note": why or "tau of Lemma 3.5 with T = g(L(w0)) of Lemma 3.6, exactly",
         "max_layer_norm_sq": show(traj.max_layer_norm_sq(), dps),
     }
+    if report is not None:
+        from lcnsym.exploration.landscape import classify_limit
+
+        out["grad_tol"] = show(grad_tol)
+        out["classification"] = classify_limit(arch, data, traj.states[-1], report=report, dps=dps).as_dict()
+        out["critical_points"] = {"complex_count": report.complex_count, "real": len(report.real),
+                                  "routes_agree": report.routes_agree}
     if len(runs) > 1:
         out["compare"] = [{"run": label, "t_final": show(r.times[-1], dps), "loss_final": show(r.losses[-1], dps),
                            "grad_norm_final": show(r.grad_norms[-1], dps), "converged": r.converged} for label, r in runs[1:]]
@@ -158,6 +178,15 @@ def _print_text(arch, loss, engine, dps, out, bound, traj):
     for run in out.get("compare", []):
         click.echo(f"compared: {run['run']}: L -> {run['loss_final']}, ||grad L|| = {show_short(run['grad_norm_final'])}, "
                    f"{'converged' if run['converged'] else 'not converged'} at t = {show_short(run['t_final'])}")
+    if "classification" in out:
+        c, listed = out["classification"], out["critical_points"]
+        if c["point"] is None:
+            click.echo(f"limit: no listed real critical point within {c['accepted_below']} (nearest at {c['distance']}; "
+                       f"{listed['real']} listed): run longer or raise --dps")
+        else:
+            click.echo(f"limit = critical point {c['point']} of {listed['real']} (lcnsym critical), a {c['kind']}, "
+                       f"within {c['distance']} on the slice; L = {c['loss']}")
+        click.echo(f"global minimum: {c['global_minimum']}, by {c['by']}")
     if "plot" in out:
         click.echo(f"plot written to {out['plot']}")
     if "out" in out:

@@ -18,7 +18,7 @@ def check_rows(paths=()):
         check = registry.checks[pid]
         module = load_source(check.source)
         last = cache.last(pid) if cache else None
-        rows.append({"id": pid, "statement": check.statement, "reference": check.reference, "depends_on": list(check.depends_on),
+        rows.append({"id": pid, "statement": check.statement, "reference": check.reference, "depends_on": list(check.depends_on), "group": check.group,
                      "module": check.module, "evidence": getattr(module, "EVIDENCE", ""),
                      "last_status": None if last is None else str(last.status), "last_run": None if last is None else last.cached})
     return rows
@@ -34,7 +34,11 @@ def command(paths, as_json):
     if as_json:
         echo_json({"checks": rows})
         return
-    for r in rows:
+    group = None
+    for r in sorted(rows, key=lambda r: r["group"] != "the paper"):  # the paper first; dependency order within a group
+        if r["group"] != group:
+            group = r["group"]
+            click.echo(f"-- {group} --")
         kind = r["evidence"].split(":")[0] if r["evidence"] else "?"
         status = r["last_status"] or "never run"
         click.echo(f"{r['id']:<12} {status:<11} {kind:<10} {r['reference'] or r['module']}")

@@ -97,7 +97,7 @@ def command(ctx, only, profile, seed, workers, scheduler, paths, timeout, no_cac
     if json_path == "-":
         echo_json(report)
     else:
-        print_table(results, meta=meta)
+        print_table(results, meta=meta, groups={pid: c.group for pid, c in registry.checks.items()})
     written = [write_output(path, text(results, meta), what) for path, text, what in (
         (json_file, lambda r, m: json.dumps(report, indent=2, default=str), "JSON report"),
         (junit, junit_report, "JUnit report"), (markdown, markdown_report, "Markdown report"),

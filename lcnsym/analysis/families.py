@@ -5,6 +5,7 @@ are exact (ints, Fractions, ``(re, im)`` pairs of Fractions), so that every
 check sees the same polynomial whatever the precision.
 """
 
+from collections import namedtuple
 from fractions import Fraction
 import math
 import random
@@ -13,7 +14,8 @@ import mpmath
 
 from lcnsym.numeric import to_mpf, to_rational, working_precision
 
-__all__ = ["random_family", "adversarial_family", "all_polynomials", "coefficients_from_roots"]
+__all__ = ["random_family", "adversarial_family", "exact_modulus_family", "all_polynomials", "polynomial_instances", "Instance",
+           "coefficients_from_roots"]
 
 
 def _q(x):
@@ -96,8 +98,64 @@ def adversarial_family(thorough=False, seed=0):
         yield "x^100 - 1", [-1] + [0] * 99 + [1]
 
 
-def all_polynomials(config, random_count=None, max_degree=30):
-    """The random and the adversarial families for a check's profile and seed."""
+def exact_modulus_family(thorough=False):
+    """Polynomials all of whose roots have one exactly known modulus: ``(name, coefficients, |x|^2 of every root)``.
+
+    ``x^n - 1`` and ``x^n + 1`` (every root exactly on the unit circle, where
+    Lemma 2.4's classification ``|z| >= 1`` or ``<= 1`` is ambiguous for every
+    ball), ``x^n - R^n`` (roots on ``|x| = R``), ``x^4 - i``, and degree-1
+    polynomials whose root lies exactly on ``|x| = A`` of Lemma 2.3 (the bound
+    is attained there, so no ball can decide it strictly).  The thorough
+    profile takes more and higher degrees.
+
+    Examples
+    --------
+    >>> [(name, m2) for name, _, m2 in exact_modulus_family()][:2]
+    [('x^2 - 1 (roots on the unit circle)', Fraction(1, 1)), ('x^3 - 1 (roots on the unit circle)', Fraction(1, 1))]
+    """
+    for n in (2, 3, 5, 8, 13, 20) + ((34, 55, 100) if thorough else ()):
+        yield f"x^{n} - 1 (roots on the unit circle)", [-1] + [0] * (n - 1) + [1], Fraction(1)
+    for n in (2, 4, 7) + ((16, 31) if thorough else ()):
+        yield f"x^{n} + 1 (roots on the unit circle)", [1] + [0] * (n - 1) + [1], Fraction(1)
+    for n in (3, 6) + ((12,) if thorough else ()):
+        yield f"x^{n} - (3/2)^{n} (roots on |x| = 3/2)", [-Fraction(3, 2) ** n] + [0] * (n - 1) + [1], Fraction(9, 4)
+    yield "x^4 - i (roots on the unit circle)", [(0, -1), 0, 0, 0, 1], Fraction(1)
+    on_bound = [("3x - 5", [-5, 3]), ("-2x + 7", [7, -2]), ("x - 1", [-1, 1]), ("7x + 7", [7, 7]), ("3x + 10", [10, 3]),
+                ("11x - 13", [-13, 11]), ("(1+2j) x + (2-1j)", [(2, -1), (1, 2)]), ("(3+4j) x - 10", [-10, (3, 4)]),
+                ("(1+1j) x + 3", [3, (1, 1)])]
+    for name, c in on_bound + ([("9x - 100", [-100, 9]), ("(2-3j) x + (5+7j)", [(5, 7), (2, -3)])] if thorough else []):
+        yield f"{name} (root on |x| = A)", c, _abs_sq(c[0]) / _abs_sq(c[1])  # |x| = |a_0|/|a_1| = A as |a_0| >= |a_1|
+
+
+def _abs_sq(c):
+    re, im = (c if isinstance(c, tuple) else (c, 0))
+    return Fraction(re) ** 2 + Fraction(im) ** 2
+
+
+Instance = namedtuple("Instance", "family name coeffs modulus_squared")
+"""A test polynomial: its family (``random``, ``adversarial``, ``exact modulus``), name, exact coefficients, and the
+exact ``|x|^2`` of every root where that is known (else ``None``)."""
+
+
+def polynomial_instances(config, random_count=None, max_degree=30):
+    """Every test polynomial of a check's profile and seed, each once: the random, the exactly-known-modulus and the
+    adversarial families (a polynomial in two families is kept in the first, with its known modulus)."""
     count = random_count if random_count is not None else (1000 if config.thorough else 160)
-    yield from random_family(count, 80 if config.thorough else max_degree, config.seed)
-    yield from adversarial_family(config.thorough, config.seed)
+    seen = set()
+
+    def once(family, items):
+        for name, coeffs, *m2 in items:
+            key = repr(coeffs)
+            if key not in seen:
+                seen.add(key)
+                yield Instance(family, name, coeffs, m2[0] if m2 else None)
+
+    yield from once("random", random_family(count, 80 if config.thorough else max_degree, config.seed))
+    yield from once("exact modulus", exact_modulus_family(config.thorough))
+    yield from once("adversarial", adversarial_family(config.thorough, config.seed))
+
+
+def all_polynomials(config, random_count=None, max_degree=30):
+    """The random, exact-modulus and adversarial families for a check's profile and seed: ``(name, coefficients)``."""
+    for inst in polynomial_instances(config, random_count, max_degree):
+        yield inst.name, inst.coeffs

@@ -9,7 +9,10 @@ A proof module declares
 ``DEPENDS_ON``
     the ids whose proofs this result's proof uses;
 ``check(config)``
-    a function returning :class:`~lcnsym.checking.evidence.Evidence`.
+    a function returning :class:`~lcnsym.checking.evidence.Evidence`;
+
+and optionally ``GROUP`` (``"beyond the paper"`` for the exploration checks;
+default ``"the paper"``), ``REFERENCE``, ``LIBRARY``, ``CLI``, ``EVIDENCE``.
 
 Modules are found by name (every module of a package that declares ``ID``),
 never from a hand-kept list.  In a user's folder, a file is imported, and so
@@ -52,6 +55,7 @@ class ProofCheck:
     parts: object = None  # optional parts(config) -> list, for a search split into independent pieces
     check_part: object = None  # check_part(config, part) -> Evidence
     combine: object = None  # combine(config, [Evidence]) -> Evidence
+    group: str = "the paper"  # GROUP: "the paper", or "beyond the paper" for questions the paper points at
 
     @classmethod
     def from_module(cls, module):
@@ -77,14 +81,15 @@ class ProofCheck:
         if not isinstance(deps, (tuple, list)) or not all(isinstance(d, str) and d for d in deps):
             raise RegistryError(f"proof module {name} ({pid}): DEPENDS_ON must be a tuple or list of ids, got {abbreviate(deps)}",
                                 module=name, id=pid)
-        for attr in ("REFERENCE", "CLI", "EVIDENCE"):
+        for attr in ("REFERENCE", "CLI", "EVIDENCE", "GROUP"):
             if not isinstance(getattr(module, attr, ""), str):
                 raise RegistryError(f"proof module {name} ({pid}): {attr} must be text", module=name, id=pid)
         source = getattr(module, "__lcnsym_source__", ("module", name))
         split = [getattr(module, a, None) for a in ("parts", "check_part", "combine")]
         if any(split) and not all(callable(f) for f in split):
             raise RegistryError(f"proof module {name} ({pid}): define all of parts, check_part and combine, or none")
-        return cls(pid, statement, tuple(deps), check, getattr(module, "REFERENCE", ""), name, source, *split)
+        return cls(pid, statement, tuple(deps), check, getattr(module, "REFERENCE", ""), name, source, *split,
+                   group=getattr(module, "GROUP", "the paper") or "the paper")
 
 
 def load_path_module(path):

@@ -61,15 +61,24 @@ def short_evidence(r, limit=SHORT):
     return text[:limit].rsplit(" ", 1)[0] + " ..."
 
 
-def print_table(results, console=None, meta=None):
-    """Print the results as a compact table: id, status, evidence (shortened: ``--json`` has it all), seconds; then a total."""
+def print_table(results, console=None, meta=None, groups=None):
+    """Print the results as a compact table: id, status, evidence (shortened: ``--json`` has it all), seconds; then a total.
+
+    ``groups`` maps ids to their group (``GROUP`` of the proof module): the paper's results first, then each other group
+    under its own heading."""
     console = console or Console(soft_wrap=False)
     table = Table(show_lines=False)
     table.add_column("id", no_wrap=True)
     table.add_column("status", no_wrap=True)
     table.add_column("evidence")
     table.add_column("seconds", justify="right", no_wrap=True)
-    for r in results:
+    groups = groups or {}
+    current = "the paper"
+    for r in sorted(results, key=lambda r: groups.get(r.id, "the paper") != "the paper"):
+        if groups.get(r.id, "the paper") != current:
+            current = groups[r.id]
+            table.add_section()
+            table.add_row(f"[bold]{current}[/]", "", "", "")
         table.add_row(r.id, f"[{r.status.style}]{r.status}[/]", short_evidence(r), _seconds(r))
     console.print(table)
     counts = status_counts(results)
@@ -83,7 +92,8 @@ def _declared(r, registry):
     if registry is None or r.id not in registry.checks:
         return {}
     check = registry.checks[r.id]
-    return {"statement": check.statement, "reference": check.reference, "depends_on": list(check.depends_on)}
+    return {"statement": check.statement, "reference": check.reference, "depends_on": list(check.depends_on),
+            "group": check.group}
 
 
 def json_report(results, meta, registry=None):

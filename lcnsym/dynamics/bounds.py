@@ -85,6 +85,11 @@ def tau(T, k_v, deltas):
 def pseudo_inverse_norm(data):
     """``||X^T (X X^T)^{-1}||_1`` (entrywise), exactly.
 
+    The rank test decides the hypothesis; the inversion guards itself too (an
+    exact determinant over Q, then the exact inverse), so a rank test that
+    wrongly answers "full rank" gives :class:`HypothesisFails` (with
+    ``rank_test_said_full_rank=True``), never a ``ZeroDivisionError``.
+
     Raises
     ------
     HypothesisFails
@@ -92,15 +97,23 @@ def pseudo_inverse_norm(data):
     """
     d0 = len(data.X)
     rank = gram_rank(data)
-    singular = HypothesisFails(f"X X^T is singular (rank {rank} < d0 = {d0}, with m = {data.m} samples): "
-                               f"the hypothesis of Lemma 3.6 fails", rank=rank, d0=d0, m=data.m)
     if rank < d0:
-        raise singular
+        raise HypothesisFails(f"X X^T is singular (rank {rank} < d0 = {d0}, with m = {data.m} samples): "
+                              f"the hypothesis of Lemma 3.6 fails", rank=rank, d0=d0, m=data.m, rank_test_said_full_rank=False)
     X = flint.fmpq_mat([[to_fmpq(q) for q in r] for r in data.X])
-    try:  # the inversion guards itself: a wrong rank must not become a ZeroDivisionError
-        P = X.transpose() * (X * X.transpose()).inv()
+    gram = X * X.transpose()
+
+    def singular(how):
+        return HypothesisFails(f"X X^T is singular ({how}, although the rank test answered rank {rank} = d0 = {d0}; "
+                               f"m = {data.m} samples): the hypothesis of Lemma 3.6 fails", rank=rank, d0=d0, m=data.m,
+                               rank_test_said_full_rank=True, found_by=how)
+
+    if gram.det() == 0:
+        raise singular("its exact determinant over Q is 0")
+    try:
+        P = X.transpose() * gram.inv()
     except ZeroDivisionError:
-        raise singular from None
+        raise singular("its exact inversion over Q failed") from None
     return sum(abs(to_rational(P[i, j])) for i in range(P.nrows()) for j in range(P.ncols()))
 
 

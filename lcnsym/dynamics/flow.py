@@ -19,7 +19,7 @@ import mpmath
 
 from lcnsym.algebra.filters import validate_filters
 from lcnsym.dynamics.bounds import balancedness
-from lcnsym.dynamics.engines import DEFAULT_ENGINE, MAX_STEP_SECONDS, MAX_STEPS, FlowProblem, get_engine
+from lcnsym.dynamics.engines import DEFAULT_ENGINE, MAX_SECONDS, MAX_STEP_SECONDS, MAX_STEPS, FlowProblem, get_engine
 from lcnsym.dynamics.risk import _gradient, _risk
 from lcnsym.errors import InputError, NumberError, ParseError
 from lcnsym.numeric import (DEFAULT_DPS, MPMATH, abbreviate, check_dps, parse_rational, show, to_rational, tolerance,
@@ -217,7 +217,7 @@ def _tenth_power(exponent):
 
 
 def gradient_flow(arch, data, loss, w0, t_max, *, dps=DEFAULT_DPS, grad_tol=None, samples=40, engine=DEFAULT_ENGINE,
-                  progress=None, max_steps=MAX_STEPS, spacing="linear", max_step_seconds=MAX_STEP_SECONDS):
+                  progress=None, max_steps=MAX_STEPS, spacing="linear", max_step_seconds=MAX_STEP_SECONDS, max_seconds=MAX_SECONDS):
     """Integrate ``dw/dt = -grad L(w)`` from ``w0`` up to ``t_max``, or until ``||grad L|| < grad_tol``.
 
     Parameters
@@ -246,6 +246,8 @@ def gradient_flow(arch, data, loss, w0, t_max, *, dps=DEFAULT_DPS, grad_tol=None
         The most steps the engine may take.
     max_step_seconds : float
         Refuse the run (:class:`~lcnsym.errors.WorkLimitError`) if one step is estimated to take longer.
+    max_seconds : float, optional
+        Give up (:class:`~lcnsym.errors.WorkLimitError`) after this much wall time in the engine.
 
     Returns
     -------
@@ -260,7 +262,9 @@ def gradient_flow(arch, data, loss, w0, t_max, *, dps=DEFAULT_DPS, grad_tol=None
         the wrong shape; a loss the engine cannot run
         (:class:`~lcnsym.errors.LossDefinitionError`).
     ConvergenceError
-        If the integrator fails or needs more than ``max_steps`` steps.
+        If the integrator fails, its step collapses (a field that blows up) or it needs more than ``max_steps`` steps.
+    WorkLimitError
+        If the engine runs longer than ``max_seconds``.
 
     Examples
     --------
@@ -306,7 +310,8 @@ def gradient_flow(arch, data, loss, w0, t_max, *, dps=DEFAULT_DPS, grad_tol=None
             if tol_mp is not None and traj.grad_norms[-1] < tol_mp:
                 traj.converged = True
             else:
-                runner.integrate(problem, flat0, times, on_sample, dps=dps, max_steps=max_steps, max_step_seconds=max_step_seconds)
+                runner.integrate(problem, flat0, times, on_sample, dps=dps, max_steps=max_steps, max_step_seconds=max_step_seconds,
+                                 max_seconds=max_seconds, stop_below=tol)
         except KeyboardInterrupt as exc:
             traj.interrupted = True
             if getattr(exc, "state", None) is not None and MPMATH.const(exc.t) > traj.times[-1]:

@@ -45,7 +45,7 @@ from lcnsym.algebra.architecture import Architecture
 from lcnsym.analysis.roots import certified_roots
 from lcnsym.dynamics.risk import layer_factor_products
 from lcnsym.errors import InputError, PrecisionError, WorkLimitError
-from lcnsym.numeric import show, to_fmpq, to_rational
+from lcnsym.numeric import DEFAULT_DPS, show, to_fmpq, to_rational, to_sympy
 
 __all__ = ["FillingReport", "jacobian", "neuromanifold_dimension", "filling", "real_root_count", "MAX_JACOBIAN"]
 
@@ -71,7 +71,7 @@ def _jacobian_matrix(arch, filters):
     """:func:`jacobian` as an ``fmpq_mat`` (FLINT polynomial products, prefix and suffix: ``O(N)`` of them)."""
     polys = []
     for w, step in zip(filters, arch.stride_products):
-        coeffs = [flint.fmpq(0)] * ((len(w) - 1) * step + 1)
+        coeffs = [to_fmpq(0)] * ((len(w) - 1) * step + 1)
         coeffs[::step] = w
         polys.append(flint.fmpq_poly(coeffs))
     before, after = [flint.fmpq_poly([1])], [flint.fmpq_poly([1])]
@@ -107,7 +107,7 @@ def _minor(J):
     columns = _pivots(J)
     sub = flint.fmpq_mat([[J[r, c] for c in columns] for r in range(J.nrows())])
     rows = _pivots(sub.transpose())
-    value = flint.fmpq_mat([[J[r, c] for c in columns] for r in rows]).det() if rows else flint.fmpq(1)
+    value = flint.fmpq_mat([[J[r, c] for c in columns] for r in rows]).det() if rows else to_fmpq(1)
     return rows, columns, to_rational(value)
 
 
@@ -153,9 +153,9 @@ def real_root_count(coeffs):
     """
     import sympy as sp
 
-    by_balls = sum(r.multiplicity for r in certified_roots(coeffs, dps=20) if r.is_real)
+    by_balls = sum(r.multiplicity for r in certified_roots(coeffs, DEFAULT_DPS) if r.is_real)
     x = sp.Symbol("x")
-    poly = sp.Poly([sp.Rational(to_rational(c).numerator, to_rational(c).denominator) for c in reversed(coeffs)], x)
+    poly = sp.Poly([to_sympy(c) for c in reversed(coeffs)], x)
     by_sturm = sum(m * factor.count_roots() for factor, m in poly.sqf_list()[1])  # Sturm counts distinct roots
     if by_balls != by_sturm:  # a disagreement is a bug of one of them: never a decision
         raise PrecisionError(f"real roots: {by_balls} by certified balls, {by_sturm} by Sturm")

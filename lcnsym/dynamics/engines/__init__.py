@@ -2,11 +2,14 @@
 
 An engine is a subclass of :class:`Engine` in a module of this package: a
 ``name`` (``--engine``), a ``summary`` (its help line), and
-``integrate(problem, w0, sample_times, on_sample, dps=..., max_steps=...)``
+``integrate(problem, w0, sample_times, on_sample, dps=..., max_steps=..., max_seconds=...)``
 that integrates ``dw/dt = -grad L(w)`` from the exact start ``w0`` (flat
 Fractions) and calls ``on_sample(t, state)`` at every sample time ``t`` (a
 Fraction), with the state as numbers of its own type; ``on_sample`` returns
-``True`` to stop.  :func:`lcnsym.dynamics.flow.gradient_flow` is the one
+``True`` to stop.  An engine never runs unbounded: it raises
+:class:`~lcnsym.errors.ConvergenceError` when its step collapses or it needs
+more than ``max_steps`` steps, and :class:`~lcnsym.errors.WorkLimitError`
+past ``max_seconds`` of wall time.  :func:`lcnsym.dynamics.flow.gradient_flow` is the one
 caller; the checks take the engine's name.
 
 Examples
@@ -29,7 +32,7 @@ from lcnsym.errors import InputError
 from lcnsym.numeric import abbreviate
 
 __all__ = ["Engine", "FlowProblem", "FlowInterrupted", "engine_table", "get_engine", "engine_help", "DEFAULT_ENGINE", "MAX_STEPS",
-           "MAX_STEP_SECONDS"]
+           "MAX_STEP_SECONDS", "MAX_SECONDS"]
 
 DEFAULT_ENGINE = "taylor"
 
@@ -38,6 +41,9 @@ MAX_STEPS = 1_000_000
 
 MAX_STEP_SECONDS = 10
 """The longest an engine's single step may be estimated to take before the run is refused (``max_step_seconds``)."""
+
+MAX_SECONDS = None
+"""The wall time (seconds) a run may take before the engine gives up (``max_seconds``); ``None``: no limit beyond ``max_steps``."""
 
 
 @dataclass(frozen=True)
@@ -63,7 +69,10 @@ class Engine:
     name = ""
     summary = ""
 
-    def integrate(self, problem, w0, sample_times, on_sample, *, dps, max_steps=MAX_STEPS, max_step_seconds=MAX_STEP_SECONDS):
+    def integrate(self, problem, w0, sample_times, on_sample, *, dps, max_steps=MAX_STEPS, max_step_seconds=MAX_STEP_SECONDS,
+                  max_seconds=MAX_SECONDS, stop_below=None):
+        """Call ``on_sample(t, state)`` at each sample time until it returns true.  An engine may also call it between
+        sample times once the gradient norm is below ``stop_below`` (it need not)."""
         raise NotImplementedError
 
     def __repr__(self):

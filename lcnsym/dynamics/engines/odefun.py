@@ -1,8 +1,10 @@
 """The reference engine: ``mpmath.odefun`` (a Taylor method of mpmath's own) on the gradient of :mod:`lcnsym.dynamics.risk`."""
 
+import time
+
 from lcnsym.dynamics.engines import Engine
 from lcnsym.dynamics.risk import _gradient
-from lcnsym.errors import ConvergenceError
+from lcnsym.errors import ConvergenceError, WorkLimitError
 from lcnsym.numeric import MPMATH, show, working_precision
 
 __all__ = ["OdefunEngine"]
@@ -14,7 +16,8 @@ class OdefunEngine(Engine):
     name = "odefun"
     summary = "mpmath.odefun, the slow reference"
 
-    def integrate(self, problem, w0, sample_times, on_sample, *, dps, max_steps=None, max_step_seconds=None):
+    def integrate(self, problem, w0, sample_times, on_sample, *, dps, max_steps=None, max_step_seconds=None, max_seconds=None,
+                  stop_below=None):
         import mpmath
 
         arch, data, loss = problem.arch, problem.data, problem.loss
@@ -28,7 +31,11 @@ class OdefunEngine(Engine):
                 return [-g for layer in _gradient(arch, filters, data, loss, MPMATH) for g in layer]
 
             solution = mpmath.odefun(field, 0, [MPMATH.const(c) for c in w0])
+            start = time.monotonic()
             for t in sample_times:
+                if max_seconds is not None and time.monotonic() - start > max_seconds:
+                    raise WorkLimitError(f"mpmath.odefun ran past the wall-time limit max_seconds = {max_seconds} before "
+                                         f"t = {show(t)}; raise it with max_seconds", t=t, limit=max_seconds, dps=dps)
                 try:
                     y = solution(MPMATH.const(t))
                 except (ZeroDivisionError, OverflowError, ValueError) as exc:

@@ -16,12 +16,13 @@ step); the order is ``dps + 2``.  Samples come from the Taylor polynomial
 
 from fractions import Fraction
 from operator import mul
+import time
 
 import gmpy2
 from gmpy2 import fsum  # one C loop and one rounding: twice as fast as sum() over mpfr products
 
 from lcnsym.algebra.coefficients import final_filter_recursive
-from lcnsym.dynamics.engines import MAX_STEP_SECONDS, MAX_STEPS, Engine, FlowInterrupted
+from lcnsym.dynamics.engines import MAX_SECONDS, MAX_STEP_SECONDS, MAX_STEPS, Engine, FlowInterrupted
 from lcnsym.dynamics.risk import layer_factor_products
 from lcnsym.errors import ConvergenceError, LossDefinitionError, WorkLimitError
 from lcnsym.numeric import abbreviate, show, to_mpfr, to_rational, working_precision
@@ -30,6 +31,9 @@ __all__ = ["JetTape", "TaylorEngine", "GUARD"]
 
 GUARD = 5
 """Guard digits of the jets: the order ``dps + 2`` already bounds the truncation."""
+
+MIN_STEP_DIGITS = 20
+"""A step shorter than ``10^-20`` of the interval has collapsed (a field that blows up): a :class:`ConvergenceError`."""
 
 SECONDS_PER_OPERATION = 3.5e-7
 """About the time of one mpfr multiply-add in the jets' recurrences at 30 digits (for the estimate of a step's cost)."""
@@ -356,13 +360,20 @@ class TaylorEngine(Engine):
     summary = "Taylor series by jet transport in gmpy2, order dps + 2 (the default)"
 
     def integrate(self, problem, w0, sample_times, on_sample, *, dps, max_steps=MAX_STEPS, max_step_seconds=MAX_STEP_SECONDS,
-                  order=None):
+                  max_seconds=MAX_SECONDS, order=None, stop_below=None):
         """Integrate from ``w0`` and call ``on_sample(t, state)`` at each sample time (dense output); returns the steps taken.
+
+        With ``stop_below``, every step's first Taylor coefficient (``-grad L``) is watched: once its norm is below
+        ``stop_below``, ``on_sample`` is called at the current time and, if it says so, the run stops there (a converged
+        flow is not integrated on to the next sample time).
 
         Raises
         ------
         ConvergenceError
-            If the step collapses or more than ``max_steps`` steps are needed.
+            If the step collapses (below :data:`MIN_STEP_DIGITS` digits of the interval, or ``t + h == t`` at the
+            working precision: a field that blows up) or more than ``max_steps`` steps are needed.
+        WorkLimitError
+            If the run takes more than ``max_seconds`` of wall time.
         """
         with working_precision(dps, guard=GUARD):
             tape = _record_field(problem, len(w0))
@@ -374,19 +385,32 @@ class TaylorEngine(Engine):
                                      f"max_step_seconds (--max-step-seconds)", seconds=seconds, limit=max_step_seconds)
             last = {"t": _ZERO, "state": [to_mpfr(x) for x in w0]}  # the last computed state, for Ctrl-C
             try:
-                return _steps(tape, K, last, [to_mpfr(s) for s in sample_times], sample_times, on_sample, dps, max_steps)
+                return _steps(tape, K, last, [to_mpfr(s) for s in sample_times], sample_times, on_sample, dps, max_steps,
+                              max_seconds, None if stop_below is None else to_mpfr(stop_below) ** 2)
             except FlowInterrupted:
                 raise
             except KeyboardInterrupt:
                 raise FlowInterrupted(to_rational(last["t"], floats=True), list(last["state"])) from None
 
 
-def _steps(tape, K, last, samples, sample_times, on_sample, dps, max_steps):
-    """Taylor steps from ``last`` (kept up to date) through every sample time; returns the steps taken."""
+_LOOK = 10**4  # (100 x the tolerance)^2: where the caller is asked whether the flow has converged
+
+
+def _steps(tape, K, last, samples, sample_times, on_sample, dps, max_steps, max_seconds=None, stop_squared=None):
+    """Taylor steps from ``last`` (kept up to date) through every sample time, or until ``||-grad L||^2`` (the first
+    coefficients) falls below ``stop_squared`` and ``on_sample`` confirms; returns the steps taken."""
     t, state = last["t"], last["state"]
-    si, steps, t_end = 0, 0, samples[-1]
+    si, steps, t_end, next_look = 0, 0, samples[-1], 1
+    h_min = t_end * to_mpfr(Fraction(1, 10**MIN_STEP_DIGITS))  # below this, t_end is out of reach of any step limit
+    deadline = None if max_seconds is None else time.monotonic() + max_seconds
     while si < len(samples):
         c = tape.coefficients(state, K)
+        if stop_squared is not None and steps >= next_look and sum(ci[1] * ci[1] for ci in c) < stop_squared * _LOOK:
+            # the series' gradient has a noise floor a little above the caller's (which is computed exactly from v):
+            # the caller decides, looked at again after twice as many steps when it says no
+            if on_sample(to_rational(t, floats=True), state):
+                return steps
+            next_look = 2 * steps
         norm = lambda k: max(abs(ci[k]) for ci in c)
         rho = min((1 / norm(K - 1)) ** (_ONE / (K - 1)) if norm(K - 1) else gmpy2.inf(),
                   (1 / norm(K)) ** (_ONE / K) if norm(K) else gmpy2.inf())
@@ -394,8 +418,10 @@ def _steps(tape, K, last, samples, sample_times, on_sample, dps, max_steps):
             h = min(rho / gmpy2.exp(2) * gmpy2.exp(to_mpfr(Fraction(-7, 10)) / (K - 1)), t_end - t)
         else:  # the last coefficients vanish: the Taylor polynomial is the solution, to the end
             h = t_end - t
-        if not h > 0:
-            raise ConvergenceError(f"the Taylor step collapsed at t = {show(t, 6)}", t=t, dps=dps)
+        if not (h > 0 and t + h > t) or (h < h_min and h < t_end - t):
+            raise ConvergenceError(f"the Taylor step collapsed to h = {show(h, 3)} at t = {show(t, 6)} after {steps} steps "
+                                   f"(below {show(h_min, 3)}, 1e-{MIN_STEP_DIGITS} of the interval): the field blows up or "
+                                   f"is broken", t=to_rational(t, floats=True), h=str(h), steps=steps, dps=dps)
         while si < len(samples) and samples[si] <= t + h:
             if on_sample(sample_times[si], [_horner(ci, samples[si] - t) for ci in c]):
                 return steps
@@ -404,6 +430,10 @@ def _steps(tape, K, last, samples, sample_times, on_sample, dps, max_steps):
         t += h
         steps += 1
         last["t"], last["state"] = t, state
+        if deadline is not None and time.monotonic() > deadline:
+            raise WorkLimitError(f"the Taylor engine ran past its wall-time limit max_seconds = {max_seconds} after {steps} "
+                                 f"steps, at t = {show(t, 6)} of {show(t_end, 6)}; raise the limit with max_seconds",
+                                 t=to_rational(t, floats=True), steps=steps, limit=max_seconds, dps=dps)
         if steps >= max_steps:
             raise ConvergenceError(f"the Taylor engine took {steps} steps and reached only t = {show(t, 6)} "
                                    f"(limit max_steps = {max_steps})", t=t, dps=dps, steps=steps)

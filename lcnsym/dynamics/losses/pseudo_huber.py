@@ -34,6 +34,7 @@ class PseudoHuber(Loss):
         return F.const(0)
 
     def excess_of(self, r, F):
-        # delta sqrt(1 + r^2/delta^2) - |r| = delta^2 / (sqrt(delta^2 + r^2) + |r|): no cancellation
+        # delta sqrt(1 + r^2/delta^2) - |r| = delta^2 / (sqrt(delta^2 + r^2) + |r|): no cancellation; plus c1 (= 0), so
+        # that the constant the definition declares is the one the check of (3.9) decides
         d2 = F.const(self.delta) ** 2
-        return d2 / (F.sqrt(d2 + r * r) + abs(r))
+        return d2 / (F.sqrt(d2 + r * r) + abs(r)) + self.c1_of(F)

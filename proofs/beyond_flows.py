@@ -1,0 +1,99 @@
+"""flows-meet-critical-points: gradient flows from many starts end at listed critical points; global minima decided."""
+
+from fractions import Fraction
+
+from lcnsym.algebra.architecture import Architecture
+from lcnsym.checking.evidence import CheckConfig, Evidence, combine_parts
+from lcnsym.dynamics.data import random_problem, random_start
+from lcnsym.dynamics.flow import gradient_flow
+from lcnsym.dynamics.losses import parse_loss
+from lcnsym.exploration.critical import critical_points
+from lcnsym.exploration.landscape import classify_limit
+from lcnsym.numeric import show_upper, tolerance
+
+ID = "flows-meet-critical-points"
+GROUP = "beyond the paper"
+STATEMENT = ("on small instances (square loss), the gradient flow from every one of at least 20 random starts converges to "
+             "one of the exactly computed real critical points; at each limit, whether it is a global minimum is "
+             "decided by [7, Prop 5.1] or by an exact comparison, or left undecided")
+DEPENDS_ON = ("critical-points", "thm-3.4")
+REFERENCE = "Theorem 3.4; [7, Prop 5.1]; beyond the paper"
+LIBRARY = ("lcnsym.exploration.landscape.classify_limit", "lcnsym.exploration.landscape.global_minimum")
+CLI = "lcnsym flow --k 2,2 --s 1,1 --d0 4 --random-data 6 --seed 1 --classify --t-max 200 --dps 30"
+EVIDENCE = ("search: flows from random starts (Taylor engine), each converged limit matched on the slice to a listed "
+            "critical point within 10^-(dps-5); global minima by exact resultants or exact comparisons")
+STARTS = 20
+"""Starts per instance (the minimum: fewer converged limits fail the check)."""
+CHUNK = 5
+GUARD = 5
+T_MAX = Fraction(400)
+
+
+def _instances(config):
+    out = [((2, 2), (1, 1), 4, 6, config.seed + 1)]
+    if config.thorough:
+        out += [((2, 2), (1, 1), 4, 6, config.seed), ((2, 2), (2, 1), 6, 6, config.seed + 1)]
+    return out
+
+
+def _dps(config):
+    """Digits of the match (``10^-(dps-5)``); the flows run with 5 guard digits to ``||grad L|| < 10^-dps``."""
+    return 30 if config.thorough else 15
+
+
+def parts(config):
+    """``(instance index, first start)``: chunks of :data:`CHUNK` starts."""
+    return [(n, first) for n in range(len(_instances(config))) for first in range(0, STARTS, CHUNK)]
+
+
+def check_part(config, part, solver=critical_points):
+    n, first = part
+    k, s, d0, m, seed = _instances(config)[n]
+    arch, dps = Architecture(d0, k, s), _dps(config)
+    data, _ = random_problem(arch, m, seed)
+    report = solver(arch, data, dps=dps)
+    where = {"k": list(k), "s": list(s), "d0": d0, "m": m, "data seed": seed}
+    matched, verdicts, kinds = 0, {}, {}
+    for start_seed in range(first, first + CHUNK):
+        w0 = random_start(arch, 1000 * (config.seed + 1) + start_seed)
+        traj = gradient_flow(arch, data, parse_loss("square"), w0, T_MAX, dps=dps + GUARD, grad_tol=tolerance(dps + GUARD, GUARD),
+                             samples=2, max_steps=20000)
+        if not traj.converged:
+            return Evidence(False, "search", "flows", matched, counterexample={**where, "start seed": start_seed,
+                                                                                "problem": traj.message})
+        c = classify_limit(arch, data, traj.states[-1], report=report, dps=dps)
+        if c.index is None:
+            return Evidence(False, "search", "flows", matched,
+                            counterexample={**where, "start seed": start_seed, "nearest listed point at": show_upper(c.distance),
+                                            "accepted below": show_upper(c.accepted_below),
+                                            "listed real points": len(report.real)})
+        matched += 1
+        kinds[c.kind] = kinds.get(c.kind, 0) + 1
+        verdict = c.global_minimum.split(" (")[0] if not c.global_minimum.startswith("not") else "not a global minimum"
+        verdicts[verdict] = verdicts.get(verdict, 0) + 1
+    return Evidence(True, "search", "flows", matched, details={"kinds": kinds, "verdicts": verdicts, "dps": dps})
+
+
+def combine(config, evidences):
+    kinds, verdicts = {}, {}
+    for e in evidences:
+        for key, n in e.details.get("kinds", {}).items():
+            kinds[key] = kinds.get(key, 0) + n
+        for key, n in e.details.get("verdicts", {}).items():
+            verdicts[key] = verdicts.get(key, 0) + n
+    total = sum(e.instances for e in evidences)
+    needed = STARTS * len(_instances(config))
+    if all(e.passed for e in evidences) and total < needed:
+        return Evidence(False, "search", "flows", total, counterexample={"search too small": f"ran {total}, minimum {needed}"})
+    insts = _instances(config)
+    scope = (f"{total} flows from random starts on {len(insts)} instance(s) ({STARTS} each; "
+             f"{'; '.join(f'k = {k}, s = {s}, data seed {seed}' for k, s, _, _, seed in insts)}), all converged "
+             f"(||grad L|| < {show_upper(tolerance(_dps(config) + GUARD, GUARD))} at {_dps(config) + GUARD} digits) and each limit matched a "
+             f"listed real critical point within {show_upper(tolerance(_dps(config), 5))} on the slice: "
+             f"{', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))}; global minimum: "
+             f"{', '.join(f'{n} {v}' for v, n in sorted(verdicts.items()))}")
+    return combine_parts(evidences, "search", scope, details={"kinds": kinds, "verdicts": verdicts})
+
+
+def check(config=CheckConfig(), **variants):
+    return combine(config, [check_part(config, part, **variants) for part in parts(config)])

@@ -1,0 +1,201 @@
+"""lcnsym.exploration.critical and ``lcnsym critical``: counts and real critical points against independent routes."""
+
+import json
+import random
+from fractions import Fraction
+
+import flint
+import mpmath
+import pytest
+import sympy as sp
+from click.testing import CliRunner
+
+from lcnsym.algebra.architecture import Architecture
+from lcnsym.cli.main import cli as main
+from lcnsym.dynamics.data import random_problem, validate_data
+from lcnsym.errors import NumericalError, WorkLimitError
+from lcnsym.exploration import critical as crit
+from lcnsym.exploration.critical import critical_points, normal_equations
+
+
+def _filter_values(point):
+    return [mpmath.mpf(x.mid().str(40, radius=False)) for x in point.v]
+
+
+def _function_space_22(A, b):
+    """k = (2, 2), stride one, independently in function space: v* = A^-1 b, and the filters with a double root
+    v = (A - mu N)^-1 b where the discriminant v1^2 - 4 v0 v2 vanishes (grad L normal to the cone)."""
+    mu = sp.Symbol("mu")
+    Am = sp.Matrix(3, 3, [sp.Rational(x.numerator, x.denominator) for row in A for x in row])
+    bm = sp.Matrix([sp.Rational(x.numerator, x.denominator) for x in b])
+    Nm = sp.Matrix([[0, 0, -4], [0, 2, 0], [-4, 0, 0]])
+    M = Am - mu * Nm
+    adj_b = M.adjugate() * bm
+    disc = sp.Poly(sp.expand(adj_b[1] ** 2 - 4 * adj_b[0] * adj_b[2]), mu)
+    det = sp.Poly(M.det(), mu)
+    cone = []
+    for factor, _ in sp.factor_list(disc)[1]:
+        for root in sp.Poly(factor, mu).nroots(n=40):
+            if abs(det.eval(root)) > 1e-20:
+                cone.append([sp.N(adj_b[i].subs(mu, root) / det.eval(root), 40) for i in range(3)])
+    star = Am.solve(bm)
+    return [list(star)], cone
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_k22_counts_and_real_points_match_function_space(seed):
+    arch = Architecture(4, (2, 2), (1, 1))
+    data, _ = random_problem(arch, 6, seed)
+    report = critical_points(arch, data, dps=30)
+    A, b, _ = normal_equations(arch, data)
+    star, cone = _function_space_22(A, b)
+    assert report.routes_agree and report.quotient_dimension == report.distinct_roots
+    assert report.complex_count == len(star) + len(cone)
+    disc_star = star[0][1] ** 2 - 4 * star[0][0] * star[0][2]
+    real_cone = [v for v in cone if all(abs(sp.im(x)) < 1e-30 for x in v)]
+    expected = len(real_cone) + (2 if disc_star > 0 else 0)
+    assert len(report.real) == expected
+    listed = [_filter_values(p) for p in report.real]
+    for v in real_cone + ([[sp.re(x) for x in star[0]]] if disc_star > 0 else []):
+        assert any(all(abs(mpmath.mpf(str(sp.re(a)))- c) < mpmath.mpf(10) ** -25 for a, c in zip(v, got)) for got in listed)
+
+
+def _risk_and_derivatives(arch, data):
+    """L(w) in sympy over every parameter (no slice), from the definition."""
+    x = sp.Symbol("x")
+    W = [[sp.Symbol(f"a{i}_{j}") for j in range(ki)] for i, ki in enumerate(arch.k)]
+    p = sp.Integer(1)
+    for w, step in zip(W, arch.stride_products):
+        p *= sum(c * x ** (j * step) for j, c in enumerate(w))
+    v = sp.Poly(sp.expand(p), x).all_coeffs()[::-1]
+    L = 0
+    for j in range(data.m):
+        for r in range(arch.dN):
+            z = sum(v[k] * sp.Rational(str(data.X[r * arch.s_v + k][j])) for k in range(arch.k_v))
+            L += (z - sp.Rational(str(data.Y[r][j]))) ** 2
+    flat = [c for w in W for c in w]
+    return flat, L
+
+
+@pytest.mark.parametrize("k, s, d0, m, seed", [((2, 2), (1, 1), 4, 6, 7), ((2, 2), (2, 1), 6, 6, 1), ((3, 2), (1, 1), 5, 7, 1),
+                                               ((2, 2), (1, 2), 5, 6, 3), ((3,), (1,), 3, 4, 0)])
+def test_real_points_are_critical_and_kinds_match_the_full_hessian(k, s, d0, m, seed):
+    """At each listed real point the gradient over every parameter vanishes, and the Hessian over every parameter has
+    N - 1 zero eigenvalues (the rescalings) and otherwise the listed signs."""
+    arch = Architecture(d0, k, s)
+    data, _ = random_problem(arch, m, seed)
+    report = critical_points(arch, data, dps=40)
+    assert report.routes_agree
+    flat, L = _risk_and_derivatives(arch, data)
+    grad = sp.lambdify(flat, [sp.diff(L, c) for c in flat], "mpmath")
+    hess = sp.lambdify(flat, sp.hessian(L, flat), "mpmath")
+    with mpmath.workdps(40):
+        for point in report.real:
+            w = [mpmath.mpf(x.mid().str(45, radius=False)) for layer in point.w for x in layer]
+            assert max(abs(g) for g in grad(*w)) < mpmath.mpf(10) ** -30
+            eig = mpmath.eigsy(mpmath.matrix(hess(*w)))[0]
+            scale = max(abs(e) for e in eig)
+            zero = sum(abs(e) < scale * mpmath.mpf(10) ** -25 for e in eig)
+            pos = sum(e > scale * mpmath.mpf(10) ** -25 for e in eig)
+            neg = len(eig) - zero - pos
+            assert zero == arch.N - 1 + point.inertia[2]
+            assert (pos, neg) == point.inertia[:2]
+            assert point.kind == {(True, False): "minimum", (True, True): "saddle"}.get((pos > 0, neg > 0), point.kind)
+
+
+@pytest.mark.parametrize("k, s, d0, m, seed", [((2, 2), (2, 1), 6, 6, 1), ((3, 2), (1, 1), 5, 7, 2)])
+def test_newton_from_random_starts_finds_only_listed_filters(k, s, d0, m, seed):
+    """An independent numerical route: Newton's method on the slice from complex random starts; every filter it finds
+    is one of the counted ones, and with enough starts it finds them all."""
+    arch = Architecture(d0, k, s)
+    data, _ = random_problem(arch, m, seed)
+    report = critical_points(arch, data, dps=30)
+    A, b, c = normal_equations(arch, data)
+    ctx, names, layers, v, L, equations = crit._system(arch, A, b, c)
+    syms = sp.symbols(names[:-1])
+    expr = [sp.sympify(str(e).replace("^", "**"), locals=dict(zip(names, syms))) for e in equations[:-1]]
+    vexpr = [sp.sympify(str(p).replace("^", "**"), locals=dict(zip(names, syms))) for p in v]
+    f = sp.lambdify(syms, expr, "mpmath")
+    fv = sp.lambdify(syms, vexpr, "mpmath")
+    rng = random.Random(0)
+    found = []
+    with mpmath.workdps(30):
+        for _ in range(60):
+            start = [mpmath.mpc(rng.gauss(0, 1), rng.gauss(0, 1)) for _ in syms]
+            try:
+                sol = mpmath.findroot(lambda *z: f(*z), start, tol=mpmath.mpf(10) ** -25, maxsteps=60)
+            except (ValueError, ZeroDivisionError):
+                continue
+            vals = fv(*list(sol))
+            if abs(vals[0]) < 1e-10:
+                continue  # v_0 = 0 is off the slice's exclusion
+            if not any(all(abs(a - b_) < 1e-15 for a, b_ in zip(vals, other)) for other in found):
+                found.append(vals)
+    assert 0 < len(found) <= report.complex_count
+    assert len(found) == report.complex_count
+
+
+def test_one_layer_is_least_squares():
+    arch = Architecture(3, (2,), (1,))
+    data = validate_data(arch, [[1, 0, 1], [0, 1, 1], [1, 1, 0]], [[1, 2, 0], [0, 1, 1]])
+    report = critical_points(arch, data, dps=30)
+    A, b, _ = normal_equations(arch, data)
+    star = sp.Matrix([[sp.Rational(str(x)) for x in row] for row in A]).solve(sp.Matrix([sp.Rational(str(x)) for x in b]))
+    assert report.complex_count == 1 and [p.kind for p in report.real] == ["minimum"]
+    assert all(abs(mpmath.mpf(str(sp.N(e, 40))) - got) < 1e-30 for e, got in zip(star, _filter_values(report.real[0])))
+
+
+def test_the_radical_is_taken_when_solutions_are_multiple():
+    ctx = flint.fmpq_mpoly_ctx.get(("x", "y", "z"), "degrevlex")
+    x, y, z = ctx.gens()
+    D, g, hs, radical = crit._solve([x * x, y - x - 1, z * y - 1], ctx, ["x", "y", "z"], random.Random(0))
+    assert (D, g.degree(), radical) == (1, 1, True)
+
+
+def test_a_non_separating_form_is_detected():
+    ctx = flint.fmpq_mpoly_ctx.get(("x", "y"), "degrevlex")
+    x, y = ctx.gens()
+    basis = crit._groebner([x * x - 1, y * y - 1], ctx, ["x", "y"])
+    leading = [crit._leading_monomial(p) for p in basis]
+    standard = crit._standard_monomials(leading, 2)
+    mats = crit._multiplication_matrices(basis, leading, standard, ctx, 2)
+    assert len(standard) == 4
+    assert crit._shape(mats, [1, 1]) is None  # u = x + y takes the value 0 twice
+    assert crit._shape(mats, [1, 2]) is not None
+
+
+def test_degenerate_data_are_refused():
+    arch = Architecture(3, (2, 2), (1, 1))
+    data = validate_data(arch, [[0, 0], [0, 0], [0, 0]], [[0, 0]])
+    with pytest.raises(NumericalError, match="not isolated"):
+        critical_points(arch, data)
+
+
+@pytest.mark.parametrize("k", [(3, 3), (2, 2, 2)])
+def test_beyond_the_limits_is_refused_before_work(k):
+    arch = Architecture.for_output_width(k, (1,) * len(k), 2)
+    data, _ = random_problem(arch, 4, 0)
+    with pytest.raises(WorkLimitError, match="at most"):
+        critical_points(arch, data)
+
+
+def test_cli_json_and_text(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(main, ["critical", "--k", "2,2", "--s", "1,1", "--d0", "4", "--random-data", "6", "--json"])
+    assert result.exit_code == 0, result.output
+    info = json.loads(result.output)
+    assert info["routes_agree"] is True and info["complex_count"] == 5
+    assert {"v", "w", "loss", "kind"} <= set(info["real"][0]) and len(info["real"][0]["v"]) == 3
+    assert len(info["real"][0]["loss"].replace("-", "").replace(".", "")) >= 30
+    data = tmp_path / "d.json"
+    data.write_text(json.dumps({"X": [[1, 0, 1], [0, 1, 1], [1, 1, 0]], "Y": [[1, 2, 0]]}))
+    result = runner.invoke(main, ["critical", "--k", "2,2", "--s", "1,1", "--d0", "3", "--data", str(data)])
+    assert result.exit_code == 0, result.output
+    assert "routes agree" in result.output and "real critical points" in result.output
+
+
+@pytest.mark.parametrize("args, where", [(["--k", "3,3", "--s", "1,1"], "unknowns"), (["--k", "2,2", "--s", "1,1", "--dps", "0"], "--dps"),
+                                         (["--k", "2,x", "--s", "1,1"], "--k")])
+def test_cli_refusals_exit_2(args, where):
+    result = CliRunner().invoke(main, ["critical"] + args)
+    assert result.exit_code == 2 and where in result.output

@@ -1,0 +1,241 @@
+"""No pass claims more than was checked: each injected bug makes its check fail with a concrete counterexample.
+
+Every test injects one bug (a monkeypatch, or a false-variant parameter) that used to get through ``verify``, and
+asserts that the check now fails (``passed`` false, a non-empty counterexample) -- or, for a broken field, that the
+flow check fails within a bounded time instead of hanging.
+"""
+
+from fractions import Fraction
+import time
+
+import flint
+import pytest
+
+from lcnsym import numeric
+from lcnsym.analysis import factorization, families, roots
+from lcnsym.checking.evidence import CheckConfig
+from lcnsym.dynamics import bounds, data as data_module
+from lcnsym.dynamics.engines import taylor
+from lcnsym.dynamics.losses.pseudo_huber import PseudoHuber
+from lcnsym.errors import HypothesisFails
+from lcnsym.proofs import _flows, cor_3_7, lemma_2_3, lemma_2_4, lemma_3_3, lemma_3_5, lemma_3_6, thm_1_2, thm_3_4, thm_3_8
+
+QUICK = CheckConfig()
+
+
+def _fails(ev):
+    assert not ev.passed, ev.summary()
+    assert ev.counterexample, ev.summary()
+    return ev.counterexample
+
+
+@pytest.fixture
+def fresh_flows():
+    """The flows are cached per process: an injected field must not leak into (or out of) other tests."""
+    def clear():
+        _flows._flow.cache_clear()
+        _flows.energy_identity.cache_clear()
+    clear()
+    yield
+    clear()
+
+
+# 1. the integrator's stopping tolerance and the acceptance threshold are separate; the text says what ran
+
+def test_a_loosened_stopping_constant_fails_the_acceptance_threshold(monkeypatch, fresh_flows):
+    monkeypatch.setattr(_flows, "STOP_TOL", Fraction(1, 100))
+    cx = _fails(thm_1_2.check(QUICK))
+    assert cx["integrator stopped below"] == "1e-2" and cx["accepted below"] == "1e-18"
+    assert float(cx["||grad L|| at the limit (50 digits)"]) > 1e-18
+
+
+def test_the_evidence_text_is_built_from_the_tolerances_and_norms_that_ran(monkeypatch, fresh_flows):
+    monkeypatch.setattr(_flows, "STOP_TOL", Fraction(1, 10**21))
+    ev = thm_1_2.check(QUICK)
+    assert ev.passed, ev.summary()
+    assert "stopped at ||grad L|| < 1e-21" in ev.scope and "1e-20" not in ev.scope
+    assert "accepted as critical when ||grad L|| <= 1e-18" in ev.scope and "at most" in ev.scope
+
+
+# 2. dL/dt = -||grad L||^2 on every loss and every shape of the quick profile
+
+def _doubled_on_strided_shapes(original, only_loss=None):
+    def record(problem, n):
+        tape = original(problem, n)
+        if any(s > 1 for s in problem.arch.s) and (only_loss is None or problem.loss.name == only_loss):
+            tape.outputs = [tape.lincomb([(out, 2)]) for out in tape.outputs]
+        return tape
+    return record
+
+
+def test_a_field_doubled_on_strided_shapes_is_caught(monkeypatch, fresh_flows):
+    monkeypatch.setattr(taylor, "_record_field", _doubled_on_strided_shapes(taylor._record_field))
+    cx = _fails(thm_1_2.check(QUICK))
+    assert cx["s"] == (2, 1) and float(cx["dL/dt = -||grad L||^2 fails by (relative)"]) > 0.1
+
+
+def test_a_field_doubled_for_a_loss_the_quick_profile_integrates_on_stride_one_only_is_caught(monkeypatch, fresh_flows):
+    # lp:4 is integrated to its limit only on the stride-one shape in the quick profile; its strided shape gets the
+    # energy identity on a start window, so a field doubled there is caught too
+    assert ("lp:4", (2, 2), (2, 1), 1, _flows.ENERGY_ONLY) in _flows.flow_parts(_flows.LOSSES, QUICK)
+    monkeypatch.setattr(taylor, "_record_field", _doubled_on_strided_shapes(taylor._record_field, only_loss="lp"))
+    part = ("lp:4", (2, 2), (2, 1), 1, _flows.ENERGY_ONLY)
+    cx = _fails(thm_3_8.check_part(QUICK, part))
+    assert cx["loss"] == "lp:4" and float(cx["dL/dt = -||grad L||^2 fails by (relative)"]) > 0.1
+
+
+def test_every_loss_and_shape_gets_the_energy_identity():
+    for losses in (_flows.LOSSES, ("square", "log-cosh:1"), ("square",)):
+        pairs = {(p[0], p[1], p[2]) for p in _flows.flow_parts(losses, QUICK)}
+        assert pairs == {(loss, k, s) for loss in losses for k, s in _flows.shapes(QUICK)}
+
+
+# 3. a broken field fails the check within a bounded time, never hangs it
+
+def _blow_up(problem, n):
+    tape = taylor.JetTape(n)  # dw/dt = w^2 + 1: w = tan(t + c) blows up before t = pi, the step collapses
+    tape.outputs = [v * v + 1 for v in tape.vars]
+    return tape
+
+
+def test_a_field_whose_step_collapses_fails_the_check_in_bounded_time(monkeypatch, fresh_flows):
+    monkeypatch.setattr(taylor, "_record_field", _blow_up)
+    start = time.monotonic()
+    cx = _fails(thm_3_4.check(QUICK))
+    assert time.monotonic() - start < 60
+    assert cx["integration failed"].startswith("ConvergenceError: the Taylor step collapsed")
+
+
+def test_the_wall_time_limit_of_a_flow_is_a_named_error(monkeypatch, fresh_flows):
+    monkeypatch.setattr(_flows, "MAX_FLOW_SECONDS", {"quick": 0, "thorough": 0})
+    cx = _fails(thm_1_2.check(QUICK))
+    assert cx["integration failed"].startswith("WorkLimitError")
+
+
+# 4. the root-radius and straddle branches of lemma-2.3 and lemma-2.4
+
+def _midpoint_balls(*args, **kwargs):
+    return [roots.RootEnclosure(flint.acb(r.ball.mid()), r.multiplicity) for r in roots.certified_roots(*args, **kwargs)]
+
+
+def test_lemma_2_3_with_the_radius_ignored_is_caught(monkeypatch):
+    monkeypatch.setattr(lemma_2_3, "certified_roots", _midpoint_balls)
+    cx = _fails(lemma_2_3.check(QUICK))
+    assert "unit circle" in cx["polynomial"] and cx["problem"] == "the certified enclosure misses the root's exact modulus"
+
+
+def test_lemma_2_3_reading_a_straddling_ball_by_its_midpoint_is_caught(monkeypatch):
+    def by_midpoint(ball, bound):
+        return numeric.compare(ball.mid() if isinstance(ball, flint.arb) else ball, bound)
+
+    monkeypatch.setattr(lemma_2_3, "compare", by_midpoint)
+    cx = _fails(lemma_2_3.check(QUICK))
+    assert "|x| = A" in cx["polynomial"] and "straddles" in cx["problem"]
+
+
+def test_lemma_2_4_classifying_straddling_roots_by_their_midpoint_is_caught(monkeypatch):
+    original = factorization._classifications
+    monkeypatch.setattr(factorization, "_classifications",
+                        lambda enc: ([factorization._midpoint_choice(enc)], original(enc)[1]))
+    cx = _fails(lemma_2_4.check(QUICK))
+    assert cx["problem"] == "the straddling roots were not counted both ways" and cx["root balls straddling |z| = 1"] >= 1
+
+
+def test_lemma_2_4_with_the_radius_ignored_is_caught(monkeypatch):
+    def side_of_midpoint(self):
+        m = abs(self.ball.mid())
+        return 1 if m > 1 else -1 if m < 1 else 0
+
+    monkeypatch.setattr(roots.RootEnclosure, "modulus_vs_one", side_of_midpoint)
+    cx = _fails(lemma_2_4.check(QUICK))
+    assert "straddling" in cx["problem"] or "radius ignored" in cx["problem"]
+
+
+def test_the_families_land_on_the_unit_circle_and_on_the_bound():
+    found = list(families.exact_modulus_family())
+    assert sum("x^" in name and "- 1 (roots on the unit circle)" in name for name, _, _ in found) >= 5
+    assert sum("(root on |x| = A)" in name for name, _, _ in found) >= 4
+    assert len(list(families.exact_modulus_family(thorough=True))) > len(found)
+
+
+# 5. scope texts from what ran, and a minimum per search
+
+def test_a_shrunk_adversarial_family_changes_the_text(monkeypatch):
+    before = lemma_2_3.check(QUICK)
+    original = families.adversarial_family
+    shrunk = lambda thorough=False, seed=0: (x for x in original(thorough, seed) if "degree 200" not in x[0])
+    monkeypatch.setattr(families, "adversarial_family", shrunk)
+    after = lemma_2_3.check(QUICK)
+    assert before.passed and "degree 1 to 200" in before.scope
+    assert after.passed and "degree 1 to 200" not in after.scope and "degree 1 to 60" in after.scope
+
+
+@pytest.mark.parametrize("mod", [lemma_2_3, lemma_2_4], ids=lambda m: m.ID)
+def test_a_polynomial_search_below_its_minimum_fails_saying_so(monkeypatch, mod):
+    original = families.random_family
+    monkeypatch.setattr(families, "random_family", lambda count, max_degree, seed: original(10, max_degree, seed))
+    cx = _fails(mod.check(QUICK))
+    assert "polynomials" in cx["search too small"]
+
+
+def test_an_exact_modulus_family_below_its_minimum_fails_saying_so(monkeypatch):
+    monkeypatch.setattr(families, "exact_modulus_family", lambda thorough=False: iter(()))
+    cx = _fails(lemma_2_3.check(QUICK))
+    assert "polynomials with exactly known root moduli" in cx["search too small"]
+
+
+def test_a_shrunk_architecture_grid_fails_its_minimum(monkeypatch):
+    full = lemma_3_3.shapes
+    monkeypatch.setattr(lemma_3_3, "shapes", lambda depth, width, stride: full(2, 2, 1))
+    cx = _fails(lemma_3_3.check(QUICK))
+    assert "chain-rule architectures" in cx["search too small"]
+
+
+def test_a_shrunk_residual_search_fails_its_minimum(monkeypatch):
+    original = cor_3_7._residuals
+    monkeypatch.setattr(cor_3_7, "_residuals", lambda rng, dN, count: original(rng, dN, 3))
+    cx = _fails(cor_3_7.check(QUICK))
+    assert all("minimum" in v for v in cx["search too small"].values())
+
+
+def test_a_shrunk_random_search_of_lemma_3_5_fails_its_minimum(monkeypatch):
+    monkeypatch.setattr(lemma_3_5, "MIN_INSTANCES", {"quick": 601, "thorough": 5001})
+    cx = _fails(lemma_3_5.check(QUICK))
+    assert cx["search too small"]["random exact instances"] == "ran 600, minimum 601"
+
+
+def test_a_flow_check_with_a_loss_left_out_fails_its_minimum():
+    evs = [thm_3_8.check_part(QUICK, p) for p in _flows.flow_parts(("square",), QUICK)]
+    cx = _fails(_flows.flow_combine(QUICK, evs, "square and pseudo-huber", losses=("square", "pseudo-huber:1")))
+    assert any(s.startswith("pseudo-huber:1: 0 flow(s)") for s in cx["search too small"])
+
+
+# 6. bounds decided exactly or in balls, never inside a float tolerance
+
+def test_lemma_3_6_with_g_too_small_by_1e_35_is_caught():
+    cx = _fails(lemma_3_6.check(QUICK, scale=1 - Fraction(1, 10**35)))
+    assert "g(L)" in cx and "||pi(w)||_1" in cx
+
+
+def test_cor_3_7_with_pseudo_huber_c_of_minus_1e_45_is_caught(monkeypatch):
+    # the excess form adds c1, so the injected constant is what the balls decide (not just a mismatch against phi)
+    monkeypatch.setattr(PseudoHuber, "c1_of", lambda self, F: F.const(-Fraction(1, 10**45)))
+    cx = _fails(cor_3_7.check(QUICK))
+    assert cx["loss"].startswith("pseudo-huber") and float(cx["loss + c - ||r||_1"]) < 0
+
+
+def test_cor_3_7_with_a_constant_too_small_by_1e_45_is_caught():
+    cx = _fails(cor_3_7.check(QUICK, c_shift=-Fraction(1, 10**45)))
+    assert float(cx["loss + c - ||r||_1"]) < 0
+
+
+# 7. a rank test that wrongly answers "full rank": hypothesis fails, never a ZeroDivisionError
+
+def test_singular_data_behind_a_lying_rank_test_is_hypothesis_fails(monkeypatch):
+    singular = data_module.Data(((1, 2, 3), (2, 4, 6)), ((0, 1, 0),))
+    monkeypatch.setattr(bounds, "gram_rank", lambda data: len(data.X))
+    with pytest.raises(HypothesisFails) as info:
+        bounds.pseudo_inverse_norm(singular)
+    assert info.value.rank_test_said_full_rank and "singular" in str(info.value)
+    cx = _fails(lemma_3_6.check(QUICK))
+    assert "hypothesis fails" in cx and "rank test answered full rank" in cx["problem"]

@@ -1,0 +1,87 @@
+"""lcnsym.exploration.landscape and ``lcnsym flow --classify``: limits matched to exact critical points, global minima."""
+
+import json
+from fractions import Fraction
+
+import mpmath
+import pytest
+from click.testing import CliRunner
+
+from lcnsym.algebra.architecture import Architecture
+from lcnsym.cli.main import cli
+from lcnsym.dynamics.data import random_problem
+from lcnsym.errors import InputError
+from lcnsym.exploration.critical import critical_points, normal_equations
+from lcnsym.exploration.landscape import classify_limit, global_minimum, on_slice
+from lcnsym.numeric import exact_value
+
+ARCH = Architecture(4, (2, 2), (1, 1))
+
+
+def _instance(seed):
+    data, _ = random_problem(ARCH, 6, seed)
+    return data, critical_points(ARCH, data, dps=30)
+
+
+def test_on_slice_rescales_and_refuses_v0_zero():
+    assert on_slice(ARCH, [[2, 4], [3, 1]]) == [[1, 2], [6, 2]]
+    with pytest.raises(InputError, match="off the slice"):
+        on_slice(ARCH, [[0, 1], [1, 1]])
+
+
+@pytest.mark.parametrize("seed", [0, 1, 4])
+def test_each_listed_point_is_recognised_under_any_rescaling(seed):
+    data, report = _instance(seed)
+    for n, point in enumerate(report.real):
+        w = [[exact_value(x.mid()) for x in layer] for layer in point.w]
+        scaled = [[c * 3 for c in w[0]], [c / 3 for c in w[1]]]  # same filter, unbalanced
+        c = classify_limit(ARCH, data, scaled, report=report, dps=30)
+        assert c.index == n and c.kind == point.kind
+
+
+def test_a_state_far_from_every_point_is_not_matched():
+    data, report = _instance(1)
+    c = classify_limit(ARCH, data, [[1, 1], [1, 1]], report=report, dps=30)
+    assert c.index is None and c.global_minimum == "undecided"
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_global_minimum_verdicts_agree_with_an_independent_comparison(seed):
+    """Independently: the global minimum value over real w is the least loss over the listed real points (generic
+    data), so 'global minimum' points have it and 'not a global minimum' points exceed it."""
+    data, report = _instance(seed)
+    losses = [mpmath.mpf(p.loss.mid().str(30, radius=False)) for p in report.real]
+    lowest = min(losses)
+    for n, point in enumerate(report.real):
+        verdict, by, common = global_minimum(ARCH, data, report, n, 30)
+        if verdict.startswith("global minimum"):
+            assert abs(losses[n] - lowest) < 1e-20
+        elif verdict.startswith("not"):
+            assert losses[n] - lowest > 1e-20
+        if common is False:  # Prop 5.1's hypothesis: the two linear factors have different roots
+            w = [[float(x.mid()) for x in layer] for layer in point.w]
+            assert abs(-w[0][0] / w[0][1] - (-w[1][0] / w[1][1])) > 1e-12
+
+
+def test_a_filling_architecture_compares_with_least_squares():
+    arch = Architecture(4, (3,), (1,))
+    data, _ = random_problem(arch, 5, 0)
+    report = critical_points(arch, data, dps=30)
+    verdict, by, _ = global_minimum(arch, data, report, 0, 30)
+    assert verdict == "global minimum (certified)"
+
+
+def test_flow_classify_cli():
+    r = CliRunner().invoke(cli, ["flow", "--k", "2,2", "--s", "1,1", "--d0", "4", "--random-data", "6", "--seed", "1",
+                                 "--classify", "--t-max", "200", "--dps", "30", "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    c = out["classification"]
+    assert c["point"] is not None and c["kind"] == "minimum" and c["global_minimum"].startswith("global minimum")
+    assert float(c["distance"]) < 1e-25
+    assert out["critical_points"]["routes_agree"] is True
+
+
+def test_flow_classify_needs_the_square_loss():
+    r = CliRunner().invoke(cli, ["flow", "--k", "2,2", "--s", "1,1", "--classify", "--loss", "log-cosh:1"])
+    assert r.exit_code == 2 and "--classify" in r.output

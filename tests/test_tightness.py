@@ -1,0 +1,242 @@
+"""How tight the constants are: every witness re-evaluated independently (sympy, mpmath.polyroots, the proofs' formulas
+written out again), the bounds, determinism, the command line and its refusals."""
+
+from fractions import Fraction
+from itertools import combinations
+import json
+from math import prod
+
+from click.testing import CliRunner
+import mpmath
+import pytest
+import sympy as sp
+
+from lcnsym.cli.main import cli
+from lcnsym.errors import InputError, WorkLimitError
+from lcnsym.exploration import tightness as module
+from lcnsym.exploration.tightness import BOUNDS, MAX_EVALUATIONS, evaluate, tightness
+
+X = sp.Symbol("x")
+CHECK_DIGITS = 60
+
+
+def _q(text):
+    return Fraction(str(sp.Rational(text)))
+
+
+def _mp(q):
+    return mpmath.mpf(q.numerator) / q.denominator
+
+
+def _roots(coeffs):
+    """All roots by mpmath.polyroots (descending coefficients), sorted by decreasing modulus."""
+    top = [_mp(c) for c in reversed(coeffs)]
+    if len(top) == 2:
+        return [-top[1] / top[0]]
+    return sorted(mpmath.polyroots(top, maxsteps=400, extraprec=400), key=lambda z: -abs(z))
+
+
+def _ratio_2_4(witness):
+    """``max_i |||u_i|||_1 / (n T)`` with the factors of the proof of Lemma 2.4, from the roots (mpmath)."""
+    a = [_q(c) for c in witness]
+    n = len(a) - 1
+    T = max(sum(abs(c) for c in a), Fraction(1))
+    z = _roots(a)
+    an = abs(_mp(a[-1]))
+    if all(abs(r) <= 1 for r in z):  # case 1: |a_n| on one factor (the largest root's), x - z_i the others
+        norms = [an * (1 + abs(z[0]))] + [1 + abs(r) for r in z[1:]]
+    else:  # case 2: rescale the r roots with |z_i| >= 1
+        big = [r for r in z if abs(r) >= 1]
+        scale = mpmath.root(an * prod(abs(r) for r in big), len(big))
+        norms = [scale / abs(r) + scale for r in big] + [1 + abs(r) for r in z if abs(r) < 1]
+        # the product reproduces p (the proof's "it is easy to check")
+        lead = (1 if a[-1] > 0 else -1) * prod(scale / abs(r) for r in big)
+        assert mpmath.almosteq(lead, _mp(a[-1]), rel_eps=mpmath.mpf(10) ** -40)
+    return max(norms) / (n * _mp(T))
+
+
+def _ratio_2_3(witness):
+    a = [_q(c) for c in witness]
+    n = len(a) - 1
+    A = n * max(abs(c) for c in a) / abs(a[-1])
+    return max(abs(r) for r in _roots(a)) / _mp(A)
+
+
+def _ratio_2_2(witness):
+    polys = [sp.Poly([sp.Rational(c) for c in reversed(p)], X) for p in witness]
+    one = lambda poly: sum(abs(c) for c in poly.all_coeffs())
+    return Fraction(str(one(prod(polys[1:], start=polys[0])) / prod(one(p) for p in polys)))
+
+
+def _tau(T, k_v, deltas):
+    """Lemma 3.5's constant, written out from RESULTS.md."""
+    N = len(deltas) + 1
+    Tp, Delta = max(T, Fraction(1)), max((abs(d) for d in deltas), default=Fraction(0))
+    e = lambda m: sum((prod(c) for c in combinations(range(N), m)), 0)
+    tau1 = N * max([Fraction(1), (6 * Tp * k_v) ** (2 * k_v)] + [e(m) * Delta**m for m in range(1, N + 1)])
+    return tau1 + (N - 1) * Delta
+
+
+def _ratio_tau(witness, details):
+    """At the exact state: stride one, so p(v) = prod p(w^(i)) (Prop. 2.1); ratio exact."""
+    assert all(s == 1 for s in witness["s"])
+    w = [[_q(c) for c in layer] for layer in details["w"]]
+    v = prod((sp.Poly([sp.Rational(str(c)) for c in reversed(layer)], X) for layer in w), start=sp.Poly(1, X))
+    T = sum(abs(Fraction(str(c))) for c in v.all_coeffs())
+    sq = [sum(c * c for c in layer) for layer in w]
+    deltas = [sq[i + 1] - sq[i] for i in range(len(sq) - 1)]
+    k_v = sum(witness["k"]) - len(witness["k"]) + 1
+    assert _q(details["T"]) == T and _q(details["tau"]) == _tau(T, k_v, deltas)
+    return max(sq) / _tau(T, k_v, deltas)
+
+
+def agrees(lemma, entry, dps):
+    """Whether a reported ratio (``certified_ratio``) is the independent value of its witness to the reported precision."""
+    cert = entry["certified_ratio"]
+    if lemma == "2.2":
+        return cert["exact"] == str(_ratio_2_2(entry["witness"]))
+    if lemma == "tau":
+        return cert["exact"] == str(_ratio_tau(entry["witness"], entry["details"]))
+    with mpmath.workdps(CHECK_DIGITS):
+        value = (_ratio_2_4 if lemma == "2.4" else _ratio_2_3)(entry["witness"])
+        if cert["exact"] is not None:
+            exact = _q(cert["exact"])
+            return abs(value - _mp(exact)) <= mpmath.mpf(10) ** -(CHECK_DIGITS - 10)
+        mid, rad = mpmath.mpf(cert["mid"]), mpmath.mpf(cert["rad"])
+        slack = mpmath.mpf(10) ** -(dps - 1) * max(1, abs(mid))  # the midpoint's printed digits
+        return abs(value - mid) <= rad + slack
+
+
+def _every_entry(report):
+    data = report.as_dict()
+    return [(n, e) for n, e in data["by_degree"].items() if e["witness"] is not None]
+
+
+@pytest.mark.parametrize("lemma, degree, factors", [("2.4", 4, 2), ("2.3", 5, 2), ("2.2", 4, 2), ("2.2", 5, 3)])
+def test_every_witness_gives_its_ratio_independently_and_stays_below_the_bound(lemma, degree, factors):
+    report = tightness(lemma, degree, restarts=3, steps=12, seed=5, factors=factors)
+    entries = _every_entry(report)
+    assert [int(n) for n, _ in entries] == list(range(1, degree + 1))
+    for n, entry in entries:
+        assert agrees(lemma, entry, report.dps), (n, entry)
+        assert _q(entry["certified_ratio"]["mid"]) <= BOUNDS[lemma]
+    assert report.within_bound is True
+    assert report.as_dict()["witness"] == report.by_degree[degree]["witness"]
+
+
+def test_witness_coefficients_are_exact_rationals_of_the_stated_degree():
+    report = tightness("2.4", 3, restarts=2, steps=5, seed=2)
+    for n, entry in _every_entry(report):
+        coeffs = [_q(c) for c in entry["witness"]]
+        assert len(coeffs) == int(n) + 1 and coeffs[-1] != 0
+        assert all("." not in c and "e" not in c for c in entry["witness"])
+
+
+def test_the_search_finds_known_values():
+    # Lemma 2.3 in degree 1: |x| = A exactly when |a_0| >= |a_1|; Lemma 2.2: the equality case
+    assert tightness("2.3", 1, restarts=3, steps=3).ratio == 1
+    assert tightness("2.2", 3, restarts=5, steps=5, factors=3).ratio == 1
+    # Lemma 2.3 in degree 2 comes near the golden ratio's 0.809 (x^2 - x - 1), and never above 1
+    r = tightness("2.3", 2, restarts=4, steps=30, seed=0)
+    assert 0.6 < float(r.ratio.mid()) <= 1
+
+
+def test_tau_witness_is_the_flow_state_and_gives_its_ratio():
+    report = tightness("tau", 2, restarts=1, steps=1, seed=3)
+    for n, entry in _every_entry(report):
+        assert agrees("tau", entry, report.dps)
+        assert _q(entry["certified_ratio"]["exact"]) < 1
+        w0 = entry["witness"]["w0"]
+        assert len(w0) == 2 and sum(len(w) - 1 for w in w0) == int(n)
+    assert report.effort["flows"] == report.effort["instances"]
+
+
+def test_evaluate_reads_a_saved_witness_back(tmp_path):
+    report = tightness("2.4", 3, restarts=2, steps=4, seed=9)
+    path = tmp_path / "t.json"
+    path.write_text(report.to_json())
+    data = json.loads(path.read_text())
+    ratio, details = evaluate("2.4", data["witness"], dps=data["dps"])
+    assert ratio.overlaps(report.ratio) and details == data["details"]
+
+
+def test_the_search_is_a_function_of_the_seed():
+    def strip(r):
+        d = r.as_dict()
+        d["effort"].pop("seconds")
+        return d
+
+    assert strip(tightness("2.4", 3, restarts=2, steps=6, seed=4)) == strip(tightness("2.4", 3, restarts=2, steps=6, seed=4))
+    assert strip(tightness("2.4", 3, restarts=2, steps=6, seed=4)) != strip(tightness("2.4", 3, restarts=2, steps=6, seed=5))
+    # a degree's search does not depend on the other degrees searched
+    assert (tightness("2.3", 2, restarts=2, steps=5).by_degree[2]
+            == tightness("2.3", 3, restarts=2, steps=5).by_degree[2])
+
+
+def test_a_wrong_ratio_evaluator_is_caught_by_the_independent_re_evaluation(monkeypatch):
+    right = module._EVALUATORS["2.4"]
+
+    def wrong(coeffs, dps):  # T = |||p|||_1 without the max with 1: wrong whenever |||p|||_1 < 1
+        ratio, details = right(coeffs, dps)
+        one_norm = sum(abs(c) for c in coeffs)
+        return ratio * module.to_arb(max(one_norm, Fraction(1)) / one_norm), details
+
+    monkeypatch.setitem(module._EVALUATORS, "2.4", wrong)
+    report = tightness("2.4", 3, restarts=4, steps=10, seed=0)
+    assert not all(agrees("2.4", entry, report.dps) for _, entry in _every_entry(report))
+
+
+def test_a_wrong_exact_evaluator_is_caught(monkeypatch):
+    right = module._EVALUATORS["2.2"]
+    monkeypatch.setitem(module._EVALUATORS, "2.2", lambda fs, dps: (right(fs, dps)[0] * Fraction(99, 100), {}))
+    report = tightness("2.2", 2, restarts=2, steps=2)
+    assert not any(agrees("2.2", entry, report.dps) for _, entry in _every_entry(report))
+
+
+def test_bad_input_and_work_limits():
+    with pytest.raises(InputError, match="lemma must be one of 2.2, 2.3, 2.4, tau, got '3.5'"):
+        tightness("3.5", 2)
+    with pytest.raises(InputError, match="degree"):
+        tightness("tau", 9)
+    with pytest.raises(InputError, match="factors"):
+        tightness("2.2", 3, factors=1)
+    with pytest.raises(WorkLimitError, match=str(MAX_EVALUATIONS)):
+        tightness("2.4", 10, restarts=1000, steps=1000)
+    assert tightness("lemma-2.4", 1, restarts=1, steps=0).lemma == "2.4"
+
+
+def test_cli_json_has_the_schema():
+    r = CliRunner().invoke(cli, ["tightness", "--lemma", "2.4", "--degree", "3", "--restarts", "2", "--steps", "5", "--json"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.output)
+    assert {"best_ratio", "witness", "bound", "effort", "by_degree", "certified_ratio"} <= set(data)
+    assert data["bound"] == "6" and set(data["certified_ratio"]) == {"mid", "rad", "exact"}
+    assert mpmath.mpf(data["best_ratio"]) <= 6 and len(data["witness"]) == 4
+    assert set(data["by_degree"]) == {"1", "2", "3"}
+    assert {"instances", "local_steps", "seconds"} <= set(data["effort"])
+    assert agrees("2.4", data, data["dps"])
+
+
+def test_cli_text_and_output_file(tmp_path):
+    out = tmp_path / "report.json"
+    r = CliRunner().invoke(cli, ["tightness", "--lemma", "2.2", "--degree", "2", "--restarts", "2", "--steps", "2",
+                                 "--output", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "Lemma 2.2" in r.output and "bound: 1" in r.output and "effort:" in r.output
+    assert json.loads(out.read_text())["lemma"] == "2.2"
+
+
+@pytest.mark.parametrize("args, option", [
+    (["--lemma", "2.5", "--degree", "3"], "--lemma"),
+    (["--lemma", "2.4", "--degree", "0"], "--degree"),
+    (["--lemma", "tau", "--degree", "9"], "--degree"),
+    (["--lemma", "2.4", "--degree", "3", "--restarts", "100000", "--steps", "100"], "--restarts"),
+    (["--lemma", "2.4", "--degree", "3", "--steps", "-1"], "--steps"),
+    (["--lemma", "2.4", "--degree", "3", "--dps", "5"], "--dps"),
+    (["--lemma", "tau", "--degree", "2", "--factors", "7"], "--factors"),
+    (["--lemma", "2.4", "--degree", "3", "--output", "/nonexistent/x.json"], "--output"),
+])
+def test_cli_bad_input_exits_2_naming_the_option(args, option):
+    r = CliRunner().invoke(cli, ["tightness", *args])
+    assert r.exit_code == 2, r.output
+    assert option in r.output and "Traceback" not in r.output
