@@ -79,6 +79,8 @@ __all__ = [
     "to_mpc",
     "to_mpfr",
     "to_arb",
+    "make_ball",
+    "rough_eigenvalues",
     "to_acb",
     "to_fmpq",
     "to_sympy",
@@ -539,6 +541,40 @@ def to_arb(value):
     if isinstance(value, flint.arb):
         return value
     return flint.arb(to_fmpq(value))
+
+
+def make_ball(mid, rad):
+    """The python-flint ball with midpoint ``mid`` and radius ``rad`` (balls, exact numbers): the hull of ``mid``'s ball
+    widened by ``rad``.
+
+    Examples
+    --------
+    >>> ball = make_ball(Fraction(1, 2), Fraction(1, 4))
+    >>> ball.contains(to_arb(Fraction(3, 4))), ball.contains(to_arb(1))
+    (True, False)
+    """
+    centre = to_arb(mid)
+    return flint.arb(centre.mid(), centre.rad() + to_arb(rad).upper())
+
+
+def rough_eigenvalues(rows):
+    """Approximate eigenvalues (exact rationals, in increasing order, *no guarantee*) of a real symmetric matrix given
+    by balls or numbers: starting guesses for certified tests, at double precision.
+
+    Examples
+    --------
+    >>> [round(float(e), 6) for e in rough_eigenvalues([[2, 1], [1, 2]])]
+    [1.0, 3.0]
+    """
+    with working_precision(prec=64):
+        M = flint.arb_mat([[to_arb(x.mid() if isinstance(x, flint.arb) else x) for x in row] for row in rows])
+        values = [e.real.mid() for e in M.eig(algorithm="approx")]
+        if all(v.is_finite() for v in values):
+            return sorted(exact_value(v) for v in values)
+    with mpmath.workprec(53):  # FLINT's approximate QR did not converge: mpmath's Jacobi method
+        A = mpmath.matrix([[to_mpf(exact_value(x.mid()) if isinstance(x, flint.arb) else to_rational(x)) for x in row]
+                           for row in rows])
+        return sorted(exact_value(v) for v in (mpmath.eigsy(A)[0] if len(rows) > 1 else [A[0, 0]]))
 
 
 def to_acb(value):

@@ -123,7 +123,26 @@ CASES = {
         ARCH, _data(), _critical(), 0, 40),
     "lcnsym.exploration.landscape.Classification.as_dict": lambda: _mod("lcnsym.exploration.landscape").classify_limit(
         ARCH, _data(), [[1, 1], [1, 1]], report=_critical(), dps=40).as_dict(),
+    "lcnsym.dynamics.engines.certified.CertifiedEngine.integrate": lambda: _enclosures(_certified_traj()),
+    "lcnsym.dynamics.certificate.certify_flow": lambda: _certify().as_dict(),
+    "lcnsym.dynamics.certificate.certify_convergence": lambda: _certify().as_dict(),
+    "lcnsym.dynamics.certificate.enclosure_table": lambda: _mod("lcnsym.dynamics.certificate").enclosure_table(
+        ARCH, _certified_traj().enclosures[-1], 25),
 }
+
+
+def _certified_traj():
+    from lcnsym.dynamics.flow import gradient_flow
+
+    return gradient_flow(ARCH, _data(), _loss("square"), W, t_max=Fraction(1, 8), dps=20, samples=1, engine="certified")
+
+
+def _enclosures(traj):
+    return [(e.t, e.centre, e.radius) for e in traj.enclosures]
+
+
+def _certify():
+    return _mod("lcnsym.dynamics.certificate").certify_flow(ARCH, _data(), _loss("square"), W, _certified_traj(), dps=20)
 
 
 def _critical():

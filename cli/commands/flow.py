@@ -13,7 +13,7 @@ from lcnsym.dynamics.engines import DEFAULT_ENGINE, MAX_STEP_SECONDS, MAX_STEPS,
 from lcnsym.dynamics.flow import MAX_SAMPLES, SPACINGS, gradient_flow
 from lcnsym.dynamics.losses import loss_help
 from lcnsym.errors import HypothesisFails, LossDefinitionError, ParseError
-from lcnsym.numeric import DEFAULT_DPS, abbreviate, show, to_float, to_rational, tolerance
+from lcnsym.numeric import DEFAULT_DPS, abbreviate, show, show_upper, to_float, to_rational, tolerance
 from lcnsym.parsing import read_json
 
 
@@ -60,11 +60,14 @@ def _a_priori_tau(arch, data, loss, traj, w0):
 @click.option("--classify", is_flag=True, help="Square loss: which exactly computed critical point the limit is (to "
               "10^-(dps-5); lcnsym critical), its kind, and whether it is a global minimum. The flow then runs with 5 guard "
               "digits and the default --grad-tol becomes 10^-dps, so that it comes that close.")
+@click.option("--certify", is_flag=True, help="With --engine certified: try the convergence certificate at the last "
+              "enclosure (a unique critical point in a ball, the Hessian positive definite on the balanced slice there, the "
+              "flow unable to leave it); says which condition failed otherwise.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_context
 def command(ctx, k, s, d0, data_file, m, seed, init_file, loss, t_max, dps, grad_tol, samples, engine, max_steps, max_step_seconds,
             max_entries, spacing,
-            plot, out_file, compare, classify, as_json):
+            plot, out_file, compare, classify, certify, as_json):
     """Integrate dw/dt = -grad L(w) (eq. 1.7) and report the loss, the gradient, the invariants of Lemma 3.3 and tau.
 
     On Ctrl-C the trajectory so far is reported, up to the last state computed.
@@ -76,6 +79,9 @@ def command(ctx, k, s, d0, data_file, m, seed, init_file, loss, t_max, dps, grad
         if not isinstance(raw, dict) or "w" not in raw:
             raise ParseError(f'--init file {init_file} must hold an object {{"w": [[...], ...]}}')
         w0 = raw["w"]
+    if certify and engine != "certified":
+        raise click.BadParameter(f"--certify needs --engine certified (the certificate starts from a rigorous enclosure), "
+                                 f"got --engine {engine}", param_hint="--certify")
     report = None
     if classify:
         if loss.label() != "square":
@@ -113,6 +119,14 @@ def command(ctx, k, s, d0, data_file, m, seed, init_file, loss, t_max, dps, grad
         "tau_note": why or "tau of Lemma 3.5 with T = g(L(w0)) of Lemma 3.6, exactly",
         "max_layer_norm_sq": show(traj.max_layer_norm_sq(), dps),
     }
+    if traj.enclosures:
+        from lcnsym.dynamics.certificate import certify_flow, enclosure_table
+
+        out["enclosure"] = enclosure_table(arch, traj.enclosures[-1], dps)
+        out["enclosure_radius"] = show_upper(traj.enclosures[-1].radius)
+        if certify and not traj.interrupted:
+            with busy("trying the convergence certificate", long=False):
+                out["certificate"] = certify_flow(arch, data, loss, w0, traj, dps=dps).as_dict()
     if report is not None:
         from lcnsym.exploration.landscape import classify_limit
 
@@ -178,6 +192,16 @@ def _print_text(arch, loss, engine, dps, out, bound, traj):
     for run in out.get("compare", []):
         click.echo(f"compared: {run['run']}: L -> {run['loss_final']}, ||grad L|| = {show_short(run['grad_norm_final'])}, "
                    f"{'converged' if run['converged'] else 'not converged'} at t = {show_short(run['t_final'])}")
+    if "enclosure" in out:
+        click.echo(f"enclosure at t = {show_short(out['t_final'])}: every entry within {out['enclosure_radius']} "
+                   f"(Euclidean radius) of w_final (certified engine)")
+    if "certificate" in out:
+        cert = out["certificate"]
+        if cert["converges"]:
+            click.echo(f"certificate: the flow converges (certified) to a {cert['kind']}, w*, within {cert['radius']} of "
+                       f"the centre that --json prints; {cert['bound']}")
+        else:
+            click.echo(f"certificate: none ({cert['failed']})")
     if "classification" in out:
         c, listed = out["classification"], out["critical_points"]
         if c["point"] is None:

@@ -57,6 +57,7 @@ class Trajectory:
     converged: bool = False
     interrupted: bool = False
     message: str = ""
+    enclosures: list = None  # the certified engine's: lcnsym.dynamics.engines.certified.Enclosure per sample
 
     def __repr__(self):
         if not self.times:
@@ -312,6 +313,7 @@ def gradient_flow(arch, data, loss, w0, t_max, *, dps=DEFAULT_DPS, grad_tol=None
             else:
                 runner.integrate(problem, flat0, times, on_sample, dps=dps, max_steps=max_steps, max_step_seconds=max_step_seconds,
                                  max_seconds=max_seconds, stop_below=tol)
+                traj.enclosures = getattr(runner, "enclosures", None)
         except KeyboardInterrupt as exc:
             traj.interrupted = True
             if getattr(exc, "state", None) is not None and MPMATH.const(exc.t) > traj.times[-1]:

@@ -15,11 +15,11 @@ caller; the checks take the engine's name.
 Examples
 --------
 >>> sorted(engine_table())
-['odefun', 'taylor']
+['certified', 'odefun', 'taylor']
 >>> get_engine("taylr")
 Traceback (most recent call last):
 ...
-lcnsym.errors.InputError: unknown engine 'taylr' (did you mean 'taylor'?); available: odefun, taylor
+lcnsym.errors.InputError: unknown engine 'taylr' (did you mean 'taylor'?); available: certified, odefun, taylor
 """
 
 from dataclasses import dataclass

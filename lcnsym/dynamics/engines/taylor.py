@@ -58,32 +58,33 @@ class _Node:
 
     def __add__(self, other):
         o = self._wrap(other)
-        return _Add(self.tape, self, o) if o is not None else _Shift(self.tape, self, to_mpfr(other))
+        return _Add(self.tape, self, o) if o is not None else _Shift(self.tape, self, self.tape.const(other))
 
     __radd__ = __add__
 
     def __sub__(self, other):
         o = self._wrap(other)
-        return _Add(self.tape, self, _Scale(self.tape, o, _MINUS_ONE)) if o is not None else _Shift(self.tape, self, -to_mpfr(other))
+        minus = self.tape.const(-1)
+        return _Add(self.tape, self, _Scale(self.tape, o, minus)) if o is not None else _Shift(self.tape, self, -self.tape.const(other))
 
     def __rsub__(self, other):
-        return _Shift(self.tape, _Scale(self.tape, self, _MINUS_ONE), to_mpfr(other))
+        return _Shift(self.tape, _Scale(self.tape, self, self.tape.const(-1)), self.tape.const(other))
 
     def __neg__(self):
-        return _Scale(self.tape, self, _MINUS_ONE)
+        return _Scale(self.tape, self, self.tape.const(-1))
 
     def __mul__(self, other):
         o = self._wrap(other)
-        return _Mul(self.tape, self, o) if o is not None else _Scale(self.tape, self, to_mpfr(other))
+        return _Mul(self.tape, self, o) if o is not None else _Scale(self.tape, self, self.tape.const(other))
 
     __rmul__ = __mul__
 
     def __truediv__(self, other):
         o = self._wrap(other)
-        return _Div(self.tape, self, o) if o is not None else _Scale(self.tape, self, 1 / to_mpfr(other))
+        return _Div(self.tape, self, o) if o is not None else _Scale(self.tape, self, 1 / self.tape.const(other))
 
     def __rtruediv__(self, other):
-        return _Div(self.tape, _Shift(self.tape, _Scale(self.tape, self, _ZERO), to_mpfr(other)), self)
+        return _Div(self.tape, _Shift(self.tape, _Scale(self.tape, self, self.tape.const(0)), self.tape.const(other)), self)
 
     def __pow__(self, n):
         if isinstance(n, bool) or not isinstance(n, int) or n < 0:
@@ -95,7 +96,7 @@ class _Node:
             n >>= 1
             if n:
                 base = base * base
-        return out if out is not None else _Shift(self.tape, _Scale(self.tape, self, _ZERO), _ONE)
+        return out if out is not None else _Shift(self.tape, _Scale(self.tape, self, self.tape.const(0)), self.tape.const(1))
 
 
 class _Var(_Node):
@@ -144,17 +145,17 @@ class _LinComb(_Node):
     __slots__ = ("terms", "const", "refs")
 
     def __init__(self, tape, terms, const=0):
-        self.terms = [(a, to_mpfr(s)) for a, s in terms]
-        self.const = to_mpfr(const)
+        self.terms = [(a, tape.const(s)) for a, s in terms]
+        self.const = tape.const(const)
         self.refs = None
         super().__init__(tape)
 
     def step(self, k):
         if k == 0:
             self.refs = [(a.c, s) for a, s in self.terms]  # the inputs' coefficient lists of this step
-            self.c.append(self.const + fsum([s * c[0] for c, s in self.refs]))
+            self.c.append(self.const + self.tape.fsum([s * c[0] for c, s in self.refs]))
         else:
-            self.c.append(fsum([s * c[k] for c, s in self.refs]))
+            self.c.append(self.tape.fsum([s * c[k] for c, s in self.refs]))
 
 
 class _Mul(_Node):
@@ -166,7 +167,7 @@ class _Mul(_Node):
 
     def step(self, k):
         a, b = self.a.c, self.b.c
-        self.c.append(fsum(map(mul, a[:k + 1], b[k::-1])) if k else a[0] * b[0])
+        self.c.append(self.tape.fsum(map(mul, a[:k + 1], b[k::-1])) if k else a[0] * b[0])
 
 
 class _Div(_Node):
@@ -178,7 +179,7 @@ class _Div(_Node):
 
     def step(self, k):
         b, q = self.b.c, self.c
-        acc = self.a.c[k] - fsum(map(mul, b[1:k + 1], q[k - 1::-1])) if k else self.a.c[0]
+        acc = self.a.c[k] - self.tape.fsum(map(mul, b[1:k + 1], q[k - 1::-1])) if k else self.a.c[0]
         q.append(acc / b[0])
 
 
@@ -192,9 +193,9 @@ class _Sqrt(_Node):
     def step(self, k):
         s = self.c
         if k == 0:
-            s.append(gmpy2.sqrt(self.a.c[0]))
+            s.append(self.tape.scalar_sqrt(self.a.c[0]))
         else:
-            s.append((self.a.c[k] - fsum(map(mul, s[1:k], s[k - 1:0:-1]))) / (2 * s[0]))
+            s.append((self.a.c[k] - self.tape.fsum(map(mul, s[1:k], s[k - 1:0:-1]))) / (2 * s[0]))
 
 
 class _Exp(_Node):
@@ -207,9 +208,9 @@ class _Exp(_Node):
     def step(self, k):
         e, a = self.c, self.a.c
         if k == 0:
-            e.append(gmpy2.exp(a[0]))
+            e.append(self.tape.scalar_exp(a[0]))
         else:
-            e.append(fsum([i * a[i] * e[k - i] for i in range(1, k + 1)]) / k)
+            e.append(self.tape.fsum([i * a[i] * e[k - i] for i in range(1, k + 1)]) / k)
 
 
 class _Log(_Node):
@@ -224,15 +225,20 @@ class _Log(_Node):
     def step(self, k):
         l, a = self.c, self.a.c
         if k == 0:
-            l.append(gmpy2.log(a[0]))
+            l.append(self.tape.scalar_log(a[0]))
         else:
-            l.append((k * a[k] - fsum([i * l[i] * a[k - i] for i in range(1, k)])) / (k * a[0]))
+            l.append((k * a[k] - self.tape.fsum([i * l[i] * a[k - i] for i in range(1, k)])) / (k * a[0]))
 
 
 class JetTape:
     """The recorded vector field: variables, operations, outputs; also the arithmetic namespace of its jets."""
 
     name = "Taylor jets"
+    # the scalars of the jets: gmpy2 mpfr here; lcnsym.dynamics.engines.certified uses python-flint balls
+    fsum = staticmethod(fsum)
+    scalar_sqrt = staticmethod(gmpy2.sqrt)
+    scalar_exp = staticmethod(gmpy2.exp)
+    scalar_log = staticmethod(gmpy2.log)
 
     def __init__(self, n):
         self.nodes = []
@@ -245,13 +251,13 @@ class JetTape:
         return to_mpfr(q)
 
     def sqrt(self, a):
-        return _Sqrt(self, a) if isinstance(a, _Node) else gmpy2.sqrt(to_mpfr(a))
+        return _Sqrt(self, a) if isinstance(a, _Node) else self.scalar_sqrt(self.const(a))
 
     def exp(self, a):
-        return _Exp(self, a) if isinstance(a, _Node) else gmpy2.exp(to_mpfr(a))
+        return _Exp(self, a) if isinstance(a, _Node) else self.scalar_exp(self.const(a))
 
     def log(self, a):
-        return _Log(self, a) if isinstance(a, _Node) else gmpy2.log(to_mpfr(a))
+        return _Log(self, a) if isinstance(a, _Node) else self.scalar_log(self.const(a))
 
     def log1p(self, a):
         return self.log(1 + a)
@@ -297,6 +303,19 @@ class JetTape:
                 v.c.append(f.c[k] / (k + 1))
         return [v.c for v in self.vars]
 
+    def field_series(self, inputs, order):
+        """The field's outputs as series of ``order`` terms when the variables are the series ``inputs`` (not an ODE
+        solution): with ``inputs[j] = [x_j, d_j]``, the outputs' second terms are the directional derivative."""
+        for node in self.nodes:
+            node.c = []
+        for v, x in zip(self.vars, inputs):
+            v.c = list(x)
+        nodes = [n for n in self.nodes if not isinstance(n, _Var)]
+        for k in range(order):
+            for node in nodes:
+                node.step(k)
+        return [f.c for f in self.outputs]
+
 
 def _normal_equations(arch, data, v, alpha, tape):
     """``dL/dv = A v - b`` for ``phi(r) = alpha r^2``: ``A = 2 alpha sum x x^T``, ``b = 2 alpha sum y x`` (windows of the samples), exactly."""
@@ -313,9 +332,9 @@ def _normal_equations(arch, data, v, alpha, tape):
     return [tape.lincomb([(v[q], A[m][q]) for q in range(kv) if A[m][q]], -b[m]) for m in range(kv)]
 
 
-def _record_field(problem, n):
+def _record_field(problem, n, tape_class=JetTape):
     arch, data, loss = problem.arch, problem.data, problem.loss
-    tape = JetTape(n)
+    tape = tape_class(n)
     it = iter(tape.vars)
     filters = [[next(it) for _ in range(ki)] for ki in arch.k]
     v = final_filter_recursive(filters, arch.s)

@@ -1,0 +1,299 @@
+"""A validated engine: enclosures of the gradient flow's solution in ball arithmetic (python-flint ``arb``).
+
+Each step of length ``h`` from the enclosure ``B(m, rho)`` (a Euclidean ball) proves:
+
+1. *a priori enclosure*: a box ``E`` with ``X + [0, h] F(E)`` inside ``E``, ``X`` the box around
+   ``B(m, rho)`` and ``F = -grad L`` evaluated on boxes; by Picard-Lindeloef every solution from
+   ``X`` stays in ``E`` for ``[0, h]``;
+2. *the step from the centre*: the Taylor polynomial of order ``K`` of the solution through
+   ``m`` (its coefficients in balls, by the jet recurrences of the Taylor engine run on
+   ``arb``), plus the Lagrange remainder ``|c_K(E)| h^K`` with ``c_K`` the ``K``-th Taylor
+   coefficient evaluated on the box ``E`` (every point of the solution over the step is in ``E``);
+3. *the spread of the ball*: two solutions in the convex ``E`` separate at most at the rate of
+   the logarithmic norm ``mu = max lambda_max((J + J^T)/2)`` of the field's Jacobian over ``E``
+   (for a gradient flow ``J = -Hess L``, so ``mu`` is minus the least curvature: balls shrink
+   near a minimum); ``mu`` is certified by an interval ``LDL^T`` factorization of
+   ``sigma I - (J + J^T)/2`` whose pivots are positive.
+
+The new enclosure is ``B(m', rho e^{mu h} + ||rad||_2)`` with ``m'`` the midpoint of the step's
+balls.  All of it runs at ``dps + GUARD`` digits; every reported width is an upper bound.
+
+References
+----------
+Moore (1966), Lohner (1987) for validated Taylor methods; Dahlquist (1958), Soederlind (2006)
+for the logarithmic norm.  Theorems 3.4 and 3.8 of the paper (the flows it encloses).
+"""
+
+from fractions import Fraction
+import time
+
+import flint
+
+
+from lcnsym.dynamics.engines import MAX_SECONDS, MAX_STEP_SECONDS, MAX_STEPS, Engine, FlowInterrupted
+from lcnsym.dynamics.engines.taylor import SECONDS_PER_OPERATION, JetTape, _record_field
+from lcnsym.errors import ConvergenceError, WorkLimitError
+from lcnsym.numeric import exact_value, make_ball, rough_eigenvalues, show, to_arb, to_mpfr, to_rational, working_precision
+
+__all__ = ["CertifiedEngine", "ArbTape", "Enclosure", "GUARD"]
+
+GUARD = 10
+"""Guard digits of the validated steps."""
+
+_APRIORI_TRIES = 6
+REMAINDER_BITS = 64
+"""Bits of the box evaluation of ``c_K`` (an upper bound: a few digits are enough, and they are cheaper)."""
+
+
+_ZERO = to_arb(0)  # exact at any precision
+
+
+class ArbTape(JetTape):
+    """The Taylor engine's tape with python-flint balls as scalars: every coefficient is an enclosure."""
+
+    name = "Taylor jets in balls"
+    const = staticmethod(to_arb)
+    fsum = staticmethod(lambda terms: sum(terms, _ZERO))
+    scalar_sqrt = staticmethod(lambda x: x.nonnegative_part().sqrt())
+    scalar_exp = staticmethod(lambda x: x.exp())
+    scalar_log = staticmethod(lambda x: x.log())
+
+
+class Enclosure:
+    """``w(t)`` lies in the Euclidean ball of radius ``radius`` around ``centre`` (exact python-flint numbers)."""
+
+    __slots__ = ("t", "centre", "radius")
+
+    def __init__(self, t, centre, radius):
+        self.t, self.centre, self.radius = t, centre, radius
+
+    def balls(self):
+        """Per entry ``arb`` balls containing ``w(t)``'s entries."""
+        return [make_ball(c, self.radius) for c in self.centre]
+
+    def __repr__(self):
+        return f"Enclosure(t = {show(self.t)}, radius <= {self.radius.str(3, radius=False)})"
+
+
+def _box(centre, radius):
+    return [make_ball(c, radius) for c in centre]
+
+
+def _interval(h):
+    """The ball ``[0, h]``."""
+    half = h / 2
+    return make_ball(half, half)
+
+
+def _norm2_upper(values):
+    """An upper bound of ``||values||_2`` (balls or exact numbers)."""
+    total = to_arb(0)
+    for x in values:
+        x = to_arb(x)
+        total += x * x  # not x ** 2: python-flint's power of a ball around 0 is nan
+    return total.nonnegative_part().sqrt().upper()
+
+
+def _rad_norm(balls):
+    return _norm2_upper([b.rad() for b in balls])
+
+
+def _field(tape, box):
+    return [c[0] for c in tape.field_series([[x] for x in box], 1)]
+
+
+def _a_priori(tape, centre, radius, h, guess):
+    """``(E, mu, guess)``: a box ``E`` holding every solution from ``B(centre, radius)`` over ``[0, h]``, and a bound ``mu``
+    of the field's logarithmic norm on it; ``None`` if not found (shorten the step).
+
+    With ``e = w(t) - centre``: ``d|e|/dt <= |F(centre)| + mu |e|`` while ``w`` stays where ``mu`` holds, so
+    ``|e(t)| <= radius e^{mu t} + |F(centre)| (e^{mu t} - 1)/mu``; if that stays below the ``r`` of the box ``Y``
+    where ``mu`` was certified, no solution leaves it (a stiff flow's ``mu`` is small: long steps stay possible)."""
+    f0 = _norm2_upper(_field(tape, [to_arb(c) for c in centre]))
+    r = (to_arb(radius) + f0 * h * 2 + to_arb(2) ** -300).upper()
+    for _ in range(_APRIORI_TRIES):
+        mu, guess = _log_norm(_jacobian(tape, _box(centre, r)), guess)
+        if mu is None:  # the field's derivatives are unbounded on the box: shorten the step
+            return None
+        growth = (mu * h).exp()
+        spread = f0 * h if mu == 0 else f0 * (growth - 1) / mu
+        reach = (to_arb(radius) * growth + spread).upper()
+        if reach <= r:
+            return _box(centre, reach), mu, guess
+        r = (reach * 2).upper()
+    return None
+
+
+def _jacobian(tape, box):
+    """The field's Jacobian over ``box`` (interval matrix, rows = outputs), column by column (directional series)."""
+    n = len(box)
+    cols = []
+    for j in range(n):
+        out = tape.field_series([[x, to_arb(1 if i == j else 0)] for i, x in enumerate(box)], 2)
+        cols.append([c[1] for c in out])
+    return [[cols[j][i] for j in range(n)] for i in range(n)]
+
+
+def _positive_definite(S):
+    """Whether every symmetric matrix in the interval matrix ``S`` is positive definite (interval ``LDL^T``)."""
+    n = len(S)
+    A = [row[:] for row in S]
+    for k in range(n):
+        if not A[k][k] > 0:
+            return False
+        for i in range(k + 1, n):
+            f = A[i][k] / A[k][k]
+            for j in range(k + 1, n):
+                A[i][j] = A[i][j] - f * A[k][j]
+    return True
+
+
+def _log_norm(J, guess=None):
+    """An upper bound ``mu`` of ``lambda_max((J + J^T)/2)`` over the interval matrix ``J`` (certified by LDL^T), and the
+    rough top eigenvalue used (``guess``: the last one, tried first; the eigenvalues move little from step to step)."""
+    n = len(J)
+    S = [[(J[i][j] + J[j][i]) / 2 for j in range(n)] for i in range(n)]
+    if not all(x.is_finite() for row in S for x in row):
+        return None, guess
+    spread = _norm2_upper([S[i][j].rad() for i in range(n) for j in range(n)])
+    top = rough_eigenvalues(S)[-1]
+    scale = max(abs(top), Fraction(1, 10**30))
+    for step in range(40):
+        sigma = (to_arb(top) + spread + to_arb(scale) * to_arb(2) ** (step - 30)).upper()
+        if _positive_definite([[(sigma if i == j else 0) - S[i][j] for j in range(n)] for i in range(n)]):
+            return sigma, top
+    # Gershgorin: always a bound
+    return max((S[i][i] + sum(abs(S[i][j]) for j in range(n) if j != i)).upper() for i in range(n)), None
+
+
+def _step_length(c, K, remaining):
+    """The Taylor engine's step rule (Jorba and Zou), on the midpoints."""
+    def norm(k):
+        return max(abs(ci[k].mid()) for ci in c)
+
+    candidates = []
+    for k in (K - 1, K):
+        nk = norm(k)
+        if nk.is_finite() and nk > 0:
+            candidates.append((1 / nk) ** (to_arb(1) / k))
+    if not candidates:
+        return remaining
+    rho = min(candidates)
+    return min((rho / to_arb(2).exp()).mid(), remaining)
+
+
+class CertifiedEngine(Engine):
+    """Validated Taylor steps in balls (see the module docstring); ``enclosures`` holds the last run's enclosures."""
+
+    name = "certified"
+    summary = "validated Taylor steps in python-flint balls: rigorous enclosures of w(t) (slower)"
+
+    def __init__(self):
+        self.enclosures = []
+
+    def integrate(self, problem, w0, sample_times, on_sample, *, dps, max_steps=MAX_STEPS, max_step_seconds=MAX_STEP_SECONDS,
+                  max_seconds=MAX_SECONDS, stop_below=None, order=None):
+        """Integrate with enclosures; ``on_sample(t, midpoints)`` at every sample time (steps end there).
+
+        Raises
+        ------
+        ConvergenceError
+            If no a priori enclosure is found even for a step shortened 40 times, or after ``max_steps`` steps.
+        WorkLimitError
+            Beyond ``max_seconds`` of wall time.
+        """
+        self.enclosures = []
+        with working_precision(dps, guard=GUARD):
+            tape = _record_field(problem, len(w0), ArbTape)
+            K = order or dps + 2
+            seconds = tape.step_operations(K) * SECONDS_PER_OPERATION * (1 + dps / 100) * 6
+            if max_step_seconds is not None and seconds > max_step_seconds:
+                raise WorkLimitError(f"one validated step at {dps} digits would take about {seconds:.3g} s; lower --dps, or "
+                                     f"raise the limit with max_step_seconds", seconds=seconds, limit=max_step_seconds)
+            start = [to_arb(x) for x in w0]
+            centre, radius = [x.mid() for x in start], _rad_norm(start)
+            t = to_arb(0)
+            self.enclosures.append(Enclosure(to_rational(0), centre, radius))
+            last = {"t": 0, "state": [to_mpfr(exact_value(c)) for c in centre]}
+            try:
+                return self._run(tape, K, centre, radius, sample_times, on_sample, dps, max_steps, max_seconds, stop_below, last)
+            except KeyboardInterrupt:
+                raise FlowInterrupted(last["t"], list(last["state"])) from None
+
+    def _run(self, tape, K, centre, radius, sample_times, on_sample, dps, max_steps, max_seconds, stop_below, last):
+        per_time = to_arb(10) ** -(dps - 6)  # remainders add up to 10^-(dps-6) per unit of time, far below 10^-(dps-10) at t = 20
+        deadline = None if max_seconds is None else time.monotonic() + max_seconds
+        t_exact = to_rational(0)
+        steps, si, next_look = 0, 0, 1
+        h_last, guess = None, None
+        while si < len(sample_times):
+            target = sample_times[si]
+            point = [to_arb(c) for c in centre]
+            c = tape.coefficients(point, K)
+            h = _step_length(c, K, to_arb(sample_times[-1] - t_exact).mid())  # uncapped by the next sample time
+            if h_last is not None:  # grow from the last accepted step: a failed remainder bound costs a retry
+                h = min(h, (h_last * to_arb(Fraction(5, 4))).mid())
+            for _ in range(40):
+                h_exact = min(to_rational(exact_value(h)), target - t_exact)
+                if target - t_exact - h_exact < (target - t_exact) / 1000:  # no sliver left before a sample time
+                    h_exact = target - t_exact
+                h_arb = to_arb(h_exact)
+                found = _a_priori(tape, centre, radius, h_arb, guess)
+                if found is not None:
+                    E, mu, guess = found
+                    with working_precision(prec=REMAINDER_BITS):  # a bound of c_K on the box needs few digits
+                        tail = tape.coefficients(E, K)
+                    bound = max(abs(ci[K]).upper() for ci in tail) * h_arb ** K
+                    if bound <= per_time * h_arb:
+                        break
+                    if not bound.is_finite():  # the box's coefficients blew up (a function near its singularity)
+                        h = (h * to_arb(Fraction(1, 4))).mid()
+                        continue
+                    # the bound scales about as h^(K-1): aim just below it (the box shrinks with h too)
+                    shrink = (per_time * h_arb / bound) ** (to_arb(1) / (K - 1)) * to_arb(Fraction(9, 10))
+                    h = (h * shrink.min(to_arb(Fraction(9, 10)))).mid()
+                    continue
+                h = (h * to_arb(Fraction(1, 2))).mid()
+            else:
+                raise ConvergenceError(f"no validated step at t = {show(t_exact)}: the a priori enclosure or the remainder "
+                                       f"bound failed for steps down to {show(h_exact)}", t=t_exact, steps=steps, dps=dps)
+            if to_rational(exact_value(h)) <= target - t_exact:  # a step cut short at a sample time says nothing of the next
+                h_last = h_arb
+            elif h_last is None or h_last < h_arb:
+                h_last = h_arb
+            remainders = [abs(ci[K]).upper() * h_arb ** K for ci in tail]
+            values = []
+            for ci, rem in zip(c, remainders):
+                acc = ci[K - 1]
+                for a in reversed(ci[:K - 1]):
+                    acc = acc * h_arb + a
+                values.append(acc + make_ball(0, rem))
+            growth = (mu * h_arb).exp().upper() if mu > 0 else to_arb(1)
+            if mu < 0:
+                growth = (mu * h_arb).exp().upper()
+            radius = (radius * growth + _rad_norm(values)).upper()
+            centre = [v.mid() for v in values]
+            t_exact += h_exact
+            steps += 1
+            last["t"], last["state"] = t_exact, [to_mpfr(exact_value(x)) for x in centre]
+            stop = False
+            if t_exact == target:
+                self.enclosures.append(Enclosure(t_exact, centre, radius))
+                stop = on_sample(target, last["state"])
+                si += 1
+            elif stop_below is not None and steps >= next_look:
+                grad2 = sum((ci[1] * ci[1] for ci in c), to_arb(0))
+                if grad2 < to_arb(stop_below) ** 2 * 10**4:
+                    self.enclosures.append(Enclosure(t_exact, centre, radius))
+                    stop = on_sample(t_exact, last["state"])
+                    next_look = 2 * steps
+            if stop:
+                return steps
+            if deadline is not None and time.monotonic() > deadline:
+                raise WorkLimitError(f"the certified engine ran past its wall-time limit max_seconds = {max_seconds} after "
+                                     f"{steps} steps, at t = {show(t_exact, 6) if not isinstance(t_exact, int) else t_exact}",
+                                     steps=steps, limit=max_seconds)
+            if steps >= max_steps:
+                raise ConvergenceError(f"the certified engine took {steps} steps and reached only t = {show(t_exact)}",
+                                       steps=steps, dps=dps)
+        return steps

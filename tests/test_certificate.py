@@ -1,0 +1,82 @@
+"""The convergence certificate: produced at strict minima (its ball holds the independently computed limit), refused at
+a saddle and far from any critical point, with the condition that failed."""
+
+import json
+from fractions import Fraction
+
+import pytest
+from click.testing import CliRunner
+
+from lcnsym.algebra.architecture import Architecture
+from lcnsym.cli.main import cli
+from lcnsym.dynamics.certificate import certify_flow
+from lcnsym.dynamics.data import random_problem
+from lcnsym.dynamics.flow import gradient_flow
+from lcnsym.dynamics.losses import parse_loss
+from lcnsym.exploration.critical import critical_points
+from lcnsym.numeric import exact_value, parse_rational
+from lcnsym.proofs import _flows
+
+SQUARE = parse_loss("square")
+
+
+def _certified(arch, data, w0, t_max, dps=20):
+    traj = gradient_flow(arch, data, SQUARE, w0, t_max, dps=dps, samples=1, engine="certified")
+    return traj, certify_flow(arch, data, SQUARE, w0, traj, dps=dps)
+
+
+@pytest.mark.parametrize("shape, seed", [(((2, 2), (1, 1)), 1), (((2, 2), (2, 1)), 1), (((2, 2), (2, 1)), 2)])
+def test_a_strict_minimum_is_certified_and_its_ball_holds_the_limit(shape, seed):
+    arch, data, w0 = _flows.problem(*shape, seed)
+    w0 = [list(w) for w in w0]
+    _, cert = _certified(arch, data, w0, Fraction(4))
+    assert cert.converges, cert.failed
+    # the limit, independently: the Taylor engine run on to t = 400 at 40 digits
+    far = gradient_flow(arch, data, SQUARE, w0, Fraction(400), dps=40, samples=4, grad_tol=Fraction(1, 10**32))
+    limit = [x for w in far.states[-1] for x in w]
+    centre = [exact_value(x) for layer in cert.center for x in layer]
+    gap = sum((exact_value(a) - b) ** 2 for a, b in zip(limit, centre))
+    assert gap <= (exact_value(cert.radius) + Fraction(1, 10**30)) ** 2
+    assert cert.rate > 0 and cert.as_dict()["kind"] == "strict minimum on the balanced slice"
+
+
+def test_a_saddle_is_not_certified():
+    """A start at an exactly computed saddle (lcnsym critical): the flow stays near it; no certificate."""
+    arch = Architecture(4, (2, 2), (1, 1))
+    data, _ = random_problem(arch, 6, 0)
+    report = critical_points(arch, data, dps=30)
+    saddle = next(p for p in report.real if p.kind == "saddle")
+    w0 = [[exact_value(x.mid()) for x in layer] for layer in saddle.w]
+    _, cert = _certified(arch, data, w0, Fraction(1, 4))
+    assert not cert.converges and "not certified positive definite" in cert.failed
+
+
+def test_a_flow_stopped_far_from_a_critical_point_is_not_certified():
+    arch, data, w0 = _flows.problem((2, 2), (1, 1), 1)
+    _, cert = _certified(arch, data, [list(w) for w in w0], Fraction(1, 100))
+    assert not cert.converges and cert.failed
+
+
+def test_no_enclosure_no_certificate():
+    arch, data, w0 = _flows.problem((2, 2), (1, 1), 1)
+    w0 = [list(w) for w in w0]
+    traj = gradient_flow(arch, data, SQUARE, w0, Fraction(1), dps=20, samples=1)
+    cert = certify_flow(arch, data, SQUARE, w0, traj, dps=20)
+    assert not cert.converges and "certified engine" in cert.failed
+
+
+def test_cli_certify_json():
+    r = CliRunner().invoke(cli, ["flow", "--k", "2,2", "--s", "1,1", "--d0", "4", "--random-data", "6", "--seed", "1",
+                                 "--engine", "certified", "--certify", "--t-max", "4", "--dps", "20", "--samples", "2",
+                                 "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert len(out["enclosure"]) == 2 and all(len(pair) == 2 for layer in out["enclosure"] for pair in layer)
+    cert = out["certificate"]
+    assert cert["converges"] is True and parse_rational(cert["radius"]) < Fraction(1, 10**10)
+    assert set(cert) >= {"center", "radius", "kind", "rate"}
+
+
+def test_cli_certify_needs_the_certified_engine():
+    r = CliRunner().invoke(cli, ["flow", "--k", "2,2", "--s", "1,1", "--certify"])
+    assert r.exit_code == 2 and "--certify" in r.output

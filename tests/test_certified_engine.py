@@ -1,0 +1,69 @@
+"""The certified engine: its enclosures contain independently integrated reference states, and are narrow."""
+
+from fractions import Fraction
+
+import pytest
+
+from lcnsym.dynamics.engines.certified import CertifiedEngine, Enclosure, _log_norm, _positive_definite
+from lcnsym.dynamics.flow import gradient_flow
+from lcnsym.dynamics.losses import parse_loss
+from lcnsym.numeric import exact_value, make_ball, to_arb, working_precision
+from lcnsym.proofs import _flows
+
+
+def _distance(enclosure, state):
+    return max(abs(exact_value(c) - exact_value(x)) for c, x in zip(enclosure.centre, state))
+
+
+@pytest.mark.parametrize("loss, shape", [("square", ((2, 2), (1, 1))), ("square", ((2, 2), (2, 1))),
+                                         ("pseudo-huber:1", ((2, 2), (1, 1)))])
+def test_enclosures_contain_an_independent_reference(loss, shape):
+    """The reference: mpmath's odefun (Taylor series with its own step control) at 40 digits."""
+    arch, data, w0 = _flows.problem(*shape, 1)
+    w0 = [list(w) for w in w0]
+    t_max = Fraction(1, 2)
+    cert = gradient_flow(arch, data, parse_loss(loss), w0, t_max, dps=20, samples=2, engine="certified")
+    ref = gradient_flow(arch, data, parse_loss(loss), w0, t_max, dps=40, samples=2, engine="odefun")
+    assert [e.t for e in cert.enclosures] == [0, Fraction(1, 4), Fraction(1, 2)]
+    for enc, state in zip(cert.enclosures[1:], ref.states[1:]):
+        flat = [x for w in state for x in w]
+        assert _distance(enc, flat) <= exact_value(enc.radius)  # contained (Euclidean ball, so each entry too)
+        assert enc.radius < to_arb(10) ** -10
+
+
+def test_midpoints_agree_with_the_taylor_engine_and_widths_stay_small_at_t_20():
+    arch, data, w0 = _flows.problem((2, 2), (1, 1), 1)
+    w0 = [list(w) for w in w0]
+    cert = gradient_flow(arch, data, parse_loss("square"), w0, Fraction(20), dps=30, samples=1, engine="certified")
+    taylor = gradient_flow(arch, data, parse_loss("square"), w0, Fraction(20), dps=30, samples=1, engine="taylor")
+    last = cert.enclosures[-1]
+    assert last.t == 20 and last.radius < to_arb(10) ** -20  # below 10^-(dps - 10)
+    assert _distance(last, [x for w in taylor.states[-1] for x in w]) < Fraction(1, 10**24)
+
+
+def test_a_wrong_enclosure_is_caught_by_the_reference():
+    """A false variant: the enclosure shifted by twice its radius no longer contains the reference."""
+    arch, data, w0 = _flows.problem((2, 2), (1, 1), 1)
+    w0 = [list(w) for w in w0]
+    cert = gradient_flow(arch, data, parse_loss("square"), w0, Fraction(1, 4), dps=20, samples=1, engine="certified")
+    ref = gradient_flow(arch, data, parse_loss("square"), w0, Fraction(1, 4), dps=40, samples=1, engine="odefun")
+    enc = cert.enclosures[-1]
+    moved = Enclosure(enc.t, [c + 2 * enc.radius for c in enc.centre], enc.radius)
+    assert _distance(moved, [x for w in ref.states[-1] for x in w]) > exact_value(moved.radius)
+
+
+def test_log_norm_bounds_the_symmetric_part_and_pd_is_certified():
+    with working_precision(30):
+        J = [[to_arb(-2), to_arb(1)], [to_arb(1), to_arb(-3)]]
+        mu, _ = _log_norm(J)
+        assert mu > to_arb(Fraction(-13819660112501051, 10**16))  # lambda_max = (-5 + sqrt 5)/2 = -1.38196...
+        assert mu < to_arb(Fraction(-138, 100))
+        assert _positive_definite([[to_arb(2), to_arb(1)], [to_arb(1), to_arb(2)]])
+        assert not _positive_definite([[to_arb(1), to_arb(2)], [to_arb(2), to_arb(1)]])
+        assert not _positive_definite([[make_ball(1, Fraction(3, 2)), to_arb(0)], [to_arb(0), to_arb(1)]])  # holds 0
+
+
+def test_the_engine_is_registered():
+    from lcnsym.dynamics.engines import engine_table
+
+    assert isinstance(engine_table()["certified"], CertifiedEngine)
