@@ -331,6 +331,27 @@ CERTIFY_DPS, CERTIFY_T = 20, Fraction(4)
 @lru_cache(maxsize=16)
 def certificate(loss_text, k, s, seed):
     """The certified engine's flow to ``CERTIFY_T`` and the convergence certificate at its last enclosure, as text."""
+    import json
+
+    stored = _store("certificate", loss_text, k, s, seed, CERTIFY_T, CERTIFY_DPS)
+    if stored is not None and (stored.exists() or not _claim(stored)):  # made by another worker, or an earlier run
+        try:
+            return json.loads(stored.read_text())
+        except (OSError, ValueError):
+            pass
+    out = _certificate(loss_text, k, s, seed)
+    if stored is not None:
+        try:
+            tmp = stored.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(out))
+            tmp.replace(stored)
+        except OSError:
+            pass
+        stored.with_suffix(".lock").unlink(missing_ok=True)
+    return out
+
+
+def _certificate(loss_text, k, s, seed):
     from lcnsym.dynamics.certificate import certify_flow
 
     arch, data, w0 = problem(k, s, seed)

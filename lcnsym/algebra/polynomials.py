@@ -12,10 +12,14 @@ import sympy as sp
 
 from lcnsym.algebra.architecture import stride_products
 from lcnsym.algebra.coefficients import stride_substitute
-from lcnsym.errors import FilterError, NumberError
+from lcnsym.errors import FilterError, NumberError, WorkLimitError
 from lcnsym.numeric import DEFAULT_DPS, abbreviate, to_mpf, to_rational, to_sympy, working_precision
 
-__all__ = ["x", "filter_polynomial", "stride_polynomial_coefficients", "stride_polynomial", "stride_polynomials", "coefficient_norm", "coefficients_of"]
+MAX_NORM_P = 1000
+"""The largest finite ``p`` of an exact p-norm (``|c|^p`` has ``p`` times the digits of ``c``)."""
+
+__all__ = ["x", "filter_polynomial", "stride_polynomial_coefficients", "stride_polynomial", "stride_polynomials", "coefficient_norm",
+           "coefficients_of", "MAX_NORM_P"]
 
 x = sp.Symbol("x")
 
@@ -187,6 +191,9 @@ def coefficient_norm(q, p=2, *, dps=DEFAULT_DPS):
     """
     if not (p == math.inf or (isinstance(p, numbers.Real) and not isinstance(p, bool) and p >= 1)):
         raise FilterError(f"the p of a p-norm must be at least 1, got {abbreviate(p)}", value=p)
+    if p != math.inf and p > MAX_NORM_P:  # |c|^p exactly would have p times the digits of c
+        raise WorkLimitError(f"the p of a p-norm is computed exactly up to p = {MAX_NORM_P}, got {abbreviate(p)}; use "
+                             f"p = inf for the largest coefficient", value=p, limit=MAX_NORM_P)
     coeffs = coefficients_of(q)
     if any(isinstance(c, (mpmath.mpf, mpmath.mpc)) for c in coeffs):
         with working_precision(dps):
