@@ -333,7 +333,7 @@ def certificate(loss_text, k, s, seed):
     """The certified engine's flow to ``CERTIFY_T`` and the convergence certificate at its last enclosure, as text."""
     import json
 
-    stored = _store("certificate", loss_text, k, s, seed, CERTIFY_T, CERTIFY_DPS)
+    stored = _store("certificate v2", loss_text, k, s, seed, CERTIFY_T, CERTIFY_DPS)
     if stored is not None and (stored.exists() or not _claim(stored)):  # made by another worker, or an earlier run
         try:
             return json.loads(stored.read_text())
@@ -363,7 +363,7 @@ def _certificate(loss_text, k, s, seed):
     except (ConvergenceError, WorkLimitError) as exc:
         return {"converges": False, "failed": f"the certified engine stopped: {exc}"}
     out = certify_flow(arch, data, loss, w0, traj, dps=CERTIFY_DPS).as_dict()
-    out["enclosure radius at t = 4"] = show_upper_text(traj.enclosures[-1].radius)
+    out["enclosure radius"] = show_upper_text(traj.enclosures[-1].radius)
     return out
 
 
@@ -421,7 +421,7 @@ def flow_combine(config, evidences, statement_scope, check_h=False, t_max=None, 
     cert_text = "; ".join(
         (f"{part[0]} on {tuple(part[1])}/{tuple(part[2])}: converges (certified) to a {c['kind']} within {c['radius']}, "
          f"|w(t) - w*| decaying at rate {c['rate']} (certified engine to t = {CERTIFY_T}, enclosure radius "
-         f"{c['enclosure radius at t = 4']})") if c["converges"] else
+         f"{c['enclosure radius']})") if c["converges"] else
         f"{part[0]} on {tuple(part[1])}/{tuple(part[2])}: no certificate ({c['failed']}); numerical evidence only"
         for part, c in certified)
     extra = [f"{loss} on {', '.join(sorted(v - ran.get(loss, set())))}" for loss, v in energy_pairs.items()

@@ -51,7 +51,7 @@ from lcnsym.analysis.roots import certified_roots
 from lcnsym.errors import InputError, NumericalError, PrecisionError, WorkLimitError
 from lcnsym.numeric import DEFAULT_DPS, check_dps, escalation, show, to_acb, to_arb, to_fmpq, to_rational, working_precision
 
-__all__ = ["determinant", "gradient_at", "CriticalPoint", "CriticalReport", "critical_points", "normal_equations", "free_layer", "MAX_UNKNOWNS", "MAX_WIDE_LAYERS", "MAX_QUOTIENT"]
+__all__ = ["determinant", "gradient_at", "stride_polynomials_at", "CriticalPoint", "CriticalReport", "critical_points", "normal_equations", "free_layer", "MAX_UNKNOWNS", "MAX_WIDE_LAYERS", "MAX_QUOTIENT"]
 
 MAX_UNKNOWNS = 4
 """The most unknowns on the slice (``kbar - N + 1``): beyond, the Groebner basis is out of reach."""
@@ -374,15 +374,21 @@ def determinant(matrix, modulus):
     return c0 if len(matrix) % 2 == 0 else -c0
 
 
-def gradient_at(arch, A, b, point):
-    """``grad_w L`` at a real critical point, exactly: one residue modulo ``point.modulus`` per parameter (all zero at
-    a critical point).  Computed from the definition ``2 J^T (A v - b)``, independently of the Groebner basis."""
-    f = point.modulus
+def stride_polynomials_at(arch, point):
+    """The coefficient lists of ``p~_i`` (Prop. 2.1) at a real critical point, entries in ``Q[u]/(point.modulus)``."""
     polys = []
     for layer, step in zip(point.w_exact, arch.stride_products):
         coeffs = [flint.fmpq_poly([0])] * ((len(layer) - 1) * step + 1)
         coeffs[::step] = layer
         polys.append(coeffs)
+    return polys
+
+
+def gradient_at(arch, A, b, point):
+    """``grad_w L`` at a real critical point, exactly: one residue modulo ``point.modulus`` per parameter (all zero at
+    a critical point).  Computed from the definition ``2 J^T (A v - b)``, independently of the Groebner basis."""
+    f = point.modulus
+    polys = stride_polynomials_at(arch, point)
 
     def product(factors):
         out = [flint.fmpq_poly([1])]

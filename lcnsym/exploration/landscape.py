@@ -26,9 +26,10 @@ from dataclasses import dataclass
 import flint
 
 from lcnsym.errors import InputError
-from lcnsym.exploration.critical import critical_points, determinant, free_layer, normal_equations
+from lcnsym.exploration.critical import (_ball as value_at, critical_points, determinant, free_layer, normal_equations,
+                                         stride_polynomials_at)
 from lcnsym.exploration.filling import filling
-from lcnsym.numeric import (DEFAULT_DPS, check_dps, exact_value, show, show_upper, to_acb, to_arb, to_fmpq, to_rational, tolerance,
+from lcnsym.numeric import (DEFAULT_DPS, check_dps, exact_value, show, show_upper, to_arb, to_fmpq, to_rational, tolerance,
                             working_precision)
 
 __all__ = ["Classification", "classify_limit", "global_minimum", "on_slice"]
@@ -78,7 +79,7 @@ def on_slice(arch, filters):
 
 
 def _ball(p, alpha):
-    return flint.acb_poly([to_acb(to_rational(c)) for c in p.coeffs()])(alpha).real if p.degree() >= 0 else to_arb(0)
+    return value_at(p, alpha).real
 
 
 def _match(report, point_slice, dps):
@@ -91,15 +92,6 @@ def _match(report, point_slice, dps):
                     d = max(d, abs(to_arb(c) - _ball(e, p.alpha)).upper(), key=lambda b: b.upper())
             best.append((d.upper(), n))
     return sorted(best, key=lambda t: t[0])
-
-
-def _stride_polys(arch, point):
-    out = []
-    for layer, step in zip(point.w_exact, arch.stride_products):
-        coeffs = [flint.fmpq_poly([0])] * ((len(layer) - 1) * step + 1)
-        coeffs[::step] = layer
-        out.append(coeffs)
-    return out
 
 
 def _resultant(p, q, f):
@@ -119,7 +111,7 @@ def _resultant(p, q, f):
 
 def _common_root(arch, point):
     """Whether two of the point's ``p~_i`` share a root (exact: a resultant is zero modulo the minimal polynomial)."""
-    polys = [p for p in _stride_polys(arch, point) if len(p) > 1]
+    polys = [p for p in stride_polynomials_at(arch, point) if len(p) > 1]
     f = point.modulus
     for i in range(len(polys)):
         for j in range(i + 1, len(polys)):

@@ -79,12 +79,6 @@ def _box(centre, radius):
     return [make_ball(c, radius) for c in centre]
 
 
-def _interval(h):
-    """The ball ``[0, h]``."""
-    half = h / 2
-    return make_ball(half, half)
-
-
 def _norm2_upper(values):
     """An upper bound of ``||values||_2`` (balls or exact numbers)."""
     total = to_arb(0)
@@ -268,9 +262,7 @@ class CertifiedEngine(Engine):
                 for a in reversed(ci[:K - 1]):
                     acc = acc * h_arb + a
                 values.append(acc + make_ball(0, rem))
-            growth = (mu * h_arb).exp().upper() if mu > 0 else to_arb(1)
-            if mu < 0:
-                growth = (mu * h_arb).exp().upper()
+            growth = (mu * h_arb).exp().upper()  # below 1 near a minimum: the ball shrinks
             radius = (radius * growth + _rad_norm(values)).upper()
             centre = [v.mid() for v in values]
             t_exact += h_exact
