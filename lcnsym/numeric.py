@@ -86,6 +86,7 @@ __all__ = [
     "to_sympy",
     "exact_value",
     "ball_bounds",
+    "decimal_log",
     "compare",
     "to_float",
     "show",
@@ -690,6 +691,20 @@ def _arb_text(mid, dps):
     return text[1:-1].split(" +/-")[0] if text.startswith("[") else text
 
 
+def decimal_log(q):
+    """``log10 q`` of a positive exact number, as a float for reports; no overflow however large or small ``q`` is.
+
+    Examples
+    --------
+    >>> round(decimal_log(Fraction(10**400, 3)), 6)
+    399.522879
+    """
+    q = to_rational(q)
+    if q <= 0:
+        raise InputError(f"decimal_log needs a positive number, not {abbreviate(q)}", value=str(q))
+    return math.log10(q.numerator) - math.log10(q.denominator)  # math.log10 of an int has no float overflow
+
+
 def show(value, dps=None):
     """Text of a number: exact values exactly, computed values with ``dps`` significant digits.
 
@@ -773,7 +788,7 @@ def show_upper(value, digits=3):
     q = to_rational(value, floats=True)
     if q <= 0:
         return "0" if q == 0 else _exact_text(q)
-    e = math.floor(math.log10(q.numerator) - math.log10(q.denominator))
+    e = math.floor(decimal_log(q))
     if Fraction(10) ** e > q:
         e -= 1
     scaled = q / Fraction(10) ** (e - digits + 1)

@@ -8,7 +8,7 @@ from lcnsym.algebra.architecture import Architecture
 from lcnsym.dynamics.bounds import balancedness, tau
 from lcnsym.checking.evidence import CheckConfig, Evidence
 from lcnsym.algebra.filters import final_filter
-from lcnsym.numeric import show, to_rational
+from lcnsym.numeric import decimal_log, show, to_rational
 
 ID = "lemma-3.5"
 STATEMENT = "||pi(w)||_1 <= T implies ||w^(i)||^2 <= tau = tau_1 + (N-1) Delta for every layer"
@@ -58,7 +58,7 @@ def check(config=CheckConfig(), bound=tau):
                 "k": arch.k, "s": arch.s, "w": [[str(c) for c in layer] for layer in w], "T = ||pi(w)||_1": str(T),
                 "max ||w^(i)||^2": str(largest), "tau": str(t)})
         if largest:
-            gap = math.log10(t) - math.log10(largest)
+            gap = decimal_log(t / largest)
             loosest, tightest = max(loosest, gap), min(tightest, gap)
     unbalanced = sum(1 for n, a in enumerate(archs) if a.N >= 2 and (0, 0, 1, 3, 6)[n % 5])
     from lcnsym.proofs import _flows
@@ -78,7 +78,7 @@ def check(config=CheckConfig(), bound=tau):
             if largest > t:
                 return Evidence(False, "search", "along a flow", count, counterexample={
                     "k": k, "s": s, "max ||w^(i)||^2": show(largest), "tau": show(t)})
-            flow_gap = min(flow_gap, math.log10(t) - math.log10(largest))
+            flow_gap = min(flow_gap, decimal_log(t / largest))
     ran = {"random exact instances": (count - samples, MIN_INSTANCES[config.profile]),
            "unbalanced instances": (unbalanced, MIN_UNBALANCED[config.profile]), "flow samples": (samples, MIN_SAMPLES)}
     short = {what: f"ran {got}, minimum {least}" for what, (got, least) in ran.items() if got < least}

@@ -141,3 +141,12 @@ def test_namespaces_evaluate_one_formula_on_every_kind():
     assert ops_for(mpmath.mpf(1)) is MPMATH and ops_for(Fraction(1)) is EXACT and ops_for(sp.Symbol("r")) is SYMPY
     with pytest.raises(InputError):
         EXACT.sqrt(Fraction(2))
+
+
+def test_decimal_log_has_no_float_overflow():
+    from lcnsym.numeric import decimal_log
+
+    assert decimal_log(Fraction(10) ** 500 * 7) == pytest.approx(500 + 0.84509804)
+    assert decimal_log(Fraction(1, 10**500)) == -500
+    with pytest.raises(InputError):
+        decimal_log(0)

@@ -43,3 +43,11 @@ def test_cor_3_7_catches_a_wrong_constant_in_a_loss_definition(monkeypatch):
     monkeypatch.setattr(PseudoHuber, "c1_of", lambda self, F: F.const(-Fraction(1, 10**45)))
     ev = cor_3_7.check(CheckConfig())
     assert not ev.passed and ev.counterexample["loss"].startswith("pseudo-huber")
+
+
+def test_lemma_3_5_reports_gaps_beyond_float_range():
+    # the thorough profile's unbalanced filters give tau beyond 1e308: the gap is a log of an exact ratio, never a float
+    from lcnsym.dynamics.bounds import tau
+
+    ev = lemma_3_5.check(CheckConfig(), bound=lambda T, kv, d: tau(T, kv, d) * Fraction(10) ** 400)
+    assert ev.passed and ev.details["smallest log10 gap"] >= 400
