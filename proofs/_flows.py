@@ -294,7 +294,9 @@ def flow_parts(losses, config):
             full = config.thorough or j == 0 or i % 2 == 0
             for seed in seeds(config):
                 out.append((loss_text, k, s, seed) if full else (loss_text, k, s, seed, ENERGY_ONLY))
-    return out
+    order = {shape: j for j, shape in enumerate(used)}
+    # the longest parts first (whole flows on the larger shapes), so that no worker is left with one at the end
+    return sorted(out, key=lambda p: (len(p) > 4, -order[(p[1], p[2])]))
 
 
 def flow_part(config, part, check_h=False, t_max=None, engine=DEFAULT_ENGINE, stop_tol=None):

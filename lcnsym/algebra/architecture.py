@@ -7,6 +7,7 @@ and the strides ``s``; the other widths follow from eq. (1.5),
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from math import prod
 import numbers
 
@@ -189,15 +190,10 @@ class Architecture:
         >>> Architecture.for_output_width((4, 3), (2, 1), dN=2).d
         (10, 4, 2)
         """
-        k = _int_tuple(k, "k")
-        s = _int_tuple(s, "s")
-        dN = _positive_int(dN, "dN")
-        if len(k) != len(s):
-            return cls(1, k, s)  # raises the error about the lengths
-        d = dN
-        for ki, si in zip(reversed(k), reversed(s)):
-            d = (d - 1) * si + ki
-        return cls(d, k, s)
+        if type(k) is tuple and type(s) is tuple and type(dN) is int and all(type(x) is int for x in k + s):
+            return _smallest(cls, k, s, dN)  # the checks ask for the same few thousand shapes many times
+        return _smallest(cls, _int_tuple(k, "k"), _int_tuple(s, "s"), dN)
+
 
     def admissible_d0(self, count, dN_start=1):
         """The first ``count`` input widths ``d0`` admissible for ``(k, s)``, from output width ``dN_start`` on.
@@ -272,3 +268,14 @@ class Architecture:
             "s_v": self.s_v,
             "t": list(self.t),
         }
+
+
+@lru_cache(maxsize=65536)
+def _smallest(cls, k, s, dN):
+    """``Architecture.for_output_width`` on tuples of ints (validated by the constructor; an architecture is immutable)."""
+    k, s, d = _int_tuple(k, "k"), _int_tuple(s, "s"), _positive_int(dN, "dN")  # once per shape: the result is cached
+    if len(k) != len(s):
+        return cls(1, k, s)  # raises the error about the lengths
+    for ki, si in zip(reversed(k), reversed(s)):
+        d = (d - 1) * si + ki
+    return cls(d, k, s)
