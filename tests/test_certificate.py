@@ -70,7 +70,7 @@ def test_cli_certify_json():
                                  "--engine", "certified", "--certify", "--t-max", "4", "--dps", "20", "--samples", "2",
                                  "--json"])
     assert r.exit_code == 0, r.output
-    out = json.loads(r.output)
+    out = json.loads(r.stdout)
     assert len(out["enclosure"]) == 2 and all(len(pair) == 2 for layer in out["enclosure"] for pair in layer)
     cert = out["certificate"]
     assert cert["converges"] is True and parse_rational(cert["radius"]) < Fraction(1, 10**10)

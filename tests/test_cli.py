@@ -207,3 +207,13 @@ def test_cli_flow_data_of_the_wrong_shape(tmp_path):
     (tmp_path / "e.json").write_text("[1, 2]")
     r = run("flow", "--k", "2,2", "--s", "1,1", "--data", str(tmp_path / "e.json"))
     assert r.exit_code != 0 and "must hold an object" in r.output
+
+
+def test_flow_logs_its_progress_when_stderr_is_not_a_terminal(monkeypatch):
+    from lcnsym.cli.commands import flow as flow_command
+
+    monkeypatch.setattr(flow_command, "LOG_INTERVAL", 0.0)
+    r = CliRunner().invoke(cli, ["flow", "--k", "2,2", "--s", "1,1", "--t-max", "1", "--samples", "3", "--json"])
+    assert r.exit_code == 0, r.output
+    assert "flow: t = " in r.stderr and "/1, L = " in r.stderr and "steps (" in r.stderr
+    json.loads(r.stdout)  # the log stays out of the result

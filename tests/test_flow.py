@@ -3,6 +3,8 @@
 from fractions import Fraction
 
 import mpmath
+import math
+
 import pytest
 
 from lcnsym.algebra.architecture import Architecture
@@ -41,8 +43,8 @@ def test_ctrl_c_returns_the_partial_trajectory():
     arch = Architecture(1, (1,), (1,))
     data = validate_data(arch, [[1]], [[2]])
 
-    def interrupt(t, end):
-        if t > end / 3:
+    def interrupt(p):
+        if p.t > p.t_max / 3:
             raise KeyboardInterrupt
 
     traj = gradient_flow(arch, data, SQUARE, [[1]], t_max=1, dps=15, samples=6, progress=interrupt)
@@ -71,3 +73,19 @@ def test_strided_flow_to_convergence():
                          samples=8, grad_tol=Fraction(1, 10**25))
     assert traj.loss_non_increasing() and traj.balancedness_drift() < mpmath.mpf(10) ** -25
     assert traj.converged, traj.message  # converges by t = 40 on this problem: a stated expectation, not the code's definition
+
+
+def test_progress_reports_the_steps_between_samples_with_an_estimate(monkeypatch):
+    from lcnsym.dynamics import flow as flow_module
+
+    monkeypatch.setattr(flow_module, "PROGRESS_INTERVAL", 0.0)  # every step
+    arch = Architecture(4, (2, 2), (1, 1))
+    data = validate_data(arch, [[1, 2], [0, 1], [2, -1], [1, 1]], [[1, 0], [2, 1]])
+    seen = []
+    gradient_flow(arch, data, SQUARE, [[1, 1], [1, -1]], t_max=2, dps=20, samples=2, progress=seen.append)
+    steps = [p.steps for p in seen]
+    assert len(seen) > 3 and max(steps) >= 2 and steps == sorted(steps)  # reports between the 2 samples, from the steps
+    assert [p.t for p in seen] == sorted(p.t for p in seen) and seen[-1].t == 2 and seen[-1].t_max == 2
+    assert all(p.grad_norm >= 0 for p in seen) and seen[-1].eta_seconds is not None
+    assert seen[-1].loss < seen[0].loss or math.isnan(seen[0].loss)
+    assert "||grad L|| = " in seen[-1].line() and "steps (" in seen[-1].line()

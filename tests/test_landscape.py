@@ -75,7 +75,7 @@ def test_flow_classify_cli():
     r = CliRunner().invoke(cli, ["flow", "--k", "2,2", "--s", "1,1", "--d0", "4", "--random-data", "6", "--seed", "1",
                                  "--classify", "--t-max", "200", "--dps", "30", "--json"])
     assert r.exit_code == 0, r.output
-    out = json.loads(r.output)
+    out = json.loads(r.stdout)
     c = out["classification"]
     assert c["point"] is not None and c["kind"] == "minimum" and c["global_minimum"].startswith("global minimum")
     assert float(c["distance"]) < 1e-25

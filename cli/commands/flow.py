@@ -1,8 +1,11 @@
 """``lcnsym flow``: integrate the gradient flow in arbitrary precision."""
 
+from contextlib import contextmanager
+import time
+
 import click
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TextColumn
 
 from lcnsym.algebra.architecture import MAX_SIZE
 from lcnsym.cli._common import (Choice, Failed, InputFile, IntList, Interrupted, LossSpec, OutputPath, Rational, Whole,
@@ -19,6 +22,29 @@ from lcnsym.parsing import read_json
 
 CLASSIFY_GUARD = 5
 """Guard digits of a flow run with --classify."""
+
+LOG_INTERVAL = 20.0
+"""Seconds between progress lines on a stderr that is not a terminal (a CI log), from the first 20 s of a run on."""
+
+
+@contextmanager
+def _progress(t_max):
+    """A ``progress`` for :func:`gradient_flow`: a live line on a terminal (t, L, ||grad L||, steps per second, the time
+    to t_max), or a line every :data:`LOG_INTERVAL` seconds of a long run in a log."""
+    console = Console(stderr=True)
+    if console.is_terminal:
+        with Progress(BarColumn(bar_width=12), TextColumn("{task.description}"), console=console, transient=True) as bar:
+            task = bar.add_task("starting", total=to_float(t_max))
+            yield lambda p: bar.update(task, completed=p.t, description=p.line())
+        return
+    last = [time.monotonic()]
+
+    def log(p):
+        if time.monotonic() - last[0] >= LOG_INTERVAL:
+            last[0] = time.monotonic()
+            click.echo(f"flow: {p.line()}", err=True)
+
+    yield log
 
 
 def _a_priori_tau(arch, data, loss, traj, w0):
@@ -93,14 +119,11 @@ def command(ctx, k, s, d0, data_file, m, seed, init_file, loss, t_max, dps, grad
             report = critical_points(arch, data, dps=dps)  # refused before the flow if the instance is too large
         if ctx.get_parameter_source("grad_tol") == click.core.ParameterSource.DEFAULT:
             grad_tol = tolerance(dps + CLASSIFY_GUARD, CLASSIFY_GUARD)  # 10^-dps: the state comes within ~10^-dps of the limit
-    console = Console(stderr=True)
-    with Progress(TextColumn("flow"), BarColumn(), TextColumn("t = {task.completed:.3g}"), TimeElapsedColumn(),
-                  console=console, transient=True) as bar:
-        task = bar.add_task("flow", total=to_float(t_max))
-        options = dict(dps=dps + (CLASSIFY_GUARD if classify else 0), grad_tol=grad_tol, samples=samples, engine=engine, max_steps=max_steps, spacing=spacing,
-                       max_step_seconds=max_step_seconds)
+    with _progress(t_max) as progress:
+        options = dict(dps=dps + (CLASSIFY_GUARD if classify else 0), grad_tol=grad_tol, samples=samples, engine=engine,
+                       max_steps=max_steps, spacing=spacing, max_step_seconds=max_step_seconds, progress=progress)
         others = [_parse_compare(spec, loss, seed) for spec in compare]  # refused before any work
-        traj = gradient_flow(arch, data, loss, w0, t_max, progress=lambda t, end: bar.update(task, completed=to_float(t)), **options)
+        traj = gradient_flow(arch, data, loss, w0, t_max, **options)
         runs = [(f"{loss.label()}, seed {seed}", traj)]
         for other_loss, other_seed in others:
             if traj.interrupted:

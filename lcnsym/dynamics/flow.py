@@ -9,11 +9,14 @@ It stops at ``t_max`` or when the gradient norm falls below a tolerance;
 Ctrl-C returns the partial trajectory.
 """
 
+from collections import deque
 import csv
 from dataclasses import dataclass, field
 from fractions import Fraction
 import io
 import json
+import math
+import time
 
 import mpmath
 
@@ -22,16 +25,95 @@ from lcnsym.dynamics.bounds import balancedness
 from lcnsym.dynamics.engines import DEFAULT_ENGINE, MAX_SECONDS, MAX_STEP_SECONDS, MAX_STEPS, FlowProblem, get_engine
 from lcnsym.dynamics.risk import _gradient, _risk
 from lcnsym.errors import InputError, NumberError, ParseError
-from lcnsym.numeric import (DEFAULT_DPS, MPMATH, abbreviate, check_dps, parse_rational, show, to_rational, tolerance,
-                            working_precision)
+from lcnsym.numeric import (DEFAULT_DPS, MPMATH, abbreviate, check_dps, parse_rational, show, to_float, to_rational,
+                            tolerance, working_precision)
 
-__all__ = ["Trajectory", "gradient_flow", "sample_times", "MAX_SAMPLES", "SPACINGS"]
+__all__ = ["Trajectory", "FlowProgress", "gradient_flow", "sample_times", "MAX_SAMPLES", "SPACINGS", "PROGRESS_INTERVAL"]
 
 SPACINGS = ("linear", "log", "auto")
 """How samples are placed: evenly; evenly in log t; or evenly plus a log-spaced start, where the loss changes fastest."""
 
 MAX_SAMPLES = 10_000
 """The most sample times a run records."""
+
+PROGRESS_INTERVAL = 0.25
+"""Seconds between two progress reports from the steps between samples (every sample is reported)."""
+
+PACE_WINDOW = 10.0
+"""Seconds of recent progress from which the pace (time of the flow per second) and the estimate to ``t_max`` are taken."""
+
+
+@dataclass(frozen=True)
+class FlowProgress:
+    """Where a running flow is, as :func:`gradient_flow` hands it to its ``progress`` callable.
+
+    ``t`` and ``t_max`` are the flow's times, ``steps`` the engine's steps so far,
+    ``loss`` the risk at the last sample, ``grad_norm`` the gradient norm at the
+    latest step (or sample), ``seconds`` the wall time so far and
+    ``eta_seconds`` the wall time to ``t_max`` at the pace of the last
+    :data:`PACE_WINDOW` seconds (``None`` until a pace is known); a flow that
+    converges stops sooner.  Display values only: the trajectory holds the numbers.
+
+    Examples
+    --------
+    >>> FlowProgress(1.5, 5, 120, 2.0, 3.25, 0.0125, 60.0, 4.7).line()
+    't = 1.5/5, L = 3.25, ||grad L|| = 0.0125, 120 steps (60/s), ~4.7 s to t_max'
+    """
+
+    t: float
+    t_max: float
+    steps: int
+    seconds: float
+    loss: float
+    grad_norm: float
+    steps_per_second: float
+    eta_seconds: float = None
+
+    def line(self):
+        """One line for a terminal or a log."""
+        eta = "" if self.eta_seconds is None else f", ~{_duration(self.eta_seconds)} to t_max"
+        return (f"t = {self.t:.4g}/{self.t_max:.4g}, L = {self.loss:.6g}, ||grad L|| = {self.grad_norm:.3g}, "
+                f"{self.steps} steps ({self.steps_per_second:.3g}/s){eta}")
+
+
+def _duration(seconds):
+    if seconds < 100:
+        return f"{seconds:.2g} s"
+    if seconds < 6000:
+        return f"{seconds / 60:.3g} min"
+    return f"{seconds / 3600:.3g} h"
+
+
+class _Pace:
+    """Turns the engine's steps and the samples into throttled :class:`FlowProgress` reports."""
+
+    def __init__(self, report, t_max):
+        self.report, self.t_max = report, to_float(t_max)
+        self.start = self.last = time.monotonic()
+        self.steps, self.t, self.loss, self.grad = 0, 0.0, math.nan, math.nan
+        self.recent = deque([(self.start, 0.0)])
+
+    def step(self, t, steps, grad_norm_sq):
+        self.steps, self.t = steps, to_float(t)
+        now = time.monotonic()
+        if now - self.last >= PROGRESS_INTERVAL:
+            self.grad = math.sqrt(max(to_float(grad_norm_sq), 0.0))
+            self._send(now)
+
+    def sample(self, t, loss, grad_norm):
+        self.t, self.loss, self.grad = to_float(t), to_float(loss), to_float(grad_norm)
+        self._send(time.monotonic())
+
+    def _send(self, now):
+        self.last = now
+        self.recent.append((now, self.t))
+        while len(self.recent) > 2 and now - self.recent[1][0] > PACE_WINDOW:
+            self.recent.popleft()
+        (w0, t0), elapsed = self.recent[0], now - self.start
+        pace = (self.t - t0) / (now - w0) if now > w0 else 0.0
+        eta = max(self.t_max - self.t, 0.0) / pace if pace > 0 else None
+        self.report(FlowProgress(self.t, self.t_max, self.steps, elapsed, self.loss, self.grad,
+                                 self.steps / elapsed if elapsed > 0 else 0.0, eta))
 
 
 def _split(flat, k):
@@ -242,7 +324,8 @@ def gradient_flow(arch, data, loss, w0, t_max, *, dps=DEFAULT_DPS, grad_tol=None
     engine : str
         An engine of :mod:`lcnsym.dynamics.engines` (``taylor``, ``odefun``).
     progress : callable, optional
-        Called with ``(t, t_max)`` after every sample.
+        Called with a :class:`FlowProgress` after every sample and, on the stepping engines, at most every
+        :data:`PROGRESS_INTERVAL` seconds between samples.
     max_steps : int
         The most steps the engine may take.
     max_step_seconds : float
@@ -296,13 +379,14 @@ def gradient_flow(arch, data, loss, w0, t_max, *, dps=DEFAULT_DPS, grad_tol=None
     problem = FlowProblem(arch, data, loss)
     traj = Trajectory(runner.name, dps)
     times = sample_times(t_end, samples, spacing)
+    pace = _Pace(progress, t_end) if progress else None
     with working_precision(dps):
         tol_mp = None if tol is None else MPMATH.const(tol)
 
         def on_sample(t, state):
             _record(traj, problem, t, state)
-            if progress:
-                progress(t, t_end)
+            if pace:
+                pace.sample(t, traj.losses[-1], traj.grad_norms[-1])
             traj.converged = tol_mp is not None and traj.grad_norms[-1] < tol_mp
             return traj.converged
 
@@ -312,7 +396,7 @@ def gradient_flow(arch, data, loss, w0, t_max, *, dps=DEFAULT_DPS, grad_tol=None
                 traj.converged = True
             else:
                 runner.integrate(problem, flat0, times, on_sample, dps=dps, max_steps=max_steps, max_step_seconds=max_step_seconds,
-                                 max_seconds=max_seconds, stop_below=tol)
+                                 max_seconds=max_seconds, stop_below=tol, on_step=pace.step if pace else None)
                 traj.enclosures = getattr(runner, "enclosures", None)
         except KeyboardInterrupt as exc:
             traj.interrupted = True

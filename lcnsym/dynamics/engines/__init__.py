@@ -2,11 +2,12 @@
 
 An engine is a subclass of :class:`Engine` in a module of this package: a
 ``name`` (``--engine``), a ``summary`` (its help line), and
-``integrate(problem, w0, sample_times, on_sample, dps=..., max_steps=..., max_seconds=...)``
+``integrate(problem, w0, sample_times, on_sample, dps=..., max_steps=..., max_seconds=..., on_step=...)``
 that integrates ``dw/dt = -grad L(w)`` from the exact start ``w0`` (flat
 Fractions) and calls ``on_sample(t, state)`` at every sample time ``t`` (a
 Fraction), with the state as numbers of its own type; ``on_sample`` returns
-``True`` to stop.  An engine never runs unbounded: it raises
+``True`` to stop.  An engine that steps calls ``on_step(t, steps,
+grad_norm_sq)`` after every step (for progress reports; it may not).  An engine never runs unbounded: it raises
 :class:`~lcnsym.errors.ConvergenceError` when its step collapses or it needs
 more than ``max_steps`` steps, and :class:`~lcnsym.errors.WorkLimitError`
 past ``max_seconds`` of wall time.  :func:`lcnsym.dynamics.flow.gradient_flow` is the one
@@ -70,9 +71,10 @@ class Engine:
     summary = ""
 
     def integrate(self, problem, w0, sample_times, on_sample, *, dps, max_steps=MAX_STEPS, max_step_seconds=MAX_STEP_SECONDS,
-                  max_seconds=MAX_SECONDS, stop_below=None):
+                  max_seconds=MAX_SECONDS, stop_below=None, on_step=None):
         """Call ``on_sample(t, state)`` at each sample time until it returns true.  An engine may also call it between
-        sample times once the gradient norm is below ``stop_below`` (it need not)."""
+        sample times once the gradient norm is below ``stop_below`` (it need not), and ``on_step(t, steps,
+        grad_norm_sq)`` after each of its steps."""
         raise NotImplementedError
 
     def __repr__(self):

@@ -186,7 +186,7 @@ class CertifiedEngine(Engine):
         self.enclosures = []
 
     def integrate(self, problem, w0, sample_times, on_sample, *, dps, max_steps=MAX_STEPS, max_step_seconds=MAX_STEP_SECONDS,
-                  max_seconds=MAX_SECONDS, stop_below=None, order=None):
+                  max_seconds=MAX_SECONDS, stop_below=None, order=None, on_step=None):
         """Integrate with enclosures; ``on_sample(t, midpoints)`` at every sample time (steps end there).
 
         Raises
@@ -210,11 +210,12 @@ class CertifiedEngine(Engine):
             self.enclosures.append(Enclosure(to_rational(0), centre, radius))
             last = {"t": 0, "state": [to_mpfr(exact_value(c)) for c in centre]}
             try:
-                return self._run(tape, K, centre, radius, sample_times, on_sample, dps, max_steps, max_seconds, stop_below, last)
+                return self._run(tape, K, centre, radius, sample_times, on_sample, dps, max_steps, max_seconds, stop_below, last,
+                                 on_step)
             except KeyboardInterrupt:
                 raise FlowInterrupted(last["t"], list(last["state"])) from None
 
-    def _run(self, tape, K, centre, radius, sample_times, on_sample, dps, max_steps, max_seconds, stop_below, last):
+    def _run(self, tape, K, centre, radius, sample_times, on_sample, dps, max_steps, max_seconds, stop_below, last, on_step=None):
         per_time = to_arb(10) ** -(dps - 6)  # remainders add up to 10^-(dps-6) per unit of time, far below 10^-(dps-10) at t = 20
         deadline = None if max_seconds is None else time.monotonic() + max_seconds
         t_exact = to_rational(0)
@@ -268,6 +269,8 @@ class CertifiedEngine(Engine):
             t_exact += h_exact
             steps += 1
             last["t"], last["state"] = t_exact, [to_mpfr(exact_value(x)) for x in centre]
+            if on_step is not None:
+                on_step(t_exact, steps, sum((ci[1] * ci[1] for ci in c), to_arb(0)))
             stop = False
             if t_exact == target:
                 self.enclosures.append(Enclosure(t_exact, centre, radius))

@@ -17,8 +17,8 @@ class OdefunEngine(Engine):
     summary = "mpmath.odefun, the slow reference"
 
     def integrate(self, problem, w0, sample_times, on_sample, *, dps, max_steps=None, max_step_seconds=None, max_seconds=None,
-                  stop_below=None):
-        import mpmath
+                  stop_below=None, on_step=None):
+        import mpmath  # mpmath.odefun hides its steps: progress comes from the samples only
 
         arch, data, loss = problem.arch, problem.data, problem.loss
         loss.require("mpmath (the odefun engine)", MPMATH, what=("dphi",))

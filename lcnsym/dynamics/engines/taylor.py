@@ -379,7 +379,7 @@ class TaylorEngine(Engine):
     summary = "Taylor series by jet transport in gmpy2, order dps + 2 (the default)"
 
     def integrate(self, problem, w0, sample_times, on_sample, *, dps, max_steps=MAX_STEPS, max_step_seconds=MAX_STEP_SECONDS,
-                  max_seconds=MAX_SECONDS, order=None, stop_below=None):
+                  max_seconds=MAX_SECONDS, order=None, stop_below=None, on_step=None):
         """Integrate from ``w0`` and call ``on_sample(t, state)`` at each sample time (dense output); returns the steps taken.
 
         With ``stop_below``, every step's first Taylor coefficient (``-grad L``) is watched: once its norm is below
@@ -405,7 +405,7 @@ class TaylorEngine(Engine):
             last = {"t": _ZERO, "state": [to_mpfr(x) for x in w0]}  # the last computed state, for Ctrl-C
             try:
                 return _steps(tape, K, last, [to_mpfr(s) for s in sample_times], sample_times, on_sample, dps, max_steps,
-                              max_seconds, None if stop_below is None else to_mpfr(stop_below) ** 2)
+                              max_seconds, None if stop_below is None else to_mpfr(stop_below) ** 2, on_step)
             except FlowInterrupted:
                 raise
             except KeyboardInterrupt:
@@ -415,7 +415,7 @@ class TaylorEngine(Engine):
 _LOOK = 10**4  # (100 x the tolerance)^2: where the caller is asked whether the flow has converged
 
 
-def _steps(tape, K, last, samples, sample_times, on_sample, dps, max_steps, max_seconds=None, stop_squared=None):
+def _steps(tape, K, last, samples, sample_times, on_sample, dps, max_steps, max_seconds=None, stop_squared=None, on_step=None):
     """Taylor steps from ``last`` (kept up to date) through every sample time, or until ``||-grad L||^2`` (the first
     coefficients) falls below ``stop_squared`` and ``on_sample`` confirms; returns the steps taken."""
     t, state = last["t"], last["state"]
@@ -449,6 +449,8 @@ def _steps(tape, K, last, samples, sample_times, on_sample, dps, max_steps, max_
         t += h
         steps += 1
         last["t"], last["state"] = t, state
+        if on_step is not None:
+            on_step(t, steps, fsum(ci[1] * ci[1] for ci in c))  # ||grad L||^2 at the step's start
         if deadline is not None and time.monotonic() > deadline:
             raise WorkLimitError(f"the Taylor engine ran past its wall-time limit max_seconds = {max_seconds} after {steps} "
                                  f"steps, at t = {show(t, 6)} of {show(t_end, 6)}; raise the limit with max_seconds",
