@@ -121,6 +121,10 @@ class ConvergenceError(NumericalError):
     """An iteration (root finder, ODE step) did not converge."""
 
 
+class HorizonError(NumericalError):
+    """A gradient flow had not converged by the end of its time interval: undecided, not a counterexample."""
+
+
 class RegistryError(LcnsymError):
     """The proof registry is inconsistent."""
 

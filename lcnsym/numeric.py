@@ -22,7 +22,7 @@ python-flint's functions).  The rules:
   for; exact values print exactly; a ball prints as a midpoint and a radius
   (:func:`show_ball`).
 * Generic formulas (the losses) are written once against an arithmetic
-  namespace (``const``, ``sqrt``, ``exp``, ``log``, ``cosh``, ``tanh``);
+  namespace (``const``, ``sqrt``, ``exp``, ``log``, ``cosh``, ``tanh``, ``sech``);
   :func:`ops_for` gives the namespace of a value: mpmath, sympy, python-flint
   balls and series, or an engine's own (Taylor jets).
 
@@ -840,6 +840,7 @@ class _Mpmath(_Namespace):
     log = staticmethod(mpmath.log)
     cosh = staticmethod(mpmath.cosh)
     tanh = staticmethod(mpmath.tanh)
+    sech = staticmethod(mpmath.sech)
 
 
 class _Sympy(_Namespace):
@@ -857,7 +858,7 @@ class _Sympy(_Namespace):
         return sympy.log(1 + x)
 
     def __getattr__(self, fn):
-        if fn in ("sqrt", "exp", "log", "cosh", "tanh"):
+        if fn in ("sqrt", "exp", "log", "cosh", "tanh", "sech"):
             import sympy
 
             return getattr(sympy, fn)
@@ -901,9 +902,18 @@ class _Arb(_Namespace):
     @staticmethod
     def tanh(x):
         if isinstance(x, flint.arb):
-            return x.tanh()
+            t = x.tanh()
+            return t if t.is_finite() else make_ball(0, 1)  # arb gives nan on a wide ball; tanh lies in [-1, 1]
         e = (2 * x).exp()
         return (e - 1) / (e + 1)
+
+    @staticmethod
+    def sech(x):
+        if isinstance(x, flint.arb):
+            q = x.sech()
+            return q if q.is_finite() else make_ball(Fraction(1, 2), Fraction(1, 2))  # sech lies in (0, 1]
+        e = x.exp()
+        return 2 / (e + 1 / e)
 
 
 class _Exact(_Namespace):
@@ -913,7 +923,7 @@ class _Exact(_Namespace):
         return to_rational(q)
 
     def __getattr__(self, fn):
-        if fn in ("sqrt", "exp", "log", "log1p", "cosh", "tanh", "root"):
+        if fn in ("sqrt", "exp", "log", "log1p", "cosh", "tanh", "sech", "root"):
             def refuse(x, *args):
                 raise InputError(f"{fn} of the exact value {abbreviate(x)} is not rational; "
                                  f"pass mpmath numbers with a dps, or sympy expressions")

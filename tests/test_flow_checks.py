@@ -1,10 +1,12 @@
-"""The flow checks thm-3.4, thm-3.8, thm-1.2: they pass, name their engine, and an unconverged or loosened run fails."""
+"""The flow checks thm-3.4, thm-3.8, thm-1.2: they pass, name their engine, an unconverged run is undecided and a loosened
+one fails."""
 
 from fractions import Fraction
 
 import pytest
 
 from lcnsym.checking.evidence import CheckConfig
+from lcnsym.errors import HorizonError
 from lcnsym.proofs import _flows, thm_1_2, thm_3_4, thm_3_8
 
 
@@ -16,10 +18,16 @@ def test_flow_checks_pass_and_say_what_ran():
         assert "taylor engine" in ev.scope and "stopped at ||grad L|| < 1e-20" in ev.scope and "1e-18" in ev.scope
 
 
-def test_a_run_that_has_not_converged_is_reported_as_a_failure():
-    ev = thm_1_2.check(CheckConfig(), t_max=1)
-    assert not ev.passed
-    assert ev.counterexample["not converged by t_max"] == 1 and float(ev.counterexample["||grad L||"]) > 1e-20
+def test_a_run_that_has_not_converged_is_undecided_never_a_pass_or_a_counterexample():
+    with pytest.raises(HorizonError, match="undecided: .* had not converged by t_max = 1 ") as info:
+        thm_1_2.check(CheckConfig(), t_max=1)
+    assert info.value.t_max == 1 and float(info.value.grad_norm) > 1e-20
+    from lcnsym.checking.runner import run_check
+    from lcnsym.checking.registry import ProofCheck
+    from lcnsym.checking.status import Status
+
+    result = run_check(ProofCheck.from_module(thm_1_2), CheckConfig(), lambda config: thm_1_2.check(config, t_max=1))
+    assert result.status == Status.ERROR and "undecided" in result.message
 
 
 def test_a_loosened_stopping_tolerance_does_not_pass_the_criticality_test():
@@ -29,5 +37,6 @@ def test_a_loosened_stopping_tolerance_does_not_pass_the_criticality_test():
 
 
 def test_the_engine_is_a_parameter_and_named_in_the_evidence():
-    ev = thm_1_2.check(CheckConfig(), engine="odefun", t_max=Fraction(1, 2))
-    assert not ev.passed and ev.counterexample["engine"] == "odefun"
+    with pytest.raises(HorizonError) as info:  # half a time unit does not converge: undecided, naming the engine that ran
+        thm_1_2.check(CheckConfig(), engine="odefun", t_max=Fraction(1, 2))
+    assert info.value.engine == "odefun" and "(odefun engine)" in str(info.value)

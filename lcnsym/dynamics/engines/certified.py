@@ -33,7 +33,7 @@ import flint
 from lcnsym.dynamics.engines import MAX_SECONDS, MAX_STEP_SECONDS, MAX_STEPS, Engine, FlowInterrupted
 from lcnsym.dynamics.engines.taylor import SECONDS_PER_OPERATION, JetTape, _record_field
 from lcnsym.errors import ConvergenceError, WorkLimitError
-from lcnsym.numeric import exact_value, make_ball, rough_eigenvalues, show, to_arb, to_mpfr, to_rational, working_precision
+from lcnsym.numeric import ARB, exact_value, make_ball, rough_eigenvalues, show, to_arb, to_mpfr, to_rational, working_precision
 
 __all__ = ["CertifiedEngine", "ArbTape", "Enclosure", "GUARD"]
 
@@ -57,6 +57,8 @@ class ArbTape(JetTape):
     scalar_sqrt = staticmethod(lambda x: x.nonnegative_part().sqrt())
     scalar_exp = staticmethod(lambda x: x.exp())
     scalar_log = staticmethod(lambda x: x.log())
+    scalar_tanh = staticmethod(ARB.tanh)  # [-1, 1] where arb's tanh of a wide ball is nan
+    scalar_sech = staticmethod(ARB.sech)
 
 
 class Enclosure:
@@ -176,6 +178,11 @@ def _step_length(c, K, remaining):
     return min((rho / to_arb(2).exp()).mid(), remaining)
 
 
+def _approx(q):
+    """A step's exact time or length in a message: 6 digits (its exact rational has hundreds)."""
+    return show(to_arb(q), 6)
+
+
 class CertifiedEngine(Engine):
     """Validated Taylor steps in balls (see the module docstring); ``enclosures`` holds the last run's enclosures."""
 
@@ -250,8 +257,9 @@ class CertifiedEngine(Engine):
                     continue
                 h = (h * to_arb(Fraction(1, 2))).mid()
             else:
-                raise ConvergenceError(f"no validated step at t = {show(t_exact)}: the a priori enclosure or the remainder "
-                                       f"bound failed for steps down to {show(h_exact)}", t=t_exact, steps=steps, dps=dps)
+                raise ConvergenceError(f"no validated step at t = {_approx(t_exact)}: the a priori enclosure or the "
+                                       f"remainder bound failed for steps down to {_approx(h_exact)}", t=t_exact, steps=steps,
+                                       dps=dps)
             if to_rational(exact_value(h)) <= target - t_exact:  # a step cut short at a sample time says nothing of the next
                 h_last = h_arb
             elif h_last is None or h_last < h_arb:
@@ -286,9 +294,9 @@ class CertifiedEngine(Engine):
                 return steps
             if deadline is not None and time.monotonic() > deadline:
                 raise WorkLimitError(f"the certified engine ran past its wall-time limit max_seconds = {max_seconds} after "
-                                     f"{steps} steps, at t = {show(t_exact, 6) if not isinstance(t_exact, int) else t_exact}",
+                                     f"{steps} steps, at t = {_approx(t_exact)}",
                                      steps=steps, limit=max_seconds)
             if steps >= max_steps:
-                raise ConvergenceError(f"the certified engine took {steps} steps and reached only t = {show(t_exact)}",
+                raise ConvergenceError(f"the certified engine took {steps} steps and reached only t = {_approx(t_exact)}",
                                        steps=steps, dps=dps)
         return steps

@@ -230,6 +230,46 @@ class _Log(_Node):
             l.append((k * a[k] - self.tape.fsum([i * l[i] * a[k - i] for i in range(1, k)])) / (k * a[0]))
 
 
+class _Tanh(_Node):
+    """``t = tanh a``: ``t' = (1 - t^2) a'``, so ``k t_k = k a_k - sum_{i=1}^k i a_i (t^2)_{k-i}``; bounded factors
+    (``|t| <= 1``), which keeps balls narrow where ``(e^2a - 1)/(e^2a + 1)`` would not."""
+
+    __slots__ = ("a", "sq")
+
+    def __init__(self, tape, a):
+        self.a, self.sq = a, []
+        super().__init__(tape)
+
+    def step(self, k):
+        t, a, sq = self.c, self.a.c, self.sq
+        if k == 0:
+            self.sq = sq = []
+            t.append(self.tape.scalar_tanh(a[0]))
+        else:
+            t.append(a[k] - self.tape.fsum([i * a[i] * sq[k - i] for i in range(1, k + 1)]) / k)
+        sq.append(self.tape.fsum(map(mul, t[:k + 1], t[k::-1])))
+
+
+class _Sech(_Node):
+    """``q = sech a``: ``q' = -q tanh(a) a'``, so ``k q_k = -sum_{i=1}^k i a_i (q t)_{k-i}`` with ``t = tanh a`` (a
+    :class:`_Tanh` node recorded before this one, so it is a step ahead)."""
+
+    __slots__ = ("a", "t", "qt")
+
+    def __init__(self, tape, a):
+        self.a, self.t, self.qt = a, _Tanh(tape, a), []
+        super().__init__(tape)
+
+    def step(self, k):
+        q, a, t = self.c, self.a.c, self.t.c
+        if k == 0:
+            self.qt = []
+            q.append(self.tape.scalar_sech(a[0]))
+        else:
+            q.append(-self.tape.fsum([i * a[i] * self.qt[k - i] for i in range(1, k + 1)]) / k)
+        self.qt.append(self.tape.fsum(map(mul, q[:k + 1], t[k::-1])))
+
+
 class JetTape:
     """The recorded vector field: variables, operations, outputs; also the arithmetic namespace of its jets."""
 
@@ -239,6 +279,8 @@ class JetTape:
     scalar_sqrt = staticmethod(gmpy2.sqrt)
     scalar_exp = staticmethod(gmpy2.exp)
     scalar_log = staticmethod(gmpy2.log)
+    scalar_tanh = staticmethod(gmpy2.tanh)
+    scalar_sech = staticmethod(gmpy2.sech)
 
     def __init__(self, n):
         self.nodes = []
@@ -267,8 +309,10 @@ class JetTape:
         return (e + 1 / e) / 2
 
     def tanh(self, a):
-        e = self.exp(2 * a)
-        return (e - 1) / (e + 1)
+        return _Tanh(self, a) if isinstance(a, _Node) else self.scalar_tanh(self.const(a))
+
+    def sech(self, a):
+        return _Sech(self, a) if isinstance(a, _Node) else self.scalar_sech(self.const(a))
 
     def root(self, a, n):
         return self.exp(self.log(a) / n)
@@ -285,6 +329,8 @@ class JetTape:
                 total += len(node.terms) * order
             elif isinstance(node, (_Mul, _Div, _Sqrt, _Exp, _Log)):
                 total += order * order // 2
+            elif isinstance(node, (_Tanh, _Sech)):
+                total += order * order
             else:
                 total += order
         return total
@@ -352,7 +398,7 @@ def _record_field(problem, n, tape_class=JetTape):
                     raise LossDefinitionError(
                         f"the {loss.name} loss's dphi(r, F) does not run on the taylor engine's jets ({type(exc).__name__}: "
                         f"{abbreviate(str(exc), 120)}): write it with F's operations (F.const, F.sqrt, F.exp, F.log, F.cosh, "
-                        f"F.tanh, + - * /), or use --engine odefun", loss=loss.name, lacks="dphi", use="taylor") from None
+                        f"F.tanh, F.sech, + - * /), or use --engine odefun", loss=loss.name, lacks="dphi", use="taylor") from None
                 if not isinstance(d, _Node):
                     raise LossDefinitionError(f"the {loss.name} loss's dphi(r, F) returned {abbreviate(d)} for a jet, not a jet",
                                               loss=loss.name, lacks="dphi", use="taylor")

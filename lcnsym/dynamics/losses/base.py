@@ -9,7 +9,7 @@ that declares
 ``phi(r, F)`` and ``dphi(r, F)``
     ``phi`` and its derivative, written once against the arithmetic namespace
     ``F`` (``F.const``, ``F.sqrt``, ``F.exp``, ``F.log``, ``F.cosh``,
-    ``F.tanh`` and ``+ - * /``), so the same formula runs on mpmath numbers,
+    ``F.tanh``, ``F.sech`` and ``+ - * /``), so the same formula runs on mpmath numbers,
     sympy expressions, python-flint balls and series, and the Taylor
     engine's jets (whose recurrences come from those operations);
 ``c1_of(F)``, ``excess_of(r, F)`` and ``h_of(L, dN, m, F)``
@@ -205,5 +205,5 @@ class Loss:
             except Exception as exc:
                 raise LossDefinitionError(
                     f"the {self.name} loss's {fn}(r, F) does not run on {use} ({type(exc).__name__}: {abbreviate(str(exc), 120)}): "
-                    f"write it with F's operations (F.const, F.sqrt, F.exp, F.log, F.cosh, F.tanh, + - * /)",
+                    f"write it with F's operations (F.const, F.sqrt, F.exp, F.log, F.cosh, F.tanh, F.sech, + - * /)",
                     loss=self.name, lacks=fn, use=use) from None

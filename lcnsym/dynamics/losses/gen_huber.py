@@ -27,11 +27,10 @@ class GeneralizedHuber(Loss):
         return F.log(F.exp(a * r) + F.exp(-a * r) + b) / a
 
     def dphi(self, r, F):
-        # (e - 1/e) / (e + 1/e + beta) with e = exp(alpha r), multiplied through by e: one exponential
-        a, b = F.const(self.alpha), F.const(self.beta)
-        e = F.exp(a * r)
-        e2 = e * e
-        return (e2 - 1) / (e2 + b * e + 1)
+        # (e - 1/e) / (e + 1/e + beta) with e = exp(alpha r) is tanh(alpha r) / (1 + (beta/2) sech(alpha r)): bounded
+        # factors (|tanh| <= 1, 0 < sech <= 1, and 1 + (beta/2) sech > 0 for beta > -2), so balls stay narrow
+        x = F.const(self.alpha) * r
+        return F.tanh(x) / (1 + F.const(self.beta) / 2 * F.sech(x))
 
     def c1_of(self, F):
         if self.beta >= 0:
