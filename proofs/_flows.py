@@ -32,7 +32,7 @@ from lcnsym.dynamics.flow import Trajectory, gradient_flow
 from lcnsym.dynamics.losses import example_losses, parse_loss
 from lcnsym.dynamics.risk import _gradient, empirical_risk, empirical_risk_ball, predictions
 from lcnsym.errors import ConvergenceError, HorizonError, HypothesisFails, LcnsymError, PrecisionError, WorkLimitError
-from lcnsym.numeric import (ARB, CHECK_DPS, DEFAULT_DPS, MPMATH, ball_bounds, compare, escalation, parse_rational, show,
+from lcnsym.numeric import (ARB, CHECK_DPS, DEFAULT_DPS, MPMATH, ball_bounds, compare, escalation, exact_value, parse_rational, show,
                             show_tolerance, to_arb, to_float, to_rational, tolerance, working_precision)
 
 DPS = DEFAULT_DPS
@@ -369,12 +369,83 @@ def _certificate(loss_text, k, s, seed):
     w0 = [list(w) for w in w0]
     loss = parse_loss(loss_text)
     try:
-        traj = gradient_flow(arch, data, loss, w0, CERTIFY_T, dps=CERTIFY_DPS, samples=1, engine="certified",
-                             max_steps=MAX_FLOW_STEPS, max_seconds=MAX_FLOW_SECONDS["quick"])
+        traj = certified_flow(loss_text, k, s, seed)
     except (ConvergenceError, WorkLimitError) as exc:
         return {"converges": False, "failed": f"the certified engine stopped: {exc}"}
     out = certify_flow(arch, data, loss, w0, traj, dps=CERTIFY_DPS).as_dict()
     out["enclosure radius"] = show_upper_text(traj.enclosures[-1].radius)
+    return out
+
+
+CERTIFY_SAMPLES = 8
+"""Enclosures of a certified flow kept for the checks (at ``CERTIFY_T / 8, 2 CERTIFY_T / 8, ...``)."""
+
+
+@lru_cache(maxsize=16)
+def certified_flow(loss_text, k, s, seed):
+    """The certified engine's flow to ``CERTIFY_T`` with its enclosures, made once for all workers (the flow store).
+
+    Raises
+    ------
+    ConvergenceError, WorkLimitError
+        If the certified engine finds no validated step (kept, so it is not tried again).
+    """
+    import json
+
+    stored = _store("certified flow v1", loss_text, tuple(k), tuple(s), seed, CERTIFY_T, CERTIFY_DPS, CERTIFY_SAMPLES)
+    if stored is not None and (stored.exists() or not _claim(stored)):
+        try:
+            return _read_certified(json.loads(stored.read_text()))
+        except (OSError, ValueError, KeyError, LcnsymError) as exc:
+            if isinstance(exc, (ConvergenceError, WorkLimitError)):
+                raise
+    arch, data, w0 = problem(tuple(k), tuple(s), seed)
+    try:
+        traj = gradient_flow(arch, data, parse_loss(loss_text), [list(w) for w in w0], CERTIFY_T, dps=CERTIFY_DPS,
+                             samples=CERTIFY_SAMPLES, engine="certified", max_steps=MAX_FLOW_STEPS,
+                             max_seconds=MAX_FLOW_SECONDS["quick"])
+        kept = {"trajectory": traj.to_dict(digits=CERTIFY_DPS + 10),
+                "enclosures": [[str(e.t), [str(exact_value(c)) for c in e.centre], str(exact_value(e.radius.upper()))]
+                               for e in traj.enclosures]}
+    except (ConvergenceError, WorkLimitError) as exc:
+        kept, traj = {"failed": [type(exc).__name__, str(exc)]}, exc
+    if stored is not None:
+        try:
+            tmp = stored.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(kept))
+            tmp.replace(stored)
+        except OSError:
+            pass
+        stored.with_suffix(".lock").unlink(missing_ok=True)
+    if isinstance(traj, Exception):
+        raise traj
+    return traj
+
+
+def _read_certified(kept):
+    """A certified flow from the flow store: the trajectory, and the enclosures exactly as they were (or re-raise)."""
+    from lcnsym.dynamics.engines.certified import Enclosure
+
+    if "failed" in kept:
+        kind, message = kept["failed"]
+        raise (ConvergenceError if kind == "ConvergenceError" else WorkLimitError)(message)
+    traj = Trajectory.from_json(kept["trajectory"])
+    traj.enclosures = []
+    with working_precision(4 * CERTIFY_DPS):  # the midpoints' bits fit: read back exactly
+        for t, centre, radius in kept["enclosures"]:
+            balls = [to_arb(parse_rational(c)) for c in centre]
+            spill = max((b.rad() for b in balls), default=0)  # zero; were a midpoint rounded, the radius would cover it
+            traj.enclosures.append(Enclosure(parse_rational(t), [b.mid() for b in balls],
+                                             (to_arb(parse_rational(radius)) + spill).upper()))
+    return traj
+
+
+def enclosure_layers(arch, enclosure):
+    """The balls of one enclosure, one list per layer (every ``w(t)`` of the flow lies in them)."""
+    balls, out = enclosure.balls(), []
+    for ki in arch.k:
+        out.append(balls[:ki])
+        balls = balls[ki:]
     return out
 
 

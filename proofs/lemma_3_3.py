@@ -9,7 +9,7 @@ from lcnsym.algebra.architecture import Architecture, shapes
 from lcnsym.algebra.coefficients import final_filter_recursive
 from lcnsym.algebra.filters import symbolic_filters, symbolic_final_filter
 from lcnsym.checking.evidence import CheckConfig, Evidence, exact_over
-from lcnsym.numeric import show, show_tolerance, to_fmpq, to_rational, tolerance
+from lcnsym.numeric import show, show_tolerance, show_upper, to_arb, to_fmpq, to_rational, tolerance, working_precision
 
 ID = "lemma-3.3"
 STATEMENT = "grad L . (0..w^(i)..-w^(j)..0) = 0, so ||w^(i)||^2 - ||w^(j)||^2 is constant along the flow"
@@ -17,7 +17,8 @@ DEPENDS_ON = ()
 REFERENCE = "Lemma 3.3, eq. (3.2)"
 LIBRARY = ("lcnsym.algebra.filters.symbolic_final_filter", "lcnsym.dynamics.bounds.balancedness")
 CLI = "lcnsym filter --k 2,2 --s 1,1"
-EVIDENCE = "exact: the chain-rule identity for every loss and the square-loss polynomial identity, symbolic in w{i}_{j}, over a grid"
+EVIDENCE = ("exact: the chain-rule identity for every loss and the square-loss polynomial identity, symbolic in w{i}_{j}, "
+            "over a grid; certified: the invariants on the enclosures of a certified flow")
 
 
 def euler_identity(k, s):
@@ -71,6 +72,35 @@ MIN_SQUARE = 40
 """The fewest architectures of the square-loss polynomial identity."""
 MIN_FLOWS = 2
 """The fewest integrated flows whose drift is measured."""
+MIN_ENCLOSURES = 8
+"""The fewest enclosures of a certified flow on which the invariants are checked."""
+
+
+def certified_drift(config, shift=0):
+    """Lemma 3.3 on the certified square-loss flow: at every enclosure the ball of each ``delta_i`` over it contains
+    ``delta_i(w0)`` (exact), so ``|delta_i(w(t)) - delta_i(w0)|`` is at most the ball's reach, a certified drift.
+
+    ``shift`` adds a constant to the exact values (a false variant: ``delta_i`` changes along the flow).
+    Returns ``(counterexample or None, enclosures, certified drift, t_final, radius)``.
+    """
+    from lcnsym.dynamics.bounds import balancedness
+    from lcnsym.proofs import _flows
+
+    k, s = _flows.shapes(config)[0]
+    arch, _, w0 = _flows.problem(k, s, config.seed + 1)
+    exact = [d + shift for d in balancedness([list(w) for w in w0])]
+    traj = _flows.certified_flow("square", k, s, config.seed + 1)
+    worst = to_arb(0)
+    with working_precision(_flows.CERTIFY_DPS):
+        for e in traj.enclosures:
+            for i, (ball, d) in enumerate(zip(balancedness(_flows.enclosure_layers(arch, e)), exact), 1):
+                if not ball.contains(to_arb(d)):
+                    return ({"k": k, "s": s, "t": show(e.t), "i": i, "delta_i(w0) (exact)": show(d),
+                             "delta_i over the enclosure": ball.str(10), "enclosure radius": show_upper(e.radius)},
+                            len(traj.enclosures), None, None, None)
+                worst = max(worst, abs(ball - to_arb(d)).upper())
+    last = traj.enclosures[-1]
+    return None, len(traj.enclosures), worst, last.t, last.radius
 
 
 def _grid_text(grid):
@@ -79,8 +109,9 @@ def _grid_text(grid):
             f"s_i<={max(max(s) for _, s in grid)}")
 
 
-def check(config=CheckConfig(), sign=-1):
-    """Exact identities over a grid; ``sign=+1`` (the direction ``(..w^(i)..+w^(j)..)``) is a false variant."""
+def check(config=CheckConfig(), sign=-1, shift=0):
+    """Exact identities over a grid, and the invariants on a certified flow's enclosures; ``sign=+1`` (the direction
+    ``(..w^(i)..+w^(j)..)``) and ``shift != 0`` (invariants that move by ``shift``) are false variants."""
     depth, width = (4, 3) if config.thorough else (3, 3)
     grid = [(k, s) for k, s in shapes(depth, width, 2) if len(k) >= 2]
     euler = exact_over(grid, euler_identity, "chain rule")
@@ -102,8 +133,13 @@ def check(config=CheckConfig(), sign=-1):
             if to_rational(drift, floats=True) > limit:
                 return Evidence(False, "search", "drift along flows", euler.instances + square.instances + flows,
                                 counterexample={"loss": loss, "k": k, "s": s, "drift": show(drift, 5)})
+    bad, enclosures, certified, t_cert, radius = certified_drift(config, shift)
+    if bad is not None:
+        return Evidence(False, "certified", "enclosures of a certified flow", euler.instances + square.instances + flows,
+                        counterexample=bad)
     ran = {"chain-rule architectures": (euler.instances, MIN_ARCHITECTURES[config.profile]),
-           "square-loss architectures": (square.instances, MIN_SQUARE), "flows": (flows, MIN_FLOWS)}
+           "square-loss architectures": (square.instances, MIN_SQUARE), "flows": (flows, MIN_FLOWS),
+           "enclosures": (enclosures, MIN_ENCLOSURES)}
     short = {what: f"ran {got}, minimum {least}" for what, (got, least) in ran.items() if got < least}
     if short:
         return Evidence(False, "exact", "a search smaller than its minimum", euler.instances + square.instances,
@@ -113,5 +149,9 @@ def check(config=CheckConfig(), sign=-1):
                     f"every layer (so the identity holds for every loss); {square.instances} architectures "
                     f"({_grid_text(small)}): the square-loss polynomial identity for every pair (i, j) with random rational "
                     f"data; numerically, along {flows} square-loss flows ({', '.join(flow_shapes)}, k/s) at {_flows.DPS} "
-                    f"digits the invariants drift by at most {show(drift, 3)} (< {show_tolerance(limit)})",
+                    f"digits the invariants drift by at most {show(drift, 3)} (< {show_tolerance(limit)}); certified, "
+                    f"along the square-loss flow on {_flows.shapes(config)[0][0]}/{_flows.shapes(config)[0][1]} to t = "
+                    f"{show(t_cert)} (certified engine, {_flows.CERTIFY_DPS} digits, {enclosures} enclosures, last radius "
+                    f"{show_upper(radius)}): every delta_i(w0) lies in the ball of delta_i over every enclosure, so the "
+                    f"invariants move by at most {show_upper(certified)} there",
                     euler.instances + square.instances)

@@ -16,7 +16,8 @@ DEPENDS_ON = ("prop-2.1", "lemma-2.2", "lemma-2.3", "lemma-2.4")
 REFERENCE = "Lemma 3.5 (constant in RESULTS.md)"
 LIBRARY = ("lcnsym.dynamics.bounds.tau", "lcnsym.dynamics.bounds.balancedness", "lcnsym.algebra.filters.final_filter")
 CLI = "lcnsym filter --k 3,2 --s 2,1 --filters 1,2,3;4,5"
-EVIDENCE = "search: exact rationals on random balanced and very unbalanced filters; how loose tau is (log10 of tau / max ||w^(i)||^2)"
+EVIDENCE = ("search: exact rationals on random balanced and very unbalanced filters; how loose tau is (log10 of tau / max "
+            "||w^(i)||^2); certified: along a certified flow's enclosures")
 
 
 def _instance(rng, unbalance):
@@ -36,6 +37,40 @@ MIN_UNBALANCED = {"quick": 100, "thorough": 800}
 """The fewest of them unbalanced (where the balancedness term of tau matters)."""
 MIN_SAMPLES = 6
 """The fewest flow samples."""
+
+
+MIN_ENCLOSURES = 8
+"""The fewest enclosures of a certified flow on which the bound is checked."""
+
+
+def _on_enclosures(config, bound):
+    """Lemma 3.5 along the certified square-loss flow: with ``T`` the upper end of a ball of ``g(L(w0))`` (Lemma 3.6;
+    ``L`` is non-increasing, so ``||pi(w(t))||_1 <= T``), every layer norm's ball over every enclosure lies below
+    ``bound(T, k_v, delta(w0))``.  Returns ``(counterexample or None, enclosures, smallest log10 gap, t_final)``."""
+    from lcnsym.dynamics.bounds import g_bound_ball
+    from lcnsym.dynamics.losses import parse_loss
+    from lcnsym.dynamics.risk import empirical_risk_ball
+    from lcnsym.numeric import ball_bounds, exact_value, to_arb, working_precision
+    from lcnsym.proofs import _flows
+
+    k, s = _flows.shapes(config)[0]
+    arch, data, w0 = _flows.problem(k, s, config.seed + 1)
+    w0 = [list(w) for w in w0]
+    square = parse_loss("square")
+    T = ball_bounds(g_bound_ball(empirical_risk_ball(arch, w0, data, square, dps=_flows.DPS), square, data, arch.dN,
+                                 dps=_flows.DPS))[1]
+    t = bound(T, arch.k_v, balancedness(w0))
+    traj = _flows.certified_flow("square", k, s, config.seed + 1)
+    gap = math.inf
+    with working_precision(_flows.CERTIFY_DPS):
+        for e in traj.enclosures:
+            largest = max((sum((x * x for x in layer), to_arb(0)).upper() for layer in _flows.enclosure_layers(arch, e)))
+            top = exact_value(largest)  # an upper end: an exact binary number
+            if top > t:
+                return ({"k": k, "s": s, "t": show(e.t), "max ||w^(i)||^2 over the enclosure <=": show(top, 10),
+                         "tau": show(t, 10), "T": show(T, 10)}, len(traj.enclosures), None, None)
+            gap = min(gap, decimal_log(t / top))
+    return None, len(traj.enclosures), gap, traj.enclosures[-1].t
 
 
 def check(config=CheckConfig(), bound=tau):
@@ -79,7 +114,10 @@ def check(config=CheckConfig(), bound=tau):
                 return Evidence(False, "search", "along a flow", count, counterexample={
                     "k": k, "s": s, "max ||w^(i)||^2": show(largest), "tau": show(t)})
             flow_gap = min(flow_gap, decimal_log(t / largest))
-    ran = {"random exact instances": (count - samples, MIN_INSTANCES[config.profile]),
+    bad, enclosures, cert_gap, t_cert = _on_enclosures(config, bound)
+    if bad is not None:
+        return Evidence(False, "certified", "enclosures of a certified flow", count, counterexample=bad)
+    ran = {"random exact instances": (count - samples, MIN_INSTANCES[config.profile]), "enclosures": (enclosures, MIN_ENCLOSURES),
            "unbalanced instances": (unbalanced, MIN_UNBALANCED[config.profile]), "flow samples": (samples, MIN_SAMPLES)}
     short = {what: f"ran {got}, minimum {least}" for what, (got, least) in ran.items() if got < least}
     if short:
@@ -90,6 +128,9 @@ def check(config=CheckConfig(), bound=tau):
                     f"s_i<={max(max(a.s) for a in archs)}; balanced, and {unbalanced} unbalanced by {scale_text}; "
                     f"T = ||pi(w)||_1 exactly, tau exactly), and {samples} samples of square-loss flows on "
                     f"{', '.join(flow_shapes)} (k/s) read as exact points, where tau exceeds the largest layer norm by "
-                    f"10^{flow_gap:.1f} at least",
+                    f"10^{flow_gap:.1f} at least; certified on the {enclosures} enclosures of the square-loss flow on "
+                    f"{_flows.shapes(config)[0][0]}/{_flows.shapes(config)[0][1]} to t = {show(t_cert)} (T = the upper end "
+                    f"of a ball of g(L(w0)), L non-increasing): every layer norm over every enclosure stays below tau, by "
+                    f"10^{cert_gap:.1f} at least",
                     count, worst_margin=f"tau exceeds max ||w^(i)||^2 by 10^{tightest:.1f} at least (10^{loosest:.1f} at most)",
                     details={"smallest log10 gap": tightest})

@@ -5,6 +5,7 @@ from fractions import Fraction
 import pytest
 
 from lcnsym.checking.evidence import CheckConfig
+from lcnsym.numeric import to_arb
 from lcnsym.proofs import cor_3_7, lemma_3_3, lemma_3_5, lemma_3_6
 
 
@@ -51,3 +52,23 @@ def test_lemma_3_5_reports_gaps_beyond_float_range():
 
     ev = lemma_3_5.check(CheckConfig(), bound=lambda T, kv, d: tau(T, kv, d) * Fraction(10) ** 400)
     assert ev.passed and ev.details["smallest log10 gap"] >= 400
+
+
+def test_lemma_3_3_invariants_that_move_are_caught_on_the_enclosures():
+    # the exact identities hold; only the certified flow's enclosures can see invariants that move by 1e-9
+    ev = lemma_3_3.check(CheckConfig(), shift=Fraction(1, 10**9))
+    assert not ev.passed and ev.kind == "certified" and "delta_i over the enclosure" in ev.counterexample
+
+
+def test_lemma_3_3_certifies_the_drift_on_every_enclosure():
+    bad, enclosures, drift, t, radius = lemma_3_3.certified_drift(CheckConfig())
+    assert bad is None and enclosures >= lemma_3_3.MIN_ENCLOSURES and t == 4 and 0 < drift < to_arb(Fraction(1, 10**10))
+
+
+def test_lemma_3_5_a_bound_false_along_the_flow_is_caught_on_the_enclosures():
+    from lcnsym.dynamics.bounds import tau
+
+    bad, enclosures, gap, t = lemma_3_5._on_enclosures(CheckConfig(), lambda T, kv, d: tau(T, kv, d) / 10**40)
+    assert bad is not None and Fraction(bad["max ||w^(i)||^2 over the enclosure <="]) > Fraction(bad["tau"])
+    bad, enclosures, gap, t = lemma_3_5._on_enclosures(CheckConfig(), tau)
+    assert bad is None and enclosures >= lemma_3_5.MIN_ENCLOSURES and gap > 1
