@@ -157,3 +157,15 @@ def test_a_loss_the_taylor_engine_cannot_expand_is_refused_naming_what_it_lacks(
     for engine in ("taylor", "odefun"):
         with pytest.raises(LossDefinitionError, match="defines no dphi"):
             gradient_flow(arch, data, NoDerivative(), w0, t_max=1, engine=engine)
+
+
+@pytest.mark.parametrize("text", ["gen-huber:1,1/2", "gen-huber:2,-3/2", "gen-huber:1/10,-1999/1000", "log-cosh:1"])
+def test_the_ball_form_of_phi_prime_is_phi_prime(text):
+    from lcnsym.numeric import MPMATH, working_precision
+
+    loss = parse_loss(text)
+    with working_precision(40):
+        for r in ("-30", "-1/3", "0", "1/7", "2", "25"):
+            x = MPMATH.const(Fraction(r))
+            value = loss.dphi(x, MPMATH)  # beta near -2 is ill-conditioned: compare relative to the value
+            assert abs(loss.dphi_balls(x, MPMATH) - value) < MPMATH.const(Fraction(1, 10**35)) * max(1, abs(value))

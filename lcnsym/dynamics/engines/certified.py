@@ -59,6 +59,7 @@ class ArbTape(JetTape):
     scalar_log = staticmethod(lambda x: x.log())
     scalar_tanh = staticmethod(ARB.tanh)  # [-1, 1] where arb's tanh of a wide ball is nan
     scalar_sech = staticmethod(ARB.sech)
+    derivative_form = "dphi_balls"
 
 
 class Enclosure:

@@ -247,7 +247,9 @@ class _Tanh(_Node):
             t.append(self.tape.scalar_tanh(a[0]))
         else:
             t.append(a[k] - self.tape.fsum([i * a[i] * sq[k - i] for i in range(1, k + 1)]) / k)
-        sq.append(self.tape.fsum(map(mul, t[:k + 1], t[k::-1])))
+        half = (k + 1) // 2  # (t^2)_k = 2 sum_{j < k/2} t_j t_{k-j} (+ t_{k/2}^2): half the products
+        pairs = self.tape.fsum(map(mul, t[:half], t[k:k - half:-1])) if half else 0
+        sq.append(2 * pairs + t[half] * t[half] if k % 2 == 0 else 2 * pairs)
 
 
 class _Sech(_Node):
@@ -257,7 +259,7 @@ class _Sech(_Node):
     __slots__ = ("a", "t", "qt")
 
     def __init__(self, tape, a):
-        self.a, self.t, self.qt = a, _Tanh(tape, a), []
+        self.a, self.t, self.qt = a, tape.tanh(a), []
         super().__init__(tape)
 
     def step(self, k):
@@ -281,8 +283,10 @@ class JetTape:
     scalar_log = staticmethod(gmpy2.log)
     scalar_tanh = staticmethod(gmpy2.tanh)
     scalar_sech = staticmethod(gmpy2.sech)
+    derivative_form = "dphi"  # the loss's phi' as recorded (the ball tape takes the loss's form for balls)
 
     def __init__(self, n):
+        self._tanh = {}
         self.nodes = []
         self.vars = [_Var(self) for _ in range(n)]
         self.outputs = []
@@ -309,7 +313,11 @@ class JetTape:
         return (e + 1 / e) / 2
 
     def tanh(self, a):
-        return _Tanh(self, a) if isinstance(a, _Node) else self.scalar_tanh(self.const(a))
+        if not isinstance(a, _Node):
+            return self.scalar_tanh(self.const(a))
+        if id(a) not in self._tanh:  # one node per input: a loss's tanh and sech of the same jet share it
+            self._tanh[id(a)] = _Tanh(self, a)
+        return self._tanh[id(a)]
 
     def sech(self, a):
         return _Sech(self, a) if isinstance(a, _Node) else self.scalar_sech(self.const(a))
@@ -393,7 +401,7 @@ def _record_field(problem, n, tape_class=JetTape):
                 base = r * arch.s_v
                 residual = tape.lincomb([(v[m], data.X[base + m][j]) for m in range(len(v))], -data.Y[r][j])
                 try:
-                    d = loss.dphi(residual, tape)
+                    d = getattr(loss, tape.derivative_form)(residual, tape)
                 except (TypeError, AttributeError, ValueError) as exc:
                     raise LossDefinitionError(
                         f"the {loss.name} loss's dphi(r, F) does not run on the taylor engine's jets ({type(exc).__name__}: "

@@ -117,6 +117,11 @@ class Loss:
         """``phi'(r)``."""
         raise LossDefinitionError(f"the {self.name} loss defines no dphi(r, F)", loss=self.name, lacks="dphi")
 
+    def dphi_balls(self, r, F):
+        """``phi'(r)`` in a form for ball arithmetic (the certified engine), where wide balls must not blow up; a
+        definition whose ``dphi`` has unbounded factors (exponentials) gives one with bounded ones (tanh, sech)."""
+        return self.dphi(r, F)
+
     def c1_of(self, F):
         """The constant of (3.9) per coordinate, ``|r| <= phi(r) + c1``, or ``None`` where (3.9) is not used."""
         return None

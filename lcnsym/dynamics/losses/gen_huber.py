@@ -27,8 +27,15 @@ class GeneralizedHuber(Loss):
         return F.log(F.exp(a * r) + F.exp(-a * r) + b) / a
 
     def dphi(self, r, F):
-        # (e - 1/e) / (e + 1/e + beta) with e = exp(alpha r) is tanh(alpha r) / (1 + (beta/2) sech(alpha r)): bounded
-        # factors (|tanh| <= 1, 0 < sech <= 1, and 1 + (beta/2) sech > 0 for beta > -2), so balls stay narrow
+        # (e - 1/e) / (e + 1/e + beta) with e = exp(alpha r), multiplied through by e: one exponential
+        a, b = F.const(self.alpha), F.const(self.beta)
+        e = F.exp(a * r)
+        e2 = e * e
+        return (e2 - 1) / (e2 + b * e + 1)
+
+    def dphi_balls(self, r, F):
+        # the same as tanh(alpha r) / (1 + (beta/2) sech(alpha r)): bounded factors (|tanh| <= 1, 0 < sech <= 1, and
+        # 1 + (beta/2) sech > 0 for beta > -2), so balls over a box stay narrow where e^(alpha r)'s would not
         x = F.const(self.alpha) * r
         return F.tanh(x) / (1 + F.const(self.beta) / 2 * F.sech(x))
 
