@@ -67,3 +67,14 @@ def test_the_engine_is_registered():
     from lcnsym.dynamics.engines import engine_table
 
     assert isinstance(engine_table()["certified"], CertifiedEngine)
+
+
+def test_an_enclosure_that_outgrows_its_flow_stops_the_engine_with_the_reason(monkeypatch):
+    # on an expanding stretch (lp:4 near t = 1.8 grows the balls by e^(575 h)) the engine stops instead of stalling
+    from lcnsym.dynamics.engines import certified
+    from lcnsym.errors import ConvergenceError
+
+    monkeypatch.setattr(certified, "MAX_RADIUS", Fraction(1, 10**40))
+    arch, data, w0 = _flows.problem((2, 2), (1, 1), 1)
+    with pytest.raises(ConvergenceError, match="radius grew to .* the flow expands faster"):
+        gradient_flow(arch, data, parse_loss("square"), [list(w) for w in w0], t_max=1, dps=20, samples=1, engine="certified")

@@ -33,7 +33,7 @@ import flint
 from lcnsym.dynamics.engines import MAX_SECONDS, MAX_STEP_SECONDS, MAX_STEPS, Engine, FlowInterrupted
 from lcnsym.dynamics.engines.taylor import SECONDS_PER_OPERATION, JetTape, _record_field
 from lcnsym.errors import ConvergenceError, WorkLimitError
-from lcnsym.numeric import ARB, exact_value, make_ball, rough_eigenvalues, show, to_arb, to_mpfr, to_rational, working_precision
+from lcnsym.numeric import ARB, exact_value, make_ball, rough_eigenvalues, show, show_upper, to_arb, to_mpfr, to_rational, working_precision
 
 __all__ = ["CertifiedEngine", "ArbTape", "Enclosure", "GUARD"]
 
@@ -41,6 +41,10 @@ GUARD = 10
 """Guard digits of the validated steps."""
 
 _APRIORI_TRIES = 6
+MAX_RADIUS = Fraction(1, 100)
+"""The widest enclosure, relative to ``1 + |w|``, the engine goes on with: beyond it the flow expands faster (a positive
+logarithmic norm, e.g. through a non-convex stretch) than balls spread by the logarithmic norm can follow, and the
+steps would shrink without end."""
 REMAINDER_BITS = 64
 """Bits of the box evaluation of ``c_K`` (an upper bound: a few digits are enough, and they are cheaper)."""
 
@@ -275,6 +279,10 @@ class CertifiedEngine(Engine):
             growth = (mu * h_arb).exp().upper()  # below 1 near a minimum: the ball shrinks
             radius = (radius * growth + _rad_norm(values)).upper()
             centre = [v.mid() for v in values]
+            if radius > to_arb(MAX_RADIUS) * (1 + _norm2_upper(centre)):
+                raise ConvergenceError(f"the enclosure's radius grew to {show_upper(radius)} by t = {_approx(t_exact + h_exact)} "
+                                       f"(logarithmic norm up to {show_upper(mu)}): the flow expands faster than this "
+                                       f"engine's balls can follow", t=t_exact + h_exact, steps=steps, dps=dps)
             t_exact += h_exact
             steps += 1
             last["t"], last["state"] = t_exact, [to_mpfr(exact_value(x)) for x in centre]
