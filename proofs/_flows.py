@@ -334,8 +334,8 @@ def flow_part(config, part, check_h=False, t_max=None, engine=DEFAULT_ENGINE, st
 CERTIFIED_LOSSES = {"quick": ("square",), "thorough": ("square", "log-cosh:1", "gen-huber:1,1/2", "pseudo-huber:1")}
 """Losses whose flow on the first shape also gets a convergence certificate, per profile.  The certified engine takes
 a few seconds on the square loss and 13-30 s on log-cosh, gen-huber:1,1/2 and pseudo-Huber (too long for the quick
-profile); on gen-huber:2,-3/2 it finds no validated step past t ~ 0.7 and on lp:4 its steps stall: those flows keep
-the numerical evidence, labelled so."""
+profile); on gen-huber:2,-3/2 it finds no validated step past t ~ 0.7 and on lp:4 its enclosure outgrows the flow (a
+stretch with logarithmic norm ~575): those flows keep the numerical evidence, labelled so."""
 CERTIFY_DPS, CERTIFY_T = 20, Fraction(4)
 
 
