@@ -238,8 +238,8 @@ class CertifiedEngine(Engine):
             point = [to_arb(c) for c in centre]
             c = tape.coefficients(point, K)
             h = _step_length(c, K, to_arb(sample_times[-1] - t_exact).mid())  # uncapped by the next sample time
-            if h_last is not None:  # grow from the last accepted step: a failed remainder bound costs a retry
-                h = min(h, (h_last * to_arb(Fraction(5, 4))).mid())
+            if h_last is not None:  # the step the last remainder bound allowed: a failed bound costs a retry
+                h = min(h, h_last.mid())
             for _ in range(40):
                 h_exact = min(to_rational(exact_value(h)), target - t_exact)
                 if target - t_exact - h_exact < (target - t_exact) / 1000:  # no sliver left before a sample time
@@ -265,10 +265,13 @@ class CertifiedEngine(Engine):
                 raise ConvergenceError(f"no validated step at t = {_approx(t_exact)}: the a priori enclosure or the "
                                        f"remainder bound failed for steps down to {_approx(h_exact)}", t=t_exact, steps=steps,
                                        dps=dps)
-            if to_rational(exact_value(h)) <= target - t_exact:  # a step cut short at a sample time says nothing of the next
-                h_last = h_arb
-            elif h_last is None or h_last < h_arb:
-                h_last = h_arb
+            # the bound scales about as h^(K-1): the next step aims at 95% of the room this one left, growing by 5/4 at most
+            room = (per_time * h_arb / bound) ** (to_arb(1) / (K - 1)) if bound > 0 else to_arb(2)
+            proposal = h_arb * (room * to_arb(Fraction(19, 20))).min(to_arb(Fraction(5, 4)))
+            if to_rational(exact_value(h)) <= target - t_exact:
+                h_last = proposal
+            elif h_last is None or h_last < proposal:  # a step cut short at a sample time says little of the next
+                h_last = proposal
             remainders = [abs(ci[K]).upper() * h_arb ** K for ci in tail]
             values = []
             for ci, rem in zip(c, remainders):
