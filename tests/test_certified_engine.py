@@ -76,5 +76,16 @@ def test_an_enclosure_that_outgrows_its_flow_stops_the_engine_with_the_reason(mo
 
     monkeypatch.setattr(certified, "MAX_RADIUS", Fraction(1, 10**40))
     arch, data, w0 = _flows.problem((2, 2), (1, 1), 1)
-    with pytest.raises(ConvergenceError, match="radius grew to .* the flow expands faster"):
+    with pytest.raises(ConvergenceError, match="radius grew to .* the flow expands faster than balls of 20 digits") as info:
         gradient_flow(arch, data, parse_loss("square"), [list(w) for w in w0], t_max=1, dps=20, samples=1, engine="certified")
+    assert info.value.reason == "expansion"
+
+
+def test_a_certified_flow_that_outgrows_its_balls_is_tried_again_with_more_digits(monkeypatch):
+    from lcnsym.dynamics.engines import certified
+
+    monkeypatch.setattr(certified, "MAX_RADIUS", Fraction(1, 10**20))  # 20 digits cannot keep that, 40 can
+    monkeypatch.setattr(_flows, "_store", lambda *args: None)
+    traj = _flows.certified_flow.__wrapped__("square", (2, 2), (1, 1), 1)
+    assert traj.dps == 2 * _flows.CERTIFY_DPS and traj.enclosures[-1].t == _flows.CERTIFY_T
+    assert traj.enclosures[-1].radius < to_arb(Fraction(1, 10**20))

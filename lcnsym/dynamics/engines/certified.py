@@ -284,8 +284,9 @@ class CertifiedEngine(Engine):
             centre = [v.mid() for v in values]
             if radius > to_arb(MAX_RADIUS) * (1 + _norm2_upper(centre)):
                 raise ConvergenceError(f"the enclosure's radius grew to {show_upper(radius)} by t = {_approx(t_exact + h_exact)} "
-                                       f"(logarithmic norm up to {show_upper(mu)}): the flow expands faster than this "
-                                       f"engine's balls can follow", t=t_exact + h_exact, steps=steps, dps=dps)
+                                       f"(logarithmic norm up to {show_upper(mu)}): the flow expands faster than balls "
+                                       f"of {dps} digits can follow (more digits start them narrower)", t=t_exact + h_exact,
+                                       steps=steps, dps=dps, reason="expansion")
             t_exact += h_exact
             steps += 1
             last["t"], last["state"] = t_exact, [to_mpfr(exact_value(x)) for x in centre]
