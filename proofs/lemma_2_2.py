@@ -40,11 +40,15 @@ def _text(c):
     return show(c) if not isinstance(c, tuple) else show(c)
 
 
-def check(config=CheckConfig(), norm=1, constant=1):
+MIN_PAIRS = {"quick": 2000, "thorough": 20000}
+"""The fewest pairs a run may check and still pass (a tenth of them complex, a tenth nonnegative at least)."""
+
+
+def check(config=CheckConfig(), norm=1, constant=1, pairs=None):
     """Exact ratios for rational pairs, ball-decided ratios for complex pairs; ``norm=2`` or ``constant<1`` are false variants."""
     rng = random.Random(config.seed)
     largest, equal, count, by_balls = 0.0, 0, 0, 0
-    total = 20000 if config.thorough else 2000
+    total = pairs or (20000 if config.thorough else 2000)  # ``pairs`` below the minimum is a false variant
     for kind, p, q in _pairs(rng, total):
         count += 1
         if kind != "complex" and norm == 1:
@@ -69,6 +73,12 @@ def check(config=CheckConfig(), norm=1, constant=1):
                 "kind": kind, "p": [_text(c) for c in p], "q": [_text(c) for c in q],
                 "ratio": show(ratio, 15), "claimed constant": show(Fraction(constant)), "norm": norm})
         largest = max(largest, to_float(ratio))
+    kinds = {"complex": by_balls, "nonnegative": equal, "all": count}
+    least = {"complex": MIN_PAIRS[config.profile] // 10, "nonnegative": MIN_PAIRS[config.profile] // 10,
+             "all": MIN_PAIRS[config.profile]}
+    short = {kind: f"ran {kinds[kind]}, minimum {least[kind]}" for kind in kinds if kinds[kind] < least[kind]}
+    if short:
+        return Evidence(False, "search", "a search smaller than its minimum", count, counterexample={"search too small": short})
     return Evidence(
         True, "search",
         f"{count} pairs of degree <= 12 (signed, sparse, nonnegative rational and complex): {count - by_balls} ratios "

@@ -35,8 +35,22 @@ MIN_INSTANCES = {"quick": 500, "thorough": 4000}
 """The fewest random exact instances a run may check and still pass."""
 MIN_UNBALANCED = {"quick": 100, "thorough": 800}
 """The fewest of them unbalanced (where the balancedness term of tau matters)."""
+UNBALANCED_RATIO = 1000
+"""An instance counts as unbalanced when its largest layer norm is at least this many times its smallest (measured)."""
 MIN_SAMPLES = 6
 """The fewest flow samples."""
+
+
+def tau_as_stated(T, k_v, deltas):
+    """``tau`` transcribed from RESULTS.md on its own (not the library's code): ``N max(1, max_n e_n(0..N-1) Delta^n,
+    (6 T' k_v)^(2 k_v)) + (N - 1) Delta``; the check requires the library's ``tau`` to equal it exactly."""
+    from itertools import combinations
+    from math import prod
+
+    N, Tp = len(deltas) + 1, max(Fraction(T), Fraction(1))
+    Delta = max((abs(Fraction(d)) for d in deltas), default=Fraction(0))
+    e = [sum(prod(c) for c in combinations(range(N), n)) for n in range(1, N + 1)]
+    return N * max([Fraction(1), (6 * Tp * k_v) ** (2 * k_v)] + [e[n - 1] * Delta ** n for n in range(1, N + 1)]) + (N - 1) * Delta
 
 
 MIN_ENCLOSURES = 8
@@ -76,16 +90,23 @@ def _on_enclosures(config, bound):
 def check(config=CheckConfig(), bound=tau):
     """Random exact instances; ``bound`` may be a false variant (e.g. one that ignores the balancedness)."""
     rng = random.Random(config.seed)
-    loosest, tightest, count = 0.0, math.inf, 0
+    loosest, tightest, count, unbalanced = 0.0, math.inf, 0, 0
     archs, scales = [], set()
     for n in range(5000 if config.thorough else 600):
         unbalance = (0, 0, 1, 3, 6)[n % 5]
         arch, w = _instance(rng, unbalance)
         archs.append(arch)
-        if arch.N >= 2 and unbalance:
+        norms = [sum(c * c for c in layer) for layer in w]
+        measured = arch.N >= 2 and min(norms) > 0 and max(norms) >= UNBALANCED_RATIO * min(norms)
+        unbalanced += measured  # counted from the filters generated, not from the plan
+        if measured and unbalance:
             scales.add(unbalance)
         T = sum(abs(c) for c in final_filter(arch, w))
         t = bound(T, arch.k_v, balancedness(w))
+        if tau(T, arch.k_v, balancedness(w)) != tau_as_stated(T, arch.k_v, balancedness(w)):  # the library's is the stated
+            return Evidence(False, "exact", "tau against RESULTS.md's statement", count, counterexample={
+                "k": arch.k, "s": arch.s, "T": str(T), "deltas": [str(d) for d in balancedness(w)], "tau computed": str(tau(T, arch.k_v, balancedness(w))),
+                "tau as stated": str(tau_as_stated(T, arch.k_v, balancedness(w)))})
         largest = max(sum(c * c for c in layer) for layer in w)
         count += 1
         if largest > t:
@@ -95,7 +116,6 @@ def check(config=CheckConfig(), bound=tau):
         if largest:
             gap = decimal_log(t / largest)
             loosest, tightest = max(loosest, gap), min(tightest, gap)
-    unbalanced = sum(1 for n, a in enumerate(archs) if a.N >= 2 and (0, 0, 1, 3, 6)[n % 5])
     from lcnsym.proofs import _flows
 
     flow_gap, samples, flow_shapes = math.inf, 0, []
@@ -125,7 +145,8 @@ def check(config=CheckConfig(), bound=tau):
     scale_text = ", ".join(f"10^{e}" for e in sorted(scales))
     return Evidence(True, "search",
                     f"{count - samples} random exact instances (N<={max(a.N for a in archs)}, k_i<={max(max(a.k) for a in archs)}, "
-                    f"s_i<={max(max(a.s) for a in archs)}; balanced, and {unbalanced} unbalanced by {scale_text}; "
+                    f"s_i<={max(max(a.s) for a in archs)}; balanced, and {unbalanced} measured unbalanced (largest layer norm >= "
+                    f"{UNBALANCED_RATIO} x the smallest) by {scale_text}; tau computed = tau as stated in RESULTS.md on each; "
                     f"T = ||pi(w)||_1 exactly, tau exactly), and {samples} samples of square-loss flows on "
                     f"{', '.join(flow_shapes)} (k/s) read as exact points, where tau exceeds the largest layer norm by "
                     f"10^{flow_gap:.1f} at least; certified on the {enclosures} enclosures of the square-loss flow on "

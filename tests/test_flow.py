@@ -89,3 +89,14 @@ def test_progress_reports_the_steps_between_samples_with_an_estimate(monkeypatch
     assert all(p.grad_norm >= 0 for p in seen) and seen[-1].eta_seconds is not None
     assert seen[-1].loss < seen[0].loss or math.isnan(seen[0].loss)
     assert "||grad L|| = " in seen[-1].line() and "steps (" in seen[-1].line()
+
+
+def test_a_loss_that_rises_between_the_ends_is_not_non_increasing():
+    # injected in a campaign: comparing only the first and the last sample; a bump in the middle must be seen
+    from lcnsym.dynamics.flow import Trajectory
+
+    traj = Trajectory("taylor", 20)
+    traj.losses = [mpmath.mpf(x) for x in (5, 3, 3.5, 1, 0.5)]
+    assert not traj.loss_non_increasing()
+    traj.losses = [mpmath.mpf(x) for x in (5, 3, 2, 1, 0.5)]
+    assert traj.loss_non_increasing()

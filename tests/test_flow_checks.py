@@ -40,3 +40,18 @@ def test_the_engine_is_a_parameter_and_named_in_the_evidence():
     with pytest.raises(HorizonError) as info:  # half a time unit does not converge: undecided, naming the engine that ran
         thm_1_2.check(CheckConfig(), engine="odefun", t_max=Fraction(1, 2))
     assert info.value.engine == "odefun" and "(odefun engine)" in str(info.value)
+
+
+def test_a_gradient_of_the_wrong_sign_is_a_counterexample_not_a_crash(monkeypatch):
+    # injected in a campaign: gen-huber's phi' with its sign flipped; the flow climbs and blows up (nan) -> a failure
+    from lcnsym.dynamics.losses.gen_huber import GeneralizedHuber
+
+    original = GeneralizedHuber.dphi
+    monkeypatch.setattr(GeneralizedHuber, "dphi", lambda self, r, F: -original(self, r, F))
+    monkeypatch.setattr(_flows, "_store", lambda *args: None)
+    _flows._flow.cache_clear()
+    try:
+        bad, _ = _flows.judge("gen-huber:1,1/2", (2, 2), (1, 1), 1, 200)
+    finally:
+        _flows._flow.cache_clear()
+    assert bad is not None and ("integration failed" in bad or "loss increased" in bad), bad

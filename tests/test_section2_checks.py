@@ -42,3 +42,11 @@ def test_lemma_2_4_reports_a_precision_shortfall_as_undecided_not_as_false(monke
     monkeypatch.setattr(factorization, "RESIDUAL_DIGITS_LOST", -60)
     with pytest.raises(PrecisionError):
         lemma_2_4.check(CheckConfig())
+
+
+def test_lemma_2_2_a_search_shrunk_below_its_minimum_fails():
+    from lcnsym.checking.evidence import CheckConfig
+    from lcnsym.proofs import lemma_2_2
+
+    ev = lemma_2_2.check(CheckConfig(), pairs=12)
+    assert not ev.passed and "all" in ev.counterexample["search too small"]

@@ -72,3 +72,48 @@ def test_lemma_3_5_a_bound_false_along_the_flow_is_caught_on_the_enclosures():
     assert bad is not None and Fraction(bad["max ||w^(i)||^2 over the enclosure <="]) > Fraction(bad["tau"])
     bad, enclosures, gap, t = lemma_3_5._on_enclosures(CheckConfig(), tau)
     assert bad is None and enclosures >= lemma_3_5.MIN_ENCLOSURES and gap > 1
+
+
+def test_cor_3_7_an_h_of_3_8_without_its_factor_dN_is_caught(monkeypatch):
+    # injected in a campaign: the l_p loss's h lost its dN; (3.8) fails at equal residuals, R = (1, 1)^T, m = 1
+    from lcnsym.dynamics.losses.lp import Lp
+
+    monkeypatch.setattr(Lp, "h_of", lambda self, L, dN, m, F: m * F.root(F.const(self.p), self.p) * F.root(L, self.p))
+    monkeypatch.setattr(Lp, "h_at_least", lambda self, L, dN, m, value: value <= 0 or value ** self.p <= m ** self.p * self.p * L)
+    ev = cor_3_7.check(CheckConfig())
+    assert not ev.passed and ev.counterexample["loss"].startswith("lp") and ev.counterexample["dN"] > 1
+
+
+def test_cor_3_7_a_constant_c_without_its_factor_dN_is_caught(monkeypatch):
+    from lcnsym.dynamics.losses.base import Loss
+
+    monkeypatch.setattr(Loss, "c_of", lambda self, dN, F: self.c1_of(F))
+    ev = cor_3_7.check(CheckConfig())
+    assert not ev.passed and ev.counterexample["dN"] > 1 and Fraction(ev.counterexample["||R||_1"]) >= 0
+
+
+def test_cor_3_7_a_wrong_ball_form_of_phi_prime_is_caught(monkeypatch):
+    from lcnsym.dynamics.losses.gen_huber import GeneralizedHuber
+
+    monkeypatch.setattr(GeneralizedHuber, "dphi_balls",
+                        lambda self, r, F: F.tanh(F.const(self.alpha) * r) / (1 + F.const(self.beta) * F.sech(F.const(self.alpha) * r)))
+    ev = cor_3_7.check(CheckConfig())
+    assert not ev.passed and "dphi_balls" in ev.counterexample["problem"]
+
+
+def test_lemma_3_5_a_library_tau_unlike_the_stated_one_is_caught(monkeypatch):
+    # injected in a campaign: tau without its (N-1) Delta still bounds every instance searched; the identity sees it
+    from lcnsym.dynamics import bounds
+
+    real = bounds.tau
+    monkeypatch.setattr(lemma_3_5, "tau", lambda T, kv, d: real(T, kv, d) - (len(d)) * max((abs(x) for x in d), default=0))
+    ev = lemma_3_5.check(CheckConfig())
+    assert not ev.passed and ev.counterexample["tau computed"] != ev.counterexample["tau as stated"]
+
+
+def test_lemma_3_5_counts_the_unbalanced_instances_it_generated(monkeypatch):
+    # injected in a campaign: instances never actually unbalanced, while the text still claimed them
+    real = lemma_3_5._instance
+    monkeypatch.setattr(lemma_3_5, "_instance", lambda rng, unbalance: real(rng, 0))
+    ev = lemma_3_5.check(CheckConfig())
+    assert not ev.passed and "unbalanced instances" in ev.counterexample["search too small"]

@@ -484,6 +484,9 @@ def _steps(tape, K, last, samples, sample_times, on_sample, dps, max_steps, max_
             if on_sample(to_rational(t, floats=True), state):
                 return steps
             next_look = 2 * steps
+        if not all(gmpy2.is_finite(ci[1]) for ci in c):  # the field overflowed or is undefined (nan): it blew up
+            raise ConvergenceError(f"the field -grad L is not finite at t = {show(t, 6)} after {steps} steps: the flow blows "
+                                   f"up or the loss's phi' is broken", t=to_rational(t, floats=True), steps=steps, dps=dps)
         norm = lambda k: max(abs(ci[k]) for ci in c)
         rho = min((1 / norm(K - 1)) ** (_ONE / (K - 1)) if norm(K - 1) else gmpy2.inf(),
                   (1 / norm(K)) ** (_ONE / K) if norm(K) else gmpy2.inf())
