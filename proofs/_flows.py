@@ -327,7 +327,12 @@ def flow_part(config, part, check_h=False, t_max=None, engine=DEFAULT_ENGINE, st
     with working_precision(DPS):
         figures = {key: (None if value is None else show(value, 6)) for key, value in fig.items()}
     if loss_text in CERTIFIED_LOSSES.get(config.profile, ()) and (tuple(k), tuple(s)) == tuple(map(tuple, shapes(config)[0])):
-        ran["certificate"] = certificate(loss_text, tuple(k), tuple(s), seed)
+        ran["certificate"] = dict(certificate(loss_text, tuple(k), tuple(s), seed))
+        control = saddle_control()
+        if control.converges:  # a certifier that certifies a saddle certifies nothing
+            return Evidence(False, "certified", "the certifier's negative control", 1, counterexample={
+                "certified at an exact saddle": control.as_dict(), "saddle": SADDLE_CONTROL})
+        ran["certificate"]["saddle control"] = control.failed
     return Evidence(True, "search", f"the flow {part}", 1, details={**ran, "figures": figures})
 
 
@@ -339,6 +344,27 @@ profile).  lp:4 expands through a stretch (logarithmic norm ~575) where balls of
 certified at 40 digits (about a minute).  On gen-huber:2,-3/2 the engine finds no validated step past t ~ 0.3 even so:
 that flow keeps the numerical evidence, labelled so."""
 CERTIFY_DPS, CERTIFY_T = 20, Fraction(4)
+
+
+SADDLE_CONTROL = "k = (2, 2), s = (1, 1), d0 = 4, m = 6, data seed 0, square loss: a saddle from lcnsym critical"
+"""Where the certifier's negative control starts: an exactly computed saddle, whose certificate must be refused."""
+
+
+@lru_cache(maxsize=1)
+def saddle_control():
+    """The convergence certificate tried on a certified flow started at an exactly computed saddle (it stays there):
+    refused by a working certifier ("not certified positive definite"); its result either way."""
+    from lcnsym.dynamics.certificate import certify_flow
+    from lcnsym.dynamics.data import random_problem
+    from lcnsym.exploration.critical import critical_points
+
+    arch = Architecture(4, (2, 2), (1, 1))
+    data, _ = random_problem(arch, 6, 0)
+    saddle = next(p for p in critical_points(arch, data, dps=30).real if p.kind == "saddle")
+    w0 = [[exact_value(x.mid()) for x in layer] for layer in saddle.w]
+    square = parse_loss("square")
+    traj = gradient_flow(arch, data, square, w0, Fraction(1, 4), dps=CERTIFY_DPS, samples=1, engine="certified")
+    return certify_flow(arch, data, square, w0, traj, dps=CERTIFY_DPS)
 
 
 @lru_cache(maxsize=16)
@@ -509,7 +535,7 @@ def flow_combine(config, evidences, statement_scope, check_h=False, t_max=None, 
     cert_text = "; ".join(
         (f"{part[0]} on {tuple(part[1])}/{tuple(part[2])}: converges (certified) to a {c['kind']} within {c['radius']}, "
          f"|w(t) - w*| decaying at rate {c['rate']} (certified engine to t = {CERTIFY_T}, enclosure radius "
-         f"{c['enclosure radius']})") if c["converges"] else
+         f"{c['enclosure radius']}; the certifier refused an exact saddle: {c.get('saddle control')})") if c["converges"] else
         f"{part[0]} on {tuple(part[1])}/{tuple(part[2])}: no certificate ({c['failed']}); numerical evidence only"
         for part, c in certified)
     extra = [f"{loss} on {', '.join(sorted(v - ran.get(loss, set())))}" for loss, v in energy_pairs.items()

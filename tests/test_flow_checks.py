@@ -55,3 +55,25 @@ def test_a_gradient_of_the_wrong_sign_is_a_counterexample_not_a_crash(monkeypatc
     finally:
         _flows._flow.cache_clear()
     assert bad is not None and ("integration failed" in bad or "loss increased" in bad), bad
+
+
+def test_a_certifier_that_skips_positive_definiteness_fails_the_flow_check(monkeypatch):
+    # injected in a campaign: the certificate's positive-definiteness test always passes; the only certified quick flow
+    # ends at a strict minimum, so only the negative control (an exact saddle) can show it
+    from lcnsym.dynamics import certificate
+
+    from lcnsym.numeric import to_arb
+
+    monkeypatch.setattr(certificate, "_least_eigen_lower", lambda M: to_arb(1))  # "positive definite", unexamined
+    _flows.saddle_control.cache_clear()
+    try:
+        control = _flows.saddle_control()
+        ev = _flows.flow_part(CheckConfig(), ("square", (2, 2), (1, 1), 1))
+    finally:
+        _flows.saddle_control.cache_clear()
+    assert control.converges and not ev.passed and "certified at an exact saddle" in ev.counterexample
+
+
+def test_the_certifier_refuses_the_saddle_control():
+    control = _flows.saddle_control()
+    assert not control.converges and "positive definite" in control.failed
