@@ -11,7 +11,8 @@ from lcnsym.dynamics.data import Data
 from lcnsym.dynamics.losses import example_losses, parse_loss
 from lcnsym.dynamics.risk import empirical_risk, empirical_risk_ball, predictions
 from lcnsym.errors import HypothesisFails, InputError, PrecisionError
-from lcnsym.numeric import CHECK_DPS, compare, escalation, show, to_arb, to_float, to_rational, working_precision
+from lcnsym.numeric import (CHECK_DPS, compare, escalation, make_ball, parse_rational, show, to_arb, to_float, to_rational,
+                            to_sympy, working_precision)
 
 ID = "lemma-3.6"
 STATEMENT = "X X^T of full rank and ||WX - Y||_1 <= h(L) imply ||pi(w)||_1 <= g(L) = (h(L) + ||Y||_1) ||X^T (X X^T)^{-1}||_1 / dN"
@@ -72,6 +73,8 @@ MIN_PAIRS = {"quick": 200, "thorough": 1200}
 """The fewest random (instance, loss) pairs a run may decide and still pass."""
 MIN_SAMPLES = {"quick": 6, "thorough": 16}
 """The fewest flow samples a run may decide and still pass."""
+MIN_STATED = 5
+"""The fewest instances on which the library's g is compared with RESULTS.md's formula."""
 MIN_SINGULAR = 1
 """The singular instances (hypothesis fails) a run must meet, so that branch is exercised."""
 
@@ -82,15 +85,51 @@ def _ranges(archs):
             f"dN {min(a.dN for a in archs)}..{max(a.dN for a in archs)}")
 
 
+def g_as_stated(L, data, dN):
+    """``g(L)`` of RESULTS.md for the square loss, on its own (sympy, not the library's route): ``(h(L) + ||Y||_1)
+    ||X^T (X X^T)^{-1}||_1 / dN`` with entrywise 1-norms and ``h(L) = dN m sqrt(L)``; exact (a sympy number)."""
+    import sympy
+
+    from sympy.polys.matrices import DomainMatrix
+
+    X = DomainMatrix.from_Matrix(sympy.Matrix([[to_sympy(q) for q in row] for row in data.X])).convert_to(sympy.QQ)
+    P = sum(abs(e) for e in (X.transpose() * (X * X.transpose()).inv()).to_Matrix())
+    Y1 = sum(abs(to_sympy(q)) for row in data.Y for q in row)
+    return (dN * data.m * sympy.sqrt(to_sympy(L)) + Y1) * P / dN
+
+
+def _g_is_as_stated(arch, w, data):
+    """Whether the library's ``g`` (in balls) holds the value of :func:`g_as_stated` at ``L(w)`` (the square loss)."""
+    import sympy
+
+    square = parse_loss("square")
+    L = empirical_risk(arch, w, data, square, dps=None)
+    stated = g_as_stated(L, data, arch.dN)
+    with working_precision(DIGITS[0]):
+        ball = g_bound_ball(L, square, data, arch.dN, dps=DIGITS[0])
+        value = parse_rational(str(sympy.N(stated, DIGITS[0] + 20)))
+        return ball.overlaps(make_ball(value, Fraction(1, 10**(DIGITS[0] + 5)) * max(1, abs(value)))), ball, stated
+
+
 def check(config=CheckConfig(), scale=1):
     """Random instances per loss, and flow samples; ``scale < 1`` (a smaller g) is a false variant."""
     scale = to_rational(scale, "scale", floats=True)
     rng = random.Random(config.seed)
-    slack, count, singular, fitted, archs = None, 0, 0, 0, []
+    slack, count, singular, fitted, archs, stated_checks = None, 0, 0, 0, [], 0
     for n in range(600 if config.thorough else 100):
         arch, w, data = _problem(rng, n % 2 == 0)
         if n % 10 == 9:  # a duplicated input row makes X X^T singular
             data = Data(data.X[:-1] + (data.X[0],), data.Y) if len(data.X) > 1 else Data(((0,) * data.m,), data.Y)
+        if n % 10 == 4:  # the constant computed is the constant stated (an independent transcription, in sympy)
+            try:
+                same, ball, stated = _g_is_as_stated(arch, w, data)
+            except HypothesisFails:
+                same = True
+            else:
+                stated_checks += 1
+            if not same:
+                return Evidence(False, "certified", "g against RESULTS.md's statement", count, counterexample={
+                    "k": arch.k, "s": arch.s, "dN": arch.dN, "g computed": show(ball, 20), "g as stated": str(stated)})
         for loss in LOSSES:
             try:
                 ok, v1, g = decide(arch, w, data, loss, scale)
@@ -128,7 +167,8 @@ def check(config=CheckConfig(), scale=1):
                     "k": k, "s": s, "||pi(w)||_1": show(v1), "g(L)": show(g, 20)})
             slack = min(slack, to_float(g) / to_float(v1))
     ran = {"random (instance, loss) pairs": (count - samples, MIN_PAIRS[config.profile]),
-           "flow samples": (samples, MIN_SAMPLES[config.profile]), "singular instances": (singular, MIN_SINGULAR)}
+           "flow samples": (samples, MIN_SAMPLES[config.profile]), "singular instances": (singular, MIN_SINGULAR),
+           "g against its statement": (stated_checks, MIN_STATED)}
     short = {what: f"ran {got}, minimum {least}" for what, (got, least) in ran.items() if got < least}
     if short:
         return Evidence(False, "certified", "a search smaller than its minimum", count, counterexample={"search too small": short})
@@ -138,6 +178,7 @@ def check(config=CheckConfig(), scale=1):
                     f"{count - samples} random rational filters and data ({_ranges(archs)}), {fitted} with labels fitted "
                     f"exactly, and {samples} samples of square-loss flows on {', '.join(flow_shapes)} (k/s) read as exact "
                     f"points; g(L) as {DIGITS[0]}-digit balls (more digits, then exact arithmetic where equality occurs); "
-                    f"{singular} instances with singular X X^T reported as 'hypothesis fails', not counted as passes",
+                    f"{singular} instances with singular X X^T reported as 'hypothesis fails', not counted as passes; "
+                    f"on {stated_checks} instances the library's g holds RESULTS.md's formula computed on its own in sympy",
                     count, worst_margin=f"smallest g(L) / ||pi(w)||_1 = {slack:.6g}",
                     details={"smallest slack": slack, "hypothesis fails": singular})

@@ -117,3 +117,13 @@ def test_lemma_3_5_counts_the_unbalanced_instances_it_generated(monkeypatch):
     monkeypatch.setattr(lemma_3_5, "_instance", lambda rng, unbalance: real(rng, 0))
     ev = lemma_3_5.check(CheckConfig())
     assert not ev.passed and "unbalanced instances" in ev.counterexample["search too small"]
+
+
+def test_lemma_3_6_a_library_g_unlike_the_stated_one_is_caught(monkeypatch):
+    # injected in a campaign: g divided by dN twice; still a bound on every instance searched, unlike its statement
+    from lcnsym.dynamics import bounds
+
+    real = bounds._g
+    monkeypatch.setattr(bounds, "_g", lambda L, loss, data, dN, dps, F: real(L, loss, data, dN, dps, F) / dN)
+    ev = lemma_3_6.check(CheckConfig())
+    assert not ev.passed and "g as stated" in ev.counterexample and ev.counterexample["dN"] > 1
