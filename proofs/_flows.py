@@ -214,6 +214,18 @@ def _h_holds(arch, data, loss, w):
     return ok, lhs, rhs
 
 
+RISING = (Fraction(5), Fraction(3), Fraction(7, 2), Fraction(1))
+"""Losses that rise between the ends: the negative control of ``loss_non_increasing``."""
+
+
+@lru_cache(maxsize=1)
+def _rising_control():
+    traj = Trajectory("control", DPS)
+    with working_precision(DPS):
+        traj.losses = [MPMATH.const(x) for x in RISING]
+    return traj
+
+
 def judge(loss_text, k, s, seed, t_max, check_h=False, engine=DEFAULT_ENGINE, stop_tol=None, profile="quick"):
     """``(counterexample or None, figures)`` for one flow: the checks of Theorem 3.4 (and (3.8) with ``check_h``)."""
     stop_tol = _stop(stop_tol)
@@ -232,6 +244,8 @@ def judge(loss_text, k, s, seed, t_max, check_h=False, engine=DEFAULT_ENGINE, st
                            **where)
     if not traj.loss_non_increasing():
         return {**where, "loss increased": [show(x, 20) for x in traj.losses[:5]]}, None
+    if _rising_control().loss_non_increasing():  # the test of monotonicity must see a rise between the ends
+        return {**where, "the monotonicity test accepted a rising loss": [show(x) for x in RISING]}, None
     drift = traj.balancedness_drift()
     if to_rational(drift, floats=True) > tolerance(DPS, DRIFT_DIGITS_LOST):
         return {**where, "balancedness drift": show(drift, 5)}, None

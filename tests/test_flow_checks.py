@@ -77,3 +77,12 @@ def test_a_certifier_that_skips_positive_definiteness_fails_the_flow_check(monke
 def test_the_certifier_refuses_the_saddle_control():
     control = _flows.saddle_control()
     assert not control.converges and "positive definite" in control.failed
+
+
+def test_a_monotonicity_test_blind_to_a_rise_between_the_ends_fails_the_flow_checks(monkeypatch):
+    # injected in a campaign: L compared only at the first and the last sample
+    from lcnsym.dynamics.flow import Trajectory
+
+    monkeypatch.setattr(Trajectory, "loss_non_increasing", lambda self, lost=8: self.losses[-1] <= self.losses[0])
+    bad, _ = _flows.judge("square", (2, 2), (1, 1), 1, 200)
+    assert "the monotonicity test accepted a rising loss" in bad
