@@ -374,7 +374,7 @@ def saddle_control():
 
     arch = Architecture(4, (2, 2), (1, 1))
     data, _ = random_problem(arch, 6, 0)
-    saddle = next(p for p in critical_points(arch, data, dps=30).real if p.kind == "saddle")
+    saddle = next(p for p in critical_points(arch, data, dps=CRITICAL_DPS).real if p.kind == "saddle")
     w0 = [[exact_value(x.mid()) for x in layer] for layer in saddle.w]
     square = parse_loss("square")
     traj = gradient_flow(arch, data, square, w0, Fraction(1, 4), dps=CERTIFY_DPS, samples=1, engine="certified")
