@@ -50,3 +50,14 @@ def test_a_precision_shortfall_is_an_error_never_a_pass_or_a_failure():
 def test_results_serialize_their_status_as_text():
     (res,) = run(Registry.from_modules([module("a")]))
     assert res.as_dict()["status"] == "pass" and isinstance(res.as_dict()["status"], str)
+
+
+def test_a_crashing_part_keeps_its_traceback_in_the_checks_result():
+    from lcnsym.checking.registry import ProofCheck
+    from lcnsym.checking.runner import CheckResult, _combine
+    from lcnsym.checking.status import Status
+
+    part = CheckResult("x", Status.ERROR, None, 1.0, "ValueError: boom", traceback="Traceback ...\nValueError: boom\n")
+    check = SimpleNamespace(id="x", combine=lambda config, evidences: None)
+    result = _combine(check, CheckConfig(), [part], 2.0)
+    assert result.status == Status.ERROR and "ValueError: boom" in result.traceback

@@ -278,8 +278,8 @@ def executor_for(workers=1, scheduler=None):
 
 def _combine(check, config, part_results, seconds):
     for r in part_results:
-        if r.status == Status.ERROR:
-            return CheckResult(check.id, Status.ERROR, None, seconds, r.message)
+        if r.status == Status.ERROR:  # the part's traceback goes with it (a crash in a part is as readable as in a check)
+            return CheckResult(check.id, Status.ERROR, None, seconds, r.message, output=r.output, traceback=r.traceback)
     try:
         evidence = check.combine(config, [r.evidence for r in part_results])
     except Exception as exc:

@@ -282,7 +282,8 @@ class CertifiedEngine(Engine):
             growth = (mu * h_arb).exp().upper()  # below 1 near a minimum: the ball shrinks
             radius = (radius * growth + _rad_norm(values)).upper()
             centre = [v.mid() for v in values]
-            if radius > to_arb(MAX_RADIUS) * (1 + _norm2_upper(centre)):
+            if not (radius.is_finite() and all(x.is_finite() for x in centre)) or \
+                    radius > to_arb(MAX_RADIUS) * (1 + _norm2_upper(centre)):  # nan compares false: test finiteness first
                 raise ConvergenceError(f"the enclosure's radius grew to {show_upper(radius)} by t = {_approx(t_exact + h_exact)} "
                                        f"(logarithmic norm up to {show_upper(mu)}): the flow expands faster than balls "
                                        f"of {dps} digits can follow (more digits start them narrower)", t=t_exact + h_exact,
