@@ -80,3 +80,16 @@ def test_cli_certify_json():
 def test_cli_certify_needs_the_certified_engine():
     r = CliRunner().invoke(cli, ["flow", "--k", "2,2", "--s", "1,1", "--certify"])
     assert r.exit_code == 2 and "--certify" in r.output
+
+
+def test_a_hessian_that_blew_up_over_the_ball_certifies_nothing():
+    # seen in the thorough profile: pseudo-Huber flows of seeds 2 and 3 gave a Hessian ball with nan entries, which
+    # crashed the rough eigenvalues; a ball that is not finite certifies nothing
+    import flint
+
+    from lcnsym.dynamics.certificate import _least_eigen_lower
+    from lcnsym.numeric import to_arb
+
+    nan = flint.arb("nan")
+    assert _least_eigen_lower([[to_arb(2), to_arb(0)], [to_arb(0), nan]]) is None
+    assert _least_eigen_lower([[to_arb(2), to_arb(0)], [to_arb(0), to_arb(3)]]) > 0

@@ -182,6 +182,8 @@ def certify_convergence(arch, tape, centre, radius, deltas, *, dps):
 def _least_eigen_lower(M):
     """A certified lower bound ``c`` of the least eigenvalue of every symmetric matrix in ``M`` (``None`` if not found)."""
     n = len(M)
+    if not all(x.is_finite() for row in M for x in row):  # the Hessian over the ball blew up: nothing to certify
+        return None
     low = to_arb(rough_eigenvalues(M)[0])
     for shrink in (to_arb(1) - to_arb(10) ** -6, to_arb(1) / 2, to_arb(1) / 10):
         c = (low * shrink).lower() if low > 0 else None
