@@ -89,3 +89,11 @@ def test_valid_iff_eq_1_5(d0, layers):
     else:
         with pytest.raises(ArchitectureError):
             Architecture(d0, k, s)
+
+
+def test_for_output_width_refuses_unhashable_input_with_the_hierarchy():
+    # found by hypothesis in CI: the per-shape cache must not see a list
+    with pytest.raises(ArchitectureError, match="dN must be a whole number"):
+        Architecture.for_output_width((2,), (1,), [])
+    with pytest.raises(ArchitectureError):
+        Architecture.for_output_width([[2]], (1,), 1)

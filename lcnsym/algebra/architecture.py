@@ -192,7 +192,8 @@ class Architecture:
         """
         if type(k) is tuple and type(s) is tuple and type(dN) is int and all(type(x) is int for x in k + s):
             return _smallest(cls, k, s, dN)  # the checks ask for the same few thousand shapes many times
-        return _smallest(cls, _int_tuple(k, "k"), _int_tuple(s, "s"), dN)
+        k, s = _int_tuple(k, "k"), _int_tuple(s, "s")
+        return _smallest(cls, k, s, _positive_int(dN, "dN"))  # validated before the cache sees them (hashable)
 
 
     def admissible_d0(self, count, dN_start=1):
