@@ -28,12 +28,14 @@ def problem(k=(2, 2), s=(1, 1), m=6, seed=1):
 
 def test_t20_against_odefun_and_t500():
     arch, data, w0 = problem()
-    start = time.perf_counter()
-    ours = gradient_flow(arch, data, SQUARE, w0, t_max=20, dps=30, samples=1)
-    t_ours = time.perf_counter() - start
-    start = time.perf_counter()
-    ref = gradient_flow(arch, data, SQUARE, w0, t_max=20, dps=30, samples=1, engine="odefun")
-    t_ref = time.perf_counter() - start
+    t_ours = t_ref = float("inf")
+    for _ in range(3):  # interleaved, best of three: the machine's speed drifts by tens of percent
+        start = time.perf_counter()
+        ours = gradient_flow(arch, data, SQUARE, w0, t_max=20, dps=30, samples=1)
+        t_ours = min(t_ours, time.perf_counter() - start)
+        start = time.perf_counter()
+        ref = gradient_flow(arch, data, SQUARE, w0, t_max=20, dps=30, samples=1, engine="odefun")
+        t_ref = min(t_ref, time.perf_counter() - start)
     with working_precision(30):
         digits = -mpmath.log10(max(abs(a - b) for u, v in zip(ours.states[-1], ref.states[-1]) for a, b in zip(u, v)))
     tracemalloc.start()
