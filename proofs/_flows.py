@@ -132,20 +132,27 @@ def _flow(loss_text, k, s, seed, t_max, engine, stop_tol, max_steps, max_seconds
         traj = gradient_flow(arch, data, parse_loss(loss_text), [list(w) for w in w0], t_max=t_max, dps=DPS,
                              grad_tol=stop_tol, samples=samples, engine=engine, max_steps=max_steps, max_seconds=max_seconds)
     except BaseException:
-        if stored is not None:
-            stored.with_suffix(".lock").unlink(missing_ok=True)  # let another worker try (and fail) instead of waiting
+        _keep(stored, None)  # let another worker try (and fail) instead of waiting
         raise
-    if stored is not None and not traj.interrupted:
-        try:
+    _keep(stored, None if traj.interrupted else traj.to_json(digits=DPS + 10))  # read back to the same binary numbers
+    return traj
+
+
+def _keep(stored, text):
+    """Put ``text`` in the flow store at ``stored`` (whole or not at all: written aside, then renamed) and release the
+    lock of whoever made it; ``text=None`` only releases the lock (nothing to keep)."""
+    if stored is None:
+        return
+    try:
+        if text is not None:
             stored.parent.mkdir(parents=True, exist_ok=True)
             tmp = stored.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(traj.to_json(digits=DPS + 10))  # read back to the same binary numbers
+            tmp.write_text(text)
             tmp.replace(stored)
-        except OSError:
-            pass
-    if stored is not None:
+    except OSError:
+        pass
+    finally:
         stored.with_suffix(".lock").unlink(missing_ok=True)
-    return traj
 
 
 def _store(*args):
@@ -360,8 +367,9 @@ that flow keeps the numerical evidence, labelled so."""
 CERTIFY_DPS, CERTIFY_T = 20, Fraction(4)
 
 
-SADDLE_CONTROL = "k = (2, 2), s = (1, 1), d0 = 4, m = 6, data seed 0, square loss: a saddle from lcnsym critical"
-"""Where the certifier's negative control starts: an exactly computed saddle, whose certificate must be refused."""
+SADDLE_CONTROL = {"k": (2, 2), "s": (1, 1), "d0": 4, "m": 6, "data seed": 0, "loss": "square"}
+"""Where the certifier's negative control starts: an exactly computed saddle (lcnsym critical) of this instance, whose
+certificate must be refused."""
 
 
 @lru_cache(maxsize=1)
@@ -372,11 +380,12 @@ def saddle_control():
     from lcnsym.dynamics.data import random_problem
     from lcnsym.exploration.critical import critical_points
 
-    arch = Architecture(4, (2, 2), (1, 1))
-    data, _ = random_problem(arch, 6, 0)
+    c = SADDLE_CONTROL
+    arch = Architecture(c["d0"], c["k"], c["s"])
+    data, _ = random_problem(arch, c["m"], c["data seed"])
     saddle = next(p for p in critical_points(arch, data, dps=CRITICAL_DPS).real if p.kind == "saddle")
     w0 = [[exact_value(x.mid()) for x in layer] for layer in saddle.w]
-    square = parse_loss("square")
+    square = parse_loss(c["loss"])
     traj = gradient_flow(arch, data, square, w0, Fraction(1, 4), dps=CERTIFY_DPS, samples=1, engine="certified")
     return certify_flow(arch, data, square, w0, traj, dps=CERTIFY_DPS)
 
@@ -392,15 +401,12 @@ def certificate(loss_text, k, s, seed):
             return json.loads(stored.read_text())
         except (OSError, ValueError):
             pass
-    out = _certificate(loss_text, k, s, seed)
-    if stored is not None:
-        try:
-            tmp = stored.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(out))
-            tmp.replace(stored)
-        except OSError:
-            pass
-        stored.with_suffix(".lock").unlink(missing_ok=True)
+    try:
+        out = _certificate(loss_text, k, s, seed)
+    except BaseException:
+        _keep(stored, None)
+        raise
+    _keep(stored, json.dumps(out))
     return out
 
 
@@ -441,31 +447,35 @@ def certified_flow(loss_text, k, s, seed):
         except (OSError, ValueError, KeyError, LcnsymError) as exc:
             if isinstance(exc, (ConvergenceError, WorkLimitError)):
                 raise
-    arch, data, w0 = problem(tuple(k), tuple(s), seed)
-    for dps in (CERTIFY_DPS, 2 * CERTIFY_DPS):  # a flow that expands needs narrower balls to start with: more digits
+    try:
+        kept, traj = _integrate_certified(loss_text, tuple(k), tuple(s), seed)
+    except BaseException:
+        _keep(stored, None)
+        raise
+    _keep(stored, json.dumps(kept))
+    if isinstance(traj, Exception):
+        raise traj
+    return traj
+
+
+def _integrate_certified(loss_text, k, s, seed):
+    """``(what to keep, trajectory or the error that stopped it)``: at :data:`CERTIFY_DPS` digits, and at twice as many
+    when the balls outgrew the flow (a flow that expands needs narrower balls to start with)."""
+    arch, data, w0 = problem(k, s, seed)
+    for dps in (CERTIFY_DPS, 2 * CERTIFY_DPS):
         try:
             traj = gradient_flow(arch, data, parse_loss(loss_text), [list(w) for w in w0], CERTIFY_T, dps=dps,
                                  samples=CERTIFY_SAMPLES, engine="certified", max_steps=MAX_FLOW_STEPS,
                                  max_seconds=MAX_FLOW_SECONDS["quick"] * dps // CERTIFY_DPS)
-            kept = {"trajectory": traj.to_dict(digits=dps + 10),
-                    "enclosures": [[str(e.t), [str(exact_value(c)) for c in e.centre], str(exact_value(e.radius.upper()))]
-                                   for e in traj.enclosures]}
-            break
         except (ConvergenceError, WorkLimitError) as exc:
-            kept, traj = {"failed": [type(exc).__name__, str(exc)]}, exc
+            failed = exc
             if getattr(exc, "reason", None) != "expansion":
                 break
-    if stored is not None:
-        try:
-            tmp = stored.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(kept))
-            tmp.replace(stored)
-        except OSError:
-            pass
-        stored.with_suffix(".lock").unlink(missing_ok=True)
-    if isinstance(traj, Exception):
-        raise traj
-    return traj
+            continue
+        return {"trajectory": traj.to_dict(digits=dps + 10),
+                "enclosures": [[str(e.t), [str(exact_value(c)) for c in e.centre], str(exact_value(e.radius.upper()))]
+                               for e in traj.enclosures]}, traj
+    return {"failed": [type(failed).__name__, str(failed)]}, failed
 
 
 def _read_certified(kept):

@@ -75,8 +75,9 @@ def _h_holds(loss, R, dN, m):
         exact_L = sum(loss.phi(x, EXACT) for x in entries)
     except InputError:  # a transcendental phi: no exact value
         exact_L = None
-    if exact_L is not None and loss.h_at_least(exact_L, dN, m, lhs) is not None:
-        return loss.h_at_least(exact_L, dN, m, lhs), lhs, rhs
+    exact = None if exact_L is None else loss.h_at_least(exact_L, dN, m, lhs)
+    if exact is not None:
+        return exact, lhs, rhs
     if type(loss).h_of is Loss.h_of:  # h = L + c m: h - ||R||_1 = (c m - dN m c1) + sum of the excesses phi + c1 - |x|
         gap = _c_gap(loss, dN, m)
         if gap is not None and gap < 0:
