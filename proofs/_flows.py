@@ -130,11 +130,12 @@ def _flow(loss_text, k, s, seed, t_max, engine, stop_tol, max_steps, max_seconds
     arch, data, w0 = problem(k, s, seed)
     try:
         traj = gradient_flow(arch, data, parse_loss(loss_text), [list(w) for w in w0], t_max=t_max, dps=DPS,
-                             grad_tol=stop_tol, samples=samples, engine=engine, max_steps=max_steps, max_seconds=max_seconds)
+                             grad_tol=stop_tol, samples=samples, engine=engine, max_steps=max_steps, max_seconds=max_seconds,
+                             on_interrupt="raise")
     except BaseException:
         _keep(stored, None)  # let another worker try (and fail) instead of waiting
         raise
-    _keep(stored, None if traj.interrupted else traj.to_json(digits=DPS + 10))  # read back to the same binary numbers
+    _keep(stored, traj.to_json(digits=DPS + 10))  # read back to the same binary numbers
     return traj
 
 
@@ -179,7 +180,7 @@ def energy_identity(loss_text, k, s, seed, engine=DEFAULT_ENGINE):
     window = Fraction(1, 256)
     for _ in range(6):
         fine = gradient_flow(arch, data, loss, [list(w) for w in w0], t_max=window, dps=DPS, samples=64, engine=engine,
-                             max_steps=MAX_FLOW_STEPS, max_seconds=MAX_FLOW_SECONDS["quick"])
+                             max_steps=MAX_FLOW_STEPS, max_seconds=MAX_FLOW_SECONDS["quick"], on_interrupt="raise")
         with working_precision(DPS):
             g2 = [n * n for n in fine.grad_norms]
             h = MPMATH.const(window / 64)
@@ -386,7 +387,8 @@ def saddle_control():
     saddle = next(p for p in critical_points(arch, data, dps=CRITICAL_DPS).real if p.kind == "saddle")
     w0 = [[exact_value(x.mid()) for x in layer] for layer in saddle.w]
     square = parse_loss(c["loss"])
-    traj = gradient_flow(arch, data, square, w0, Fraction(1, 4), dps=CERTIFY_DPS, samples=1, engine="certified")
+    traj = gradient_flow(arch, data, square, w0, Fraction(1, 4), dps=CERTIFY_DPS, samples=1, engine="certified",
+                         on_interrupt="raise")
     return certify_flow(arch, data, square, w0, traj, dps=CERTIFY_DPS)
 
 
@@ -466,7 +468,7 @@ def _integrate_certified(loss_text, k, s, seed):
         try:
             traj = gradient_flow(arch, data, parse_loss(loss_text), [list(w) for w in w0], CERTIFY_T, dps=dps,
                                  samples=CERTIFY_SAMPLES, engine="certified", max_steps=MAX_FLOW_STEPS,
-                                 max_seconds=MAX_FLOW_SECONDS["quick"] * dps // CERTIFY_DPS)
+                                 max_seconds=MAX_FLOW_SECONDS["quick"] * dps // CERTIFY_DPS, on_interrupt="raise")
         except (ConvergenceError, WorkLimitError) as exc:
             failed = exc
             if getattr(exc, "reason", None) != "expansion":

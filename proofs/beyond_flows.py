@@ -61,7 +61,7 @@ def check_part(config, part, solver=critical_points):
     for start_seed in range(first, first + CHUNK):
         w0 = random_start(arch, 1000 * (config.seed + 1) + start_seed)
         traj = gradient_flow(arch, data, parse_loss("square"), w0, T_MAX[config.profile], dps=dps + GUARD, grad_tol=tolerance(dps + GUARD, GUARD),
-                             samples=2, max_steps=MAX_STEPS[config.profile])
+                             samples=2, max_steps=MAX_STEPS[config.profile], on_interrupt="raise")
         if not traj.converged:  # too short a horizon says nothing against the claim: undecided
             raise HorizonError(f"undecided: the flow from start seed {start_seed} on k = {k}, s = {s}, data seed {seed} "
                                f"had {traj.message} (||grad L|| = {show_upper(traj.grad_norms[-1])}); raise T_MAX",

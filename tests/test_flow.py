@@ -49,6 +49,11 @@ def test_ctrl_c_returns_the_partial_trajectory():
 
     traj = gradient_flow(arch, data, SQUARE, [[1]], t_max=1, dps=15, samples=6, progress=interrupt)
     assert traj.interrupted and len(traj.times) == 4 and "interrupted at t" in traj.message and not traj.converged
+    # a check must not go on with a partial flow: Ctrl-C in the CI run turned lemma-3.3 into an "error" and the run went on
+    with pytest.raises(KeyboardInterrupt):
+        gradient_flow(arch, data, SQUARE, [[1]], t_max=1, dps=15, samples=6, progress=interrupt, on_interrupt="raise")
+    with pytest.raises(InputError, match="on_interrupt must be"):
+        gradient_flow(arch, data, SQUARE, [[1]], t_max=1, dps=15, on_interrupt="keep")
 
 
 @pytest.mark.parametrize("kwargs,err,words", [

@@ -86,3 +86,19 @@ def test_a_monotonicity_test_blind_to_a_rise_between_the_ends_fails_the_flow_che
     monkeypatch.setattr(Trajectory, "loss_non_increasing", lambda self, lost=8: self.losses[-1] <= self.losses[0])
     bad, _ = _flows.judge("square", (2, 2), (1, 1), 1, 200)
     assert "the monotonicity test accepted a rising loss" in bad
+
+
+def test_every_flow_a_check_or_the_library_integrates_lets_ctrl_c_through():
+    """A partial flow must never be checked (or kept in the flow store): every ``gradient_flow`` call outside the CLI
+    says ``on_interrupt="raise"``; found from the source, not a list."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    calls = []
+    for path in [*(root / "proofs").rglob("*.py"), *(root / "lcnsym").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == "gradient_flow":
+                said = {k.arg: getattr(k.value, "value", None) for k in node.keywords}
+                calls.append((path.name, node.lineno, said.get("on_interrupt")))
+    assert len(calls) >= 5 and all(said == "raise" for *_, said in calls), calls

@@ -61,3 +61,42 @@ def test_a_crashing_part_keeps_its_traceback_in_the_checks_result():
     check = SimpleNamespace(id="x", combine=lambda config, evidences: None)
     result = _combine(check, CheckConfig(), [part], 2.0)
     assert result.status == Status.ERROR and "ValueError: boom" in result.traceback
+
+
+def _swallowing(signum, raised):
+    """A check that passes although the signal's exception was raised inside it, and swallowed (as python-flint's
+    ``acb_poly.roots`` swallows a KeyboardInterrupt raised while it runs)."""
+    import os
+    import signal
+    import time
+
+    def check(config=CheckConfig()):
+        try:
+            if signum == signal.SIGALRM:
+                time.sleep(0.5)
+            else:
+                os.kill(os.getpid(), signum)
+                time.sleep(0.05)
+        except raised:
+            pass
+        return Evidence(True, "search", "toy", 3, worst_margin="0.5")
+
+    return SimpleNamespace(__name__="toy.s", ID="s", STATEMENT="claim s", DEPENDS_ON=(), check=check)
+
+
+def test_ctrl_c_swallowed_inside_a_check_still_interrupts_the_run():
+    """A CI run reported lemma-2.3 as passed, and the run went on, after Ctrl-C arrived inside ``acb_poly.roots``."""
+    import signal
+
+    res = run(Registry.from_modules([_swallowing(signal.SIGINT, KeyboardInterrupt), module("t", ("s",))]))
+    assert {r.id: r.status.value for r in res} == {"s": "interrupted", "t": "interrupted"}
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
+
+
+def test_a_time_limit_swallowed_inside_a_check_still_ends_it():
+    import signal
+
+    from lcnsym.checking.runner import CheckTimeout
+
+    (res,) = run(Registry.from_modules([_swallowing(signal.SIGALRM, CheckTimeout)]), timeout=0.1)
+    assert res.status == "error" and "timed out after 0.1 s" in res.message

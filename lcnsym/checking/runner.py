@@ -47,7 +47,10 @@ def _time_limit(seconds):
         yield
         return
 
+    expired = []
+
     def expire(signum, frame):
+        expired.append(signum)
         raise CheckTimeout(seconds)
 
     previous = signal.signal(signal.SIGALRM, expire)
@@ -57,6 +60,34 @@ def _time_limit(seconds):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+    if expired:  # raised inside an extension that swallowed it (see _ctrl_c_latch): the result is not to be used
+        raise CheckTimeout(seconds)
+
+
+@contextmanager
+def _ctrl_c_latch():
+    """Ctrl-C during the block always ends it with ``KeyboardInterrupt``, also where an extension swallows the exception
+    raised inside it (python-flint's ``acb_poly.roots`` does: a CI run reported lemma-2.3 as passed after Ctrl-C, and an
+    interrupted check's result is not to be used).  Main thread only; a process that ignores SIGINT goes on ignoring it."""
+    previous = signal.getsignal(signal.SIGINT) if threading.current_thread() is threading.main_thread() else None
+    if previous is None or previous is signal.SIG_IGN:
+        yield
+        return
+    seen = []
+
+    def latch(signum, frame):
+        seen.append(signum)
+        if callable(previous):
+            previous(signum, frame)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, latch)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if seen:
+        raise KeyboardInterrupt
 
 
 @dataclass
@@ -132,7 +163,7 @@ def run_check(check, config, func=None, *args, timeout=DEFAULT_TIMEOUT):
     start = time.perf_counter()
     printed = io.StringIO()
     try:
-        with _time_limit(timeout), redirect_stdout(printed):
+        with _ctrl_c_latch(), _time_limit(timeout), redirect_stdout(printed):
             evidence = _call_check(func or check.check, config, *args)
     except CheckTimeout:
         return CheckResult(check.id, Status.ERROR, None, time.perf_counter() - start,

@@ -300,7 +300,8 @@ def _tenth_power(exponent):
 
 
 def gradient_flow(arch, data, loss, w0, t_max, *, dps=DEFAULT_DPS, grad_tol=None, samples=40, engine=DEFAULT_ENGINE,
-                  progress=None, max_steps=MAX_STEPS, spacing="linear", max_step_seconds=MAX_STEP_SECONDS, max_seconds=MAX_SECONDS):
+                  progress=None, max_steps=MAX_STEPS, spacing="linear", max_step_seconds=MAX_STEP_SECONDS, max_seconds=MAX_SECONDS,
+                  on_interrupt="return"):
     """Integrate ``dw/dt = -grad L(w)`` from ``w0`` up to ``t_max``, or until ``||grad L|| < grad_tol``.
 
     Parameters
@@ -332,6 +333,9 @@ def gradient_flow(arch, data, loss, w0, t_max, *, dps=DEFAULT_DPS, grad_tol=None
         Refuse the run (:class:`~lcnsym.errors.WorkLimitError`) if one step is estimated to take longer.
     max_seconds : float, optional
         Give up (:class:`~lcnsym.errors.WorkLimitError`) after this much wall time in the engine.
+    on_interrupt : {"return", "raise"}
+        On Ctrl-C, return the partial trajectory (for a user watching a flow), or let the
+        ``KeyboardInterrupt`` through (for a computation that must not go on with a partial flow, such as a check).
 
     Returns
     -------
@@ -367,6 +371,8 @@ def gradient_flow(arch, data, loss, w0, t_max, *, dps=DEFAULT_DPS, grad_tol=None
     """
     dps = check_dps(dps)
     runner = get_engine(engine)
+    if on_interrupt not in ("return", "raise"):
+        raise InputError(f"on_interrupt must be 'return' or 'raise', got {abbreviate(on_interrupt)}", value=on_interrupt)
     if isinstance(samples, bool) or not isinstance(samples, int) or not 1 <= samples <= MAX_SAMPLES:
         raise InputError(f"samples must be a whole number from 1 to {MAX_SAMPLES}, got {abbreviate(samples)}", value=samples)
     t_end = _positive(t_max, "t_max")
@@ -399,6 +405,8 @@ def gradient_flow(arch, data, loss, w0, t_max, *, dps=DEFAULT_DPS, grad_tol=None
                                  max_seconds=max_seconds, stop_below=tol, on_step=pace.step if pace else None)
                 traj.enclosures = getattr(runner, "enclosures", None)
         except KeyboardInterrupt as exc:
+            if on_interrupt == "raise":
+                raise
             traj.interrupted = True
             if getattr(exc, "state", None) is not None and MPMATH.const(exc.t) > traj.times[-1]:
                 _record(traj, problem, exc.t, exc.state)  # the engine's last computed state, past the last sample

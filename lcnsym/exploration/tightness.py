@@ -221,7 +221,7 @@ def _ratio_tau(candidate, dps):
     w0 = candidate["w0"]
     try:
         traj = gradient_flow(arch, data, parse_loss(_LOSS), w0, t_max=FLOW_T_MAX, dps=dps, samples=FLOW_SAMPLES,
-                             max_steps=FLOW_MAX_STEPS)
+                             max_steps=FLOW_MAX_STEPS, on_interrupt="raise")
     except ConvergenceError as exc:
         raise _Skip(f"the flow needs more than {FLOW_MAX_STEPS} steps: {exc}") from None
     best = None
