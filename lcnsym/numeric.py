@@ -95,6 +95,7 @@ __all__ = [
     "show_tolerance",
     "ops_for",
     "MPMATH",
+    "MPFR",
     "SYMPY",
     "ARB",
     "EXACT",
@@ -843,6 +844,22 @@ class _Mpmath(_Namespace):
     sech = staticmethod(mpmath.sech)
 
 
+class _Mpfr(_Namespace):
+    """gmpy2's ``mpfr`` at gmpy2's working precision (:func:`working_precision` sets it): the same binary numbers
+    as mpmath's, with the arithmetic in C (a flow's samples are evaluated here, two to three times faster)."""
+
+    name = "gmpy2"
+    const = staticmethod(to_mpfr)
+    root = staticmethod(gmpy2.root)
+    sqrt = staticmethod(gmpy2.sqrt)
+    log1p = staticmethod(gmpy2.log1p)
+    exp = staticmethod(gmpy2.exp)
+    log = staticmethod(gmpy2.log)
+    cosh = staticmethod(gmpy2.cosh)
+    tanh = staticmethod(gmpy2.tanh)
+    sech = staticmethod(gmpy2.sech)
+
+
 class _Sympy(_Namespace):
     name = "sympy"
 
@@ -931,7 +948,7 @@ class _Exact(_Namespace):
         raise AttributeError(fn)
 
 
-MPMATH, SYMPY, ARB, EXACT = _Mpmath(), _Sympy(), _Arb(), _Exact()
+MPMATH, MPFR, SYMPY, ARB, EXACT = _Mpmath(), _Mpfr(), _Sympy(), _Arb(), _Exact()
 
 
 def ops_for(value):

@@ -150,3 +150,17 @@ def test_decimal_log_has_no_float_overflow():
     assert decimal_log(Fraction(1, 10**500)) == -500
     with pytest.raises(InputError):
         decimal_log(0)
+
+
+def test_the_gmpy2_namespace_gives_mpmaths_numbers_at_the_same_precision():
+    """A flow's samples are evaluated in MPFR and stored as mpmath numbers: the same binary numbers, correctly rounded."""
+    from lcnsym.numeric import MPFR, to_mpf, to_mpfr
+
+    for dps in (20, 50):
+        with working_precision(dps):
+            for q in (Fraction(1, 3), Fraction(-22, 7), Fraction(10**40 + 1, 3**50)):
+                assert MPMATH.const(MPFR.const(q)) == MPMATH.const(q) and to_mpf(to_mpfr(q)) == to_mpf(q)
+            x = MPFR.const(Fraction(3, 7))
+            for fn in ("sqrt", "exp", "log", "cosh", "tanh", "sech", "log1p"):
+                ours, theirs = MPMATH.const(getattr(MPFR, fn)(x)), getattr(MPMATH, fn)(MPMATH.const(Fraction(3, 7)))
+                assert abs(ours - theirs) <= abs(theirs) * mpmath.mpf(2) ** (3 - mpmath.mp.prec), fn

@@ -15,7 +15,7 @@ step); the order is ``dps + 2``.  Samples come from the Taylor polynomial
 """
 
 from fractions import Fraction
-from operator import mul
+from operator import itemgetter, mul
 import time
 
 import gmpy2
@@ -142,20 +142,21 @@ class _Shift(_Node):
 class _LinComb(_Node):
     """``const + sum_i s_i a_i`` (one node for a whole sum: the sums of the risk are long)."""
 
-    __slots__ = ("terms", "const", "refs")
+    __slots__ = ("terms", "const", "scales", "refs")
 
     def __init__(self, tape, terms, const=0):
         self.terms = [(a, tape.const(s)) for a, s in terms]
         self.const = tape.const(const)
+        self.scales = [s for _, s in self.terms]
         self.refs = None
         super().__init__(tape)
 
     def step(self, k):
         if k == 0:
-            self.refs = [(a.c, s) for a, s in self.terms]  # the inputs' coefficient lists of this step
-            self.c.append(self.const + self.tape.fsum([s * c[0] for c, s in self.refs]))
-        else:
-            self.c.append(self.tape.fsum([s * c[k] for c, s in self.refs]))
+            self.refs = [a.c for a, _ in self.terms]  # the inputs' coefficient lists of this step
+            self.c.append(self.const + self.tape.fsum(map(mul, self.scales, map(itemgetter(0), self.refs))))
+        else:  # the loops in C (map, itemgetter): the sums of the risk are long
+            self.c.append(self.tape.fsum(map(mul, self.scales, map(itemgetter(k), self.refs))))
 
 
 class _Mul(_Node):
@@ -198,55 +199,68 @@ class _Sqrt(_Node):
             s.append((self.a.c[k] - self.tape.fsum(map(mul, s[1:k], s[k - 1:0:-1]))) / (2 * s[0]))
 
 
+def _derivative(node, k):
+    """``node.da``, the coefficients ``i a_i`` of ``t a'(t)`` of the node's input, up to ``k`` (one product per term
+    of the recurrences instead of two, and their loops in C)."""
+    if k == 0:
+        node.da = [0]
+    else:
+        node.da.append(k * node.a.c[k])
+    return node.da
+
+
 class _Exp(_Node):
-    __slots__ = ("a",)
+    __slots__ = ("a", "da")
 
     def __init__(self, tape, a):
-        self.a = a
+        self.a, self.da = a, []
         super().__init__(tape)
 
     def step(self, k):
-        e, a = self.c, self.a.c
+        e, a, da = self.c, self.a.c, _derivative(self, k)
         if k == 0:
             e.append(self.tape.scalar_exp(a[0]))
         else:
-            e.append(self.tape.fsum([i * a[i] * e[k - i] for i in range(1, k + 1)]) / k)
+            e.append(self.tape.fsum(map(mul, da[1:k + 1], e[k - 1::-1])) / k)
 
 
 class _Log(_Node):
     """``l = log a``: ``k a_0 l_k = k a_k - sum_{i=1}^{k-1} i l_i a_{k-i}``."""
 
-    __slots__ = ("a",)
+    __slots__ = ("a", "dl")
 
     def __init__(self, tape, a):
-        self.a = a
+        self.a, self.dl = a, []
         super().__init__(tape)
 
     def step(self, k):
-        l, a = self.c, self.a.c
+        l, a, dl = self.c, self.a.c, self.dl
         if k == 0:
             l.append(self.tape.scalar_log(a[0]))
+            self.dl = [0]
         else:
-            l.append((k * a[k] - self.tape.fsum([i * l[i] * a[k - i] for i in range(1, k)])) / (k * a[0]))
+            l.append((k * a[k] - self.tape.fsum(map(mul, dl[1:k], a[k - 1:0:-1]))) / (k * a[0]))
+            dl.append(k * l[k])
 
 
 class _Tanh(_Node):
     """``t = tanh a``: ``t' = (1 - t^2) a'``, so ``k t_k = k a_k - sum_{i=1}^k i a_i (t^2)_{k-i}``; bounded factors
     (``|t| <= 1``), which keeps balls narrow where ``(e^2a - 1)/(e^2a + 1)`` would not."""
 
-    __slots__ = ("a", "sq")
+    __slots__ = ("a", "sq", "da")
 
     def __init__(self, tape, a):
-        self.a, self.sq = a, []
+        self.a, self.sq, self.da = a, [], []
         super().__init__(tape)
 
     def step(self, k):
-        t, a, sq = self.c, self.a.c, self.sq
+        t, a, da = self.c, self.a.c, _derivative(self, k)
         if k == 0:
-            self.sq = sq = []
+            self.sq = []
             t.append(self.tape.scalar_tanh(a[0]))
         else:
-            t.append(a[k] - self.tape.fsum([i * a[i] * sq[k - i] for i in range(1, k + 1)]) / k)
+            t.append(a[k] - self.tape.fsum(map(mul, da[1:k + 1], self.sq[k - 1::-1])) / k)
+        sq = self.sq
         half = (k + 1) // 2  # (t^2)_k = 2 sum_{j < k/2} t_j t_{k-j} (+ t_{k/2}^2): half the products
         pairs = self.tape.fsum(map(mul, t[:half], t[k:k - half:-1])) if half else 0
         sq.append(2 * pairs + t[half] * t[half] if k % 2 == 0 else 2 * pairs)
@@ -256,19 +270,19 @@ class _Sech(_Node):
     """``q = sech a``: ``q' = -q tanh(a) a'``, so ``k q_k = -sum_{i=1}^k i a_i (q t)_{k-i}`` with ``t = tanh a`` (a
     :class:`_Tanh` node recorded before this one, so it is a step ahead)."""
 
-    __slots__ = ("a", "t", "qt")
+    __slots__ = ("a", "t", "qt", "da")
 
     def __init__(self, tape, a):
-        self.a, self.t, self.qt = a, tape.tanh(a), []
+        self.a, self.t, self.qt, self.da = a, tape.tanh(a), [], []
         super().__init__(tape)
 
     def step(self, k):
-        q, a, t = self.c, self.a.c, self.t.c
+        q, t, da = self.c, self.t.c, _derivative(self, k)
         if k == 0:
             self.qt = []
-            q.append(self.tape.scalar_sech(a[0]))
+            q.append(self.tape.scalar_sech(self.a.c[0]))
         else:
-            q.append(-self.tape.fsum([i * a[i] * self.qt[k - i] for i in range(1, k + 1)]) / k)
+            q.append(-self.tape.fsum(map(mul, da[1:k + 1], self.qt[k - 1::-1])) / k)
         self.qt.append(self.tape.fsum(map(mul, q[:k + 1], t[k::-1])))
 
 
@@ -349,12 +363,13 @@ class JetTape:
             node.c = []
         for v, x in zip(self.vars, state):
             v.c = [x]
-        nodes = [n for n in self.nodes if not isinstance(n, _Var)]
+        steps = [n.step for n in self.nodes if not isinstance(n, _Var)]
+        pairs = [(v.c, f) for v, f in zip(self.vars, self.outputs)]
         for k in range(order):
-            for node in nodes:
-                node.step(k)
-            for v, f in zip(self.vars, self.outputs):
-                v.c.append(f.c[k] / (k + 1))
+            for step in steps:
+                step(k)
+            for c, f in pairs:
+                c.append(f.c[k] / (k + 1))
         return [v.c for v in self.vars]
 
     def field_series(self, inputs, order):
