@@ -21,6 +21,7 @@ from lcnsym.checking.evidence import CheckConfig, Evidence
 from lcnsym.checking.registry import ProofCheck, load_source
 from lcnsym.checking.status import Status
 from lcnsym.errors import InputError
+from lcnsym.interrupts import ctrl_c_latch
 
 __all__ = ["CheckResult", "RunResults", "CheckTimeout", "run_check", "blocked", "run", "executor_for", "execute_check", "execute_part",
            "DEFAULT_TIMEOUT", "TIMEOUTS", "MAX_OUTPUT"]
@@ -60,34 +61,8 @@ def _time_limit(seconds):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-    if expired:  # raised inside an extension that swallowed it (see _ctrl_c_latch): the result is not to be used
+    if expired:  # raised inside an extension that swallowed it (lcnsym.interrupts): the result is not to be used
         raise CheckTimeout(seconds)
-
-
-@contextmanager
-def _ctrl_c_latch():
-    """Ctrl-C during the block always ends it with ``KeyboardInterrupt``, also where an extension swallows the exception
-    raised inside it (python-flint's ``acb_poly.roots`` does: a CI run reported lemma-2.3 as passed after Ctrl-C, and an
-    interrupted check's result is not to be used).  Main thread only; a process that ignores SIGINT goes on ignoring it."""
-    previous = signal.getsignal(signal.SIGINT) if threading.current_thread() is threading.main_thread() else None
-    if previous is None or previous is signal.SIG_IGN:
-        yield
-        return
-    seen = []
-
-    def latch(signum, frame):
-        seen.append(signum)
-        if callable(previous):
-            previous(signum, frame)
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGINT, latch)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if seen:
-        raise KeyboardInterrupt
 
 
 @dataclass
@@ -163,7 +138,7 @@ def run_check(check, config, func=None, *args, timeout=DEFAULT_TIMEOUT):
     start = time.perf_counter()
     printed = io.StringIO()
     try:
-        with _ctrl_c_latch(), _time_limit(timeout), redirect_stdout(printed):
+        with ctrl_c_latch(), _time_limit(timeout), redirect_stdout(printed):
             evidence = _call_check(func or check.check, config, *args)
     except CheckTimeout:
         return CheckResult(check.id, Status.ERROR, None, time.perf_counter() - start,

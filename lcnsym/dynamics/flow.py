@@ -26,6 +26,7 @@ from lcnsym.dynamics.bounds import balancedness
 from lcnsym.dynamics.engines import DEFAULT_ENGINE, MAX_SECONDS, MAX_STEP_SECONDS, MAX_STEPS, FlowProblem, get_engine
 from lcnsym.dynamics.risk import _gradient, _risk
 from lcnsym.errors import InputError, NumberError, ParseError
+from lcnsym.interrupts import ctrl_c_latch
 from lcnsym.numeric import (DEFAULT_DPS, MPFR, MPMATH, abbreviate, check_dps, parse_rational, show, to_float, to_rational,
                             tolerance, working_precision)
 
@@ -423,8 +424,14 @@ def gradient_flow(arch, data, loss, w0, t_max, *, dps=DEFAULT_DPS, grad_tol=None
             if tol_mp is not None and traj.grad_norms[-1] < tol_mp:
                 traj.converged = True
             else:
-                runner.integrate(problem, flat0, times, on_sample, dps=dps, max_steps=max_steps, max_step_seconds=max_step_seconds,
-                                 max_seconds=max_seconds, stop_below=tol, on_step=pace.step if pace else None)
+                with ctrl_c_latch() as latch:  # Ctrl-C swallowed inside python-flint still stops the flow, at the next step
+                    def on_step(t, steps, grad_norm_sq):
+                        latch.check()
+                        if pace:
+                            pace.step(t, steps, grad_norm_sq)
+
+                    runner.integrate(problem, flat0, times, on_sample, dps=dps, max_steps=max_steps,
+                                     max_step_seconds=max_step_seconds, max_seconds=max_seconds, stop_below=tol, on_step=on_step)
                 traj.enclosures = getattr(runner, "enclosures", None)
         except KeyboardInterrupt as exc:
             if on_interrupt == "raise":

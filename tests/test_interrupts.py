@@ -1,0 +1,64 @@
+"""lcnsym.interrupts: Ctrl-C is never lost, even where an extension swallows the exception it raised."""
+
+import os
+import signal
+import time
+
+import pytest
+
+from lcnsym.interrupts import ctrl_c_latch
+
+
+def _ctrl_c_swallowed():
+    """Ctrl-C whose KeyboardInterrupt is caught and dropped, as python-flint's ``acb_poly.roots`` drops it."""
+    try:
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)
+    except KeyboardInterrupt:
+        pass
+
+
+def test_a_swallowed_ctrl_c_is_raised_again_at_check_and_at_the_end():
+    with pytest.raises(KeyboardInterrupt):
+        with ctrl_c_latch() as latch:
+            _ctrl_c_swallowed()
+            assert latch.seen
+            with pytest.raises(KeyboardInterrupt):
+                latch.check()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
+
+
+def test_without_ctrl_c_nothing_happens_and_the_handler_is_restored():
+    with ctrl_c_latch() as latch:
+        latch.check()
+    assert not latch.seen and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_process_that_ignores_ctrl_c_goes_on_ignoring_it():
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with ctrl_c_latch() as latch:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)
+        assert not latch.seen and signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_a_flow_stops_at_the_next_step_after_a_swallowed_ctrl_c():
+    from lcnsym.algebra.architecture import Architecture
+    from lcnsym.dynamics.data import random_problem
+    from lcnsym.dynamics.flow import gradient_flow
+    from lcnsym.dynamics.losses import parse_loss
+
+    arch = Architecture.for_output_width((2, 2), (1, 1), dN=2)
+    data, w0 = random_problem(arch, 6, 1)
+    calls = []
+
+    def progress(p):
+        calls.append(p.steps)
+        if len(calls) == 3:
+            _ctrl_c_swallowed()
+
+    traj = gradient_flow(arch, data, parse_loss("square"), w0, t_max=1000, dps=20, samples=4, progress=progress)
+    assert traj.interrupted and traj.times[-1] < 1000 and "interrupted at t" in traj.message
