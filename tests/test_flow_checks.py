@@ -102,3 +102,17 @@ def test_every_flow_a_check_or_the_library_integrates_lets_ctrl_c_through():
                 said = {k.arg: getattr(k.value, "value", None) for k in node.keywords}
                 calls.append((path.name, node.lineno, said.get("on_interrupt")))
     assert len(calls) >= 5 and all(said == "raise" for *_, said in calls), calls
+
+
+def test_an_energy_identity_the_windows_cannot_settle_is_undecided_never_a_counterexample(monkeypatch):
+    """The thorough run reported thm-3.8 as failed (relative error "1.0000") on an lp:4 flow whose gradient starts at
+    4e4: six windows were too few for Simpson's rule to settle; twelve settle it (to 4e-14)."""
+    from lcnsym.errors import PrecisionError
+
+    monkeypatch.setattr(_flows, "ENERGY_WINDOWS", 2)
+    _flows.energy_identity.cache_clear()
+    try:
+        with pytest.raises(PrecisionError, match=r"undecided for the lp:4 flow .* still differ by .* of the drop"):
+            _flows.energy_identity("lp:4", (3, 3, 2), (1, 2, 1), 1)
+    finally:
+        _flows.energy_identity.cache_clear()
