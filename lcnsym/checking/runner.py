@@ -390,8 +390,8 @@ def _parallel(registry, order, plan, executor, on_result, on_start, timeout, res
                 except Exception as exc:  # the worker itself failed (e.g. lost)
                     parts.append(CheckResult(pid, Status.ERROR, None, seconds, f"{type(exc).__name__}: {exc}"))
             check = registry.checks[pid]
-            if check.parts is not None:
-                res = _combine(check, config, parts, seconds)
+            if check.parts is not None:  # the work of its parts, not the wall time since they were queued
+                res = _combine(check, config, parts, sum(p.seconds for p in parts))
             else:
                 res = parts[0]
                 res.seconds = seconds if res.status == Status.ERROR else res.seconds
