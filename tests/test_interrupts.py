@@ -9,6 +9,14 @@ import pytest
 from lcnsym.interrupts import ctrl_c_latch
 
 
+@pytest.fixture(autouse=True)
+def ctrl_c_raises():
+    """Python's own SIGINT handler, also where pytest runs in a job that ignores SIGINT (a shell's background job)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 def _ctrl_c_swallowed():
     """Ctrl-C whose KeyboardInterrupt is caught and dropped, as python-flint's ``acb_poly.roots`` drops it."""
     try:

@@ -88,9 +88,13 @@ def test_ctrl_c_swallowed_inside_a_check_still_interrupts_the_run():
     """A CI run reported lemma-2.3 as passed, and the run went on, after Ctrl-C arrived inside ``acb_poly.roots``."""
     import signal
 
-    res = run(Registry.from_modules([_swallowing(signal.SIGINT, KeyboardInterrupt), module("t", ("s",))]))
-    assert {r.id: r.status.value for r in res} == {"s": "interrupted", "t": "interrupted"}
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # also in a job that ignores SIGINT
+    try:
+        res = run(Registry.from_modules([_swallowing(signal.SIGINT, KeyboardInterrupt), module("t", ("s",))]))
+        assert {r.id: r.status.value for r in res} == {"s": "interrupted", "t": "interrupted"}
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def test_a_time_limit_swallowed_inside_a_check_still_ends_it():
