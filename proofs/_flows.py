@@ -122,21 +122,31 @@ def _claim(stored, wait=LOCK_WAIT):
 
 @lru_cache(maxsize=256)
 def _flow(loss_text, k, s, seed, t_max, engine, stop_tol, max_steps, max_seconds, samples):
-    stored = _store(loss_text, k, s, seed, t_max, engine, stop_tol, samples)
-    if stored is not None and (stored.exists() or not _claim(stored)):  # integrated by another worker, or an earlier run
-        found = _load(stored)
-        if found is not None:
-            return found
-    arch, data, w0 = problem(k, s, seed)
-    try:
+    def integrate():
+        arch, data, w0 = problem(k, s, seed)
         traj = gradient_flow(arch, data, parse_loss(loss_text), [list(w) for w in w0], t_max=t_max, dps=DPS,
                              grad_tol=stop_tol, samples=samples, engine=engine, max_steps=max_steps, max_seconds=max_seconds,
                              on_interrupt="raise")
+        return traj.to_json(digits=DPS + 10), traj  # read back to the same binary numbers
+
+    return _made_once(_store(loss_text, k, s, seed, t_max, engine, stop_tol, samples), _load, integrate)
+
+
+def _made_once(stored, load, make):
+    """What the flow store keeps at ``stored``, made by another worker or an earlier run (``load(stored)``; ``None`` if
+    damaged), else ``make()``'s ``(text to keep, value)``, kept for them.  A crash releases the lock, so that another
+    worker tries (and fails) instead of waiting."""
+    if stored is not None and (stored.exists() or not _claim(stored)):
+        found = load(stored)
+        if found is not None:
+            return found
+    try:
+        text, value = make()
     except BaseException:
-        _keep(stored, None)  # let another worker try (and fail) instead of waiting
+        _keep(stored, None)
         raise
-    _keep(stored, traj.to_json(digits=DPS + 10))  # read back to the same binary numbers
-    return traj
+    _keep(stored, text)
+    return value
 
 
 def _keep(stored, text):
@@ -410,19 +420,17 @@ def certificate(loss_text, k, s, seed):
     """The certified engine's flow to ``CERTIFY_T`` and the convergence certificate at its last enclosure, as text."""
     import json
 
-    stored = _store("certificate v2", loss_text, k, s, seed, CERTIFY_T, CERTIFY_DPS)
-    if stored is not None and (stored.exists() or not _claim(stored)):  # made by another worker, or an earlier run
+    def load(stored):
         try:
             return json.loads(stored.read_text())
         except (OSError, ValueError):
-            pass
-    try:
+            return None
+
+    def make():
         out = _certificate(loss_text, k, s, seed)
-    except BaseException:
-        _keep(stored, None)
-        raise
-    _keep(stored, json.dumps(out))
-    return out
+        return json.dumps(out), out
+
+    return _made_once(_store("certificate v2", loss_text, k, s, seed, CERTIFY_T, CERTIFY_DPS), load, make)
 
 
 def _certificate(loss_text, k, s, seed):
@@ -455,19 +463,20 @@ def certified_flow(loss_text, k, s, seed):
     """
     import json
 
-    stored = _store("certified flow v1", loss_text, tuple(k), tuple(s), seed, CERTIFY_T, CERTIFY_DPS, CERTIFY_SAMPLES)
-    if stored is not None and (stored.exists() or not _claim(stored)):
+    def load(stored):
         try:
             return _read_certified(json.loads(stored.read_text()))
-        except (OSError, ValueError, KeyError, LcnsymError) as exc:
-            if isinstance(exc, (ConvergenceError, WorkLimitError)):
-                raise
-    try:
+        except (ConvergenceError, WorkLimitError):
+            raise  # the kept failure: not tried again
+        except (OSError, ValueError, KeyError, LcnsymError):
+            return None
+
+    def make():
         kept, traj = _integrate_certified(loss_text, tuple(k), tuple(s), seed)
-    except BaseException:
-        _keep(stored, None)
-        raise
-    _keep(stored, json.dumps(kept))
+        return json.dumps(kept), traj
+
+    traj = _made_once(_store("certified flow v1", loss_text, tuple(k), tuple(s), seed, CERTIFY_T, CERTIFY_DPS,
+                             CERTIFY_SAMPLES), load, make)
     if isinstance(traj, Exception):
         raise traj
     return traj

@@ -28,9 +28,9 @@ STARTS = 20
 CHUNK = 5
 GUARD = 5
 T_MAX = {"quick": Fraction(400), "thorough": Fraction(2000)}
+"""The horizon of a flow per profile (a flow stops once converged; a thorough one at rate 0.08 needs t ~ 800)."""
 MAX_STEPS = {"quick": 20000, "thorough": 200_000}
 """The most Taylor steps of one flow per profile (a thorough flow took 20,000 steps to reach t = 1535)."""
-"""The horizon of a flow per profile (a flow stops once converged; a thorough one at rate 0.08 needs t ~ 800)."""
 
 
 def _instances(config):

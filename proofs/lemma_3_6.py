@@ -11,7 +11,7 @@ from lcnsym.dynamics.data import Data
 from lcnsym.dynamics.losses import example_losses, parse_loss
 from lcnsym.dynamics.risk import empirical_risk, empirical_risk_ball, predictions
 from lcnsym.errors import HypothesisFails, InputError, PrecisionError
-from lcnsym.numeric import (CHECK_DPS, compare, escalation, make_ball, parse_rational, show, to_arb, to_float, to_rational,
+from lcnsym.numeric import (CHECK_DPS, compare, escalation, show, to_arb, to_float, to_rational,
                             to_sympy, working_precision)
 
 ID = "lemma-3.6"
@@ -87,7 +87,8 @@ def _ranges(archs):
 
 def g_as_stated(L, data, dN):
     """``g(L)`` of RESULTS.md for the square loss, on its own (sympy, not the library's route): ``(h(L) + ||Y||_1)
-    ||X^T (X X^T)^{-1}||_1 / dN`` with entrywise 1-norms and ``h(L) = dN m sqrt(L)``; exact (a sympy number)."""
+    ||X^T (X X^T)^{-1}||_1 / dN`` with entrywise 1-norms and ``h(L) = dN m sqrt(L)``, as ``(P, ||Y||_1)`` (exact
+    rationals, ``P = ||X^T (X X^T)^{-1}||_1``) and ``g = (dN m sqrt(L) + ||Y||_1) P / dN``."""
     import sympy
 
     from sympy.polys.matrices import DomainMatrix
@@ -95,20 +96,18 @@ def g_as_stated(L, data, dN):
     X = DomainMatrix.from_Matrix(sympy.Matrix([[to_sympy(q) for q in row] for row in data.X])).convert_to(sympy.QQ)
     P = sum(abs(e) for e in (X.transpose() * (X * X.transpose()).inv()).to_Matrix())
     Y1 = sum(abs(to_sympy(q)) for row in data.Y for q in row)
-    return (dN * data.m * sympy.sqrt(to_sympy(L)) + Y1) * P / dN
+    return to_rational(P), to_rational(Y1)
 
 
 def _g_is_as_stated(arch, w, data):
-    """Whether the library's ``g`` (in balls) holds the value of :func:`g_as_stated` at ``L(w)`` (the square loss)."""
-    import sympy
-
+    """Whether the library's ``g`` (a ball) and :func:`g_as_stated` at ``L(w)`` (the square loss), also a ball, overlap."""
     square = parse_loss("square")
     L = empirical_risk(arch, w, data, square, dps=None)
-    stated = g_as_stated(L, data, arch.dN)
+    P, Y1 = g_as_stated(L, data, arch.dN)
     with working_precision(DIGITS[0]):
         ball = g_bound_ball(L, square, data, arch.dN, dps=DIGITS[0])
-        value = parse_rational(str(sympy.N(stated, DIGITS[0] + 20)))
-        return ball.overlaps(make_ball(value, Fraction(1, 10**(DIGITS[0] + 5)) * max(1, abs(value)))), ball, stated
+        stated = (arch.dN * data.m * to_arb(L).sqrt() + to_arb(Y1)) * to_arb(P) / arch.dN
+        return ball.overlaps(stated), ball, stated
 
 
 def check(config=CheckConfig(), scale=1):
@@ -129,7 +128,7 @@ def check(config=CheckConfig(), scale=1):
                 stated_checks += 1
             if not same:
                 return Evidence(False, "certified", "g against RESULTS.md's statement", count, counterexample={
-                    "k": arch.k, "s": arch.s, "dN": arch.dN, "g computed": show(ball, 20), "g as stated": str(stated)})
+                    "k": arch.k, "s": arch.s, "dN": arch.dN, "g computed": show(ball, 20), "g as stated": show(stated, 20)})
         for loss in LOSSES:
             try:
                 ok, v1, g = decide(arch, w, data, loss, scale)

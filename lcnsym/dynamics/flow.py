@@ -253,27 +253,31 @@ def _loss_and_gradient(problem, flat, F):
     return MPMATH.const(values[0]), mpmath.sqrt(MPMATH.const(values[1]))
 
 
-def _record(traj, problem, t, flat):
-    """A sample at the working precision (call inside it): the state as mpmath numbers and what follows from it.
+class _Sampler:
+    """Records the samples of one flow (call inside its working precision): the state as mpmath numbers and what
+    follows from it.  ``L`` and ``grad L`` are evaluated in gmpy2 (the same binary numbers as mpmath's, two to three
+    times faster), or, from the first sample on which that fails, in mpmath: for a loss written with mpmath's
+    functions instead of its namespace's (it runs on the odefun engine)."""
 
-    ``L`` and ``grad L`` are evaluated in gmpy2 (the same binary numbers as mpmath's, two to three times faster), or
-    in mpmath for a loss written with mpmath's functions instead of its namespace's (it runs on the odefun engine)."""
-    arch = problem.arch
-    filters = _split([MPMATH.const(c) for c in flat], arch.k)
-    fast = getattr(traj, "_in_gmpy2", True)
-    if fast:
-        try:
-            loss_value, grad_norm = _loss_and_gradient(problem, flat, MPFR)
-        except Exception:  # noqa: BLE001 -- the loss uses mpmath's functions: evaluated there (a broken loss raises there)
-            traj._in_gmpy2 = fast = False
-    if not fast:
-        loss_value, grad_norm = _loss_and_gradient(problem, flat, MPMATH)
-    traj.times.append(MPMATH.const(t))
-    traj.states.append(filters)
-    traj.losses.append(loss_value)
-    traj.grad_norms.append(grad_norm)
-    traj.invariants.append(balancedness(filters))
-    traj.layer_norms_sq.append([mpmath.fsum(c * c for c in w) for w in filters])
+    def __init__(self, problem):
+        self.problem, self.namespace = problem, MPFR
+
+    def record(self, traj, t, flat):
+        arch = self.problem.arch
+        filters = _split([MPMATH.const(c) for c in flat], arch.k)
+        if self.namespace is MPFR:
+            try:
+                loss_value, grad_norm = _loss_and_gradient(self.problem, flat, MPFR)
+            except Exception:  # noqa: BLE001 -- the loss uses mpmath's functions: evaluated there (a broken loss raises there)
+                self.namespace = MPMATH
+        if self.namespace is MPMATH:
+            loss_value, grad_norm = _loss_and_gradient(self.problem, flat, MPMATH)
+        traj.times.append(MPMATH.const(t))
+        traj.states.append(filters)
+        traj.losses.append(loss_value)
+        traj.grad_norms.append(grad_norm)
+        traj.invariants.append(balancedness(filters))
+        traj.layer_norms_sq.append([mpmath.fsum(c * c for c in w) for w in filters])
 
 
 def _positive(value, what, allow_zero=False):
@@ -406,6 +410,7 @@ def gradient_flow(arch, data, loss, w0, t_max, *, dps=DEFAULT_DPS, grad_tol=None
     except NumberError as exc:
         raise InputError(str(exc), **exc.data) from None
     problem = FlowProblem(arch, data, loss)
+    sampler = _Sampler(problem)
     traj = Trajectory(runner.name, dps)
     times = sample_times(t_end, samples, spacing)
     pace = _Pace(progress, t_end) if progress else None
@@ -413,13 +418,13 @@ def gradient_flow(arch, data, loss, w0, t_max, *, dps=DEFAULT_DPS, grad_tol=None
         tol_mp = None if tol is None else MPMATH.const(tol)
 
         def on_sample(t, state):
-            _record(traj, problem, t, state)
+            sampler.record(traj, t, state)
             if pace:
                 pace.sample(t, traj.losses[-1], traj.grad_norms[-1])
             traj.converged = tol_mp is not None and traj.grad_norms[-1] < tol_mp
             return traj.converged
 
-        _record(traj, problem, Fraction(0), flat0)
+        sampler.record(traj, Fraction(0), flat0)
         try:
             if tol_mp is not None and traj.grad_norms[-1] < tol_mp:
                 traj.converged = True
@@ -438,7 +443,7 @@ def gradient_flow(arch, data, loss, w0, t_max, *, dps=DEFAULT_DPS, grad_tol=None
                 raise
             traj.interrupted = True
             if getattr(exc, "state", None) is not None and MPMATH.const(exc.t) > traj.times[-1]:
-                _record(traj, problem, exc.t, exc.state)  # the engine's last computed state, past the last sample
+                sampler.record(traj, exc.t, exc.state)  # the engine's last computed state, past the last sample
             traj.message = f"interrupted at t = {show(traj.times[-1], 6)}; the trajectory so far is returned"
     if not traj.message:
         traj.message = ("converged: gradient norm below the tolerance" if traj.converged

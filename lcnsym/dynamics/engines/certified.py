@@ -58,11 +58,7 @@ class ArbTape(JetTape):
     name = "Taylor jets in balls"
     const = staticmethod(to_arb)
     fsum = staticmethod(lambda terms: sum(terms, _ZERO))
-    scalar_sqrt = staticmethod(lambda x: x.nonnegative_part().sqrt())
-    scalar_exp = staticmethod(lambda x: x.exp())
-    scalar_log = staticmethod(lambda x: x.log())
-    scalar_tanh = staticmethod(ARB.tanh)  # [-1, 1] where arb's tanh of a wide ball is nan
-    scalar_sech = staticmethod(ARB.sech)
+    scalar = ARB  # its tanh and sech bound a wide ball's value where arb's give nan
     derivative_form = "dphi_balls"
 
 

@@ -25,7 +25,7 @@ from lcnsym.algebra.coefficients import final_filter_recursive
 from lcnsym.dynamics.engines import MAX_SECONDS, MAX_STEP_SECONDS, MAX_STEPS, Engine, FlowInterrupted
 from lcnsym.dynamics.risk import layer_factor_products
 from lcnsym.errors import ConvergenceError, LossDefinitionError, WorkLimitError
-from lcnsym.numeric import abbreviate, show, to_mpfr, to_rational, working_precision
+from lcnsym.numeric import MPFR, abbreviate, show, to_mpfr, to_rational, working_precision
 
 __all__ = ["JetTape", "TaylorEngine", "GUARD"]
 
@@ -194,7 +194,7 @@ class _Sqrt(_Node):
     def step(self, k):
         s = self.c
         if k == 0:
-            s.append(self.tape.scalar_sqrt(self.a.c[0]))
+            s.append(self.tape.scalar.sqrt(self.a.c[0]))
         else:
             s.append((self.a.c[k] - self.tape.fsum(map(mul, s[1:k], s[k - 1:0:-1]))) / (2 * s[0]))
 
@@ -219,7 +219,7 @@ class _Exp(_Node):
     def step(self, k):
         e, a, da = self.c, self.a.c, _derivative(self, k)
         if k == 0:
-            e.append(self.tape.scalar_exp(a[0]))
+            e.append(self.tape.scalar.exp(a[0]))
         else:
             e.append(self.tape.fsum(map(mul, da[1:k + 1], e[k - 1::-1])) / k)
 
@@ -236,7 +236,7 @@ class _Log(_Node):
     def step(self, k):
         l, a, dl = self.c, self.a.c, self.dl
         if k == 0:
-            l.append(self.tape.scalar_log(a[0]))
+            l.append(self.tape.scalar.log(a[0]))
             self.dl = [0]
         else:
             l.append((k * a[k] - self.tape.fsum(map(mul, dl[1:k], a[k - 1:0:-1]))) / (k * a[0]))
@@ -257,7 +257,7 @@ class _Tanh(_Node):
         t, a, da = self.c, self.a.c, _derivative(self, k)
         if k == 0:
             self.sq = []
-            t.append(self.tape.scalar_tanh(a[0]))
+            t.append(self.tape.scalar.tanh(a[0]))
         else:
             t.append(a[k] - self.tape.fsum(map(mul, da[1:k + 1], self.sq[k - 1::-1])) / k)
         sq = self.sq
@@ -280,7 +280,7 @@ class _Sech(_Node):
         q, t, da = self.c, self.t.c, _derivative(self, k)
         if k == 0:
             self.qt = []
-            q.append(self.tape.scalar_sech(self.a.c[0]))
+            q.append(self.tape.scalar.sech(self.a.c[0]))
         else:
             q.append(-self.tape.fsum(map(mul, da[1:k + 1], self.qt[k - 1::-1])) / k)
         self.qt.append(self.tape.fsum(map(mul, q[:k + 1], t[k::-1])))
@@ -292,11 +292,7 @@ class JetTape:
     name = "Taylor jets"
     # the scalars of the jets: gmpy2 mpfr here; lcnsym.dynamics.engines.certified uses python-flint balls
     fsum = staticmethod(fsum)
-    scalar_sqrt = staticmethod(gmpy2.sqrt)
-    scalar_exp = staticmethod(gmpy2.exp)
-    scalar_log = staticmethod(gmpy2.log)
-    scalar_tanh = staticmethod(gmpy2.tanh)
-    scalar_sech = staticmethod(gmpy2.sech)
+    scalar = MPFR  # the functions of the jets' numbers (the ball tape's are ARB's)
     derivative_form = "dphi"  # the loss's phi' as recorded (the ball tape takes the loss's form for balls)
 
     def __init__(self, n):
@@ -311,13 +307,13 @@ class JetTape:
         return to_mpfr(q)
 
     def sqrt(self, a):
-        return _Sqrt(self, a) if isinstance(a, _Node) else self.scalar_sqrt(self.const(a))
+        return _Sqrt(self, a) if isinstance(a, _Node) else self.scalar.sqrt(self.const(a))
 
     def exp(self, a):
-        return _Exp(self, a) if isinstance(a, _Node) else self.scalar_exp(self.const(a))
+        return _Exp(self, a) if isinstance(a, _Node) else self.scalar.exp(self.const(a))
 
     def log(self, a):
-        return _Log(self, a) if isinstance(a, _Node) else self.scalar_log(self.const(a))
+        return _Log(self, a) if isinstance(a, _Node) else self.scalar.log(self.const(a))
 
     def log1p(self, a):
         return self.log(1 + a)
@@ -328,13 +324,13 @@ class JetTape:
 
     def tanh(self, a):
         if not isinstance(a, _Node):
-            return self.scalar_tanh(self.const(a))
+            return self.scalar.tanh(self.const(a))
         if id(a) not in self._tanh:  # one node per input: a loss's tanh and sech of the same jet share it
             self._tanh[id(a)] = _Tanh(self, a)
         return self._tanh[id(a)]
 
     def sech(self, a):
-        return _Sech(self, a) if isinstance(a, _Node) else self.scalar_sech(self.const(a))
+        return _Sech(self, a) if isinstance(a, _Node) else self.scalar.sech(self.const(a))
 
     def root(self, a, n):
         return self.exp(self.log(a) / n)
