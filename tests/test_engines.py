@@ -67,3 +67,29 @@ def test_the_taylor_engine_stops_at_its_step_limit():
     with pytest.raises(ConvergenceError, match="max_steps = 3") as info:
         gradient_flow(arch, data, parse_loss("square"), w0, t_max=100, max_steps=3)
     assert info.value.steps == 3 and MAX_STEPS >= 10**5
+
+
+
+def test_a_square_is_recorded_once_and_is_the_product_bit_for_bit():
+    import random
+
+    import gmpy2
+
+    from lcnsym.dynamics.engines.taylor import JetTape, _Mul, _Square
+
+    rng = random.Random(7)
+    with working_precision(30):
+        tape = JetTape(1)
+        x = tape.vars[0]
+        square, product, cube = x * x, _Mul(tape, x, x), x ** 3
+        assert isinstance(square, _Square) and not isinstance(product, _Square) and isinstance(cube, _Mul)
+        tape.outputs.append(cube)
+        order = 24
+        tape.field_series([[gmpy2.mpfr(rng.uniform(-1, 1)) / 3 ** i for i in range(order)]], order)
+        # the same rounded products, and one rounding of their exact sum: equal as binary numbers, every order
+        assert len(square.c) == order and square.c == product.c
+        assert all(a.precision == b.precision for a, b in zip(square.c, product.c))
+        x_series = x.c
+        for k in (0, 1, 6, 23):
+            exact = sum(gmpy2.mpfr(x_series[j]) * x_series[k - j] for j in range(k + 1))
+            assert abs(square.c[k] - exact) <= abs(exact) * gmpy2.mpfr(2) ** -100 + gmpy2.mpfr(2) ** -200

@@ -75,7 +75,9 @@ class _Node:
 
     def __mul__(self, other):
         o = self._wrap(other)
-        return _Mul(self.tape, self, o) if o is not None else _Scale(self.tape, self, self.tape.const(other))
+        if o is None:
+            return _Scale(self.tape, self, self.tape.const(other))
+        return _Square(self.tape, self) if o is self else _Mul(self.tape, self, o)
 
     __rmul__ = __mul__
 
@@ -169,6 +171,23 @@ class _Mul(_Node):
     def step(self, k):
         a, b = self.a.c, self.b.c
         self.c.append(self.tape.fsum(map(mul, a[:k + 1], b[k::-1])) if k else a[0] * b[0])
+
+
+class _Square(_Node):
+    """``a * a``: each product ``a_j a_{k-j}`` (``j < k/2``) once, summed twice with the middle square in one rounding,
+    so the coefficient is bit for bit the :class:`_Mul` of ``a`` by itself at half the multiplications."""
+
+    __slots__ = ("a",)
+
+    def __init__(self, tape, a):
+        self.a = a
+        super().__init__(tape)
+
+    def step(self, k):
+        a = self.a.c
+        half = (k + 1) // 2
+        pairs = list(map(mul, a[:half], a[k:k - half:-1]))
+        self.c.append(self.tape.fsum(pairs + pairs + [a[half] * a[half]] if k % 2 == 0 else pairs + pairs))
 
 
 class _Div(_Node):
@@ -347,6 +366,8 @@ class JetTape:
                 total += len(node.terms) * order
             elif isinstance(node, (_Mul, _Div, _Sqrt, _Exp, _Log)):
                 total += order * order // 2
+            elif isinstance(node, _Square):
+                total += order * order // 4
             elif isinstance(node, (_Tanh, _Sech)):
                 total += order * order
             else:
