@@ -93,3 +93,41 @@ def test_a_square_is_recorded_once_and_is_the_product_bit_for_bit():
         for k in (0, 1, 6, 23):
             exact = sum(gmpy2.mpfr(x_series[j]) * x_series[k - j] for j in range(k + 1))
             assert abs(square.c[k] - exact) <= abs(exact) * gmpy2.mpfr(2) ** -100 + gmpy2.mpfr(2) ** -200
+
+
+def test_the_gaps_of_stride_substitution_cost_no_products():
+    from lcnsym.dynamics.engines import FlowProblem
+    from lcnsym.dynamics.engines.taylor import _Mul, _Scale, _SeriesDot, _Square, _record_field
+
+    arch = Architecture.for_output_width((2, 2, 2), (2, 1, 2), dN=2)
+    data, _ = random_problem(arch, arch.d0 + 2, seed=3)
+    with working_precision(30):
+        tape = _record_field(FlowProblem(arch, data, parse_loss("square")), sum(arch.k))
+    zero = tape.zero
+    assert zero == 0 and 0 == zero and zero != 1 and zero != tape.vars[0]
+    assert tape.vars[0] * 0 is zero and tape.vars[0] + zero is tape.vars[0] and zero * tape.vars[1] is zero
+    factors = [f for n in tape.nodes if isinstance(n, (_Mul, _Square)) for f in ((n.a, n.b) if isinstance(n, _Mul) else (n.a,))]
+    factors += [f for n in tape.nodes if isinstance(n, _SeriesDot) for pair in n.pairs for f in pair]
+    # a zero recorded any other way (a jet scaled by 0) would be a factor here
+    assert factors and all(f is not zero and not (isinstance(f, _Scale) and f.s == 0) for f in factors)
+
+
+def test_a_series_dot_is_its_sum_of_products():
+    import random
+
+    import gmpy2
+
+    from lcnsym.dynamics.engines.taylor import JetTape, _SeriesDot
+
+    rng = random.Random(11)
+    order = 20
+    with working_precision(30):
+        tape = JetTape(3)
+        x, y, z = tape.vars
+        dot = _SeriesDot(tape, [(x, y), (y, z), (z, z)], negative=True)
+        series = [[gmpy2.mpfr(rng.uniform(-1, 1)) / 2 ** i for i in range(order)] for _ in range(3)]
+        tape.field_series(series, order)
+        for k in range(order):
+            exact = sum(gmpy2.mpfr(a[j]) * b[k - j] for a, b in ((series[0], series[1]), (series[1], series[2]),
+                                                                  (series[2], series[2])) for j in range(k + 1))
+            assert abs(dot.c[k] + exact) <= gmpy2.mpfr(2) ** -95 * (1 + abs(exact))

@@ -58,12 +58,16 @@ class _Node:
 
     def __add__(self, other):
         o = self._wrap(other)
-        return _Add(self.tape, self, o) if o is not None else _Shift(self.tape, self, self.tape.const(other))
+        if o is None:
+            return _Shift(self.tape, self, self.tape.const(other))
+        return self if o is self.tape.zero else o if self is self.tape.zero else _Add(self.tape, self, o)
 
     __radd__ = __add__
 
     def __sub__(self, other):
         o = self._wrap(other)
+        if o is self.tape.zero:
+            return self
         minus = self.tape.const(-1)
         return _Add(self.tape, self, _Scale(self.tape, o, minus)) if o is not None else _Shift(self.tape, self, -self.tape.const(other))
 
@@ -75,8 +79,11 @@ class _Node:
 
     def __mul__(self, other):
         o = self._wrap(other)
+        zero = self.tape.zero
         if o is None:
-            return _Scale(self.tape, self, self.tape.const(other))
+            return zero if other == 0 else _Scale(self.tape, self, self.tape.const(other))
+        if self is zero or o is zero:  # the gaps of stride substitution: no products with a series known to vanish
+            return zero
         return _Square(self.tape, self) if o is self else _Mul(self.tape, self, o)
 
     __rmul__ = __mul__
@@ -106,6 +113,22 @@ class _Var(_Node):
 
     def step(self, k):  # coefficients are set by the integrator
         pass
+
+
+class _Zero(_Node):
+    """The series ``0`` (one per tape): what a jet times ``0`` is, so that the zeros stride substitution puts into the
+    filters' polynomials cost no products (it compares equal to ``0``, as :func:`~lcnsym.algebra.coefficients.convolve`
+    asks of a coefficient it may skip)."""
+
+    __slots__ = ()
+
+    def step(self, k):
+        self.c.append(self.tape.const(0))
+
+    def __eq__(self, other):
+        return other is self or (not isinstance(other, _Node) and other == 0)
+
+    __hash__ = _Node.__hash__
 
 
 class _Add(_Node):
@@ -171,6 +194,25 @@ class _Mul(_Node):
     def step(self, k):
         a, b = self.a.c, self.b.c
         self.c.append(self.tape.fsum(map(mul, a[:k + 1], b[k::-1])) if k else a[0] * b[0])
+
+
+class _SeriesDot(_Node):
+    """``sign * sum_l a_l b_l`` for series pairs ``(a_l, b_l)``: every product of a coefficient in one rounded sum (the
+    gradient's ``-sum_l dL/dv_(js+l) [prod_(n != i) p~_n]_l`` of each filter entry, one node instead of a product per
+    ``l`` and their sum)."""
+
+    __slots__ = ("pairs", "negative")
+
+    def __init__(self, tape, pairs, negative=False):
+        self.pairs, self.negative = pairs, negative
+        super().__init__(tape)
+
+    def step(self, k):
+        terms = []
+        for a, b in self.pairs:
+            terms += map(mul, a.c[:k + 1], b.c[k::-1])
+        total = self.tape.fsum(terms)
+        self.c.append(-total if self.negative else total)
 
 
 class _Square(_Node):
@@ -317,6 +359,8 @@ class JetTape:
     def __init__(self, n):
         self._tanh = {}
         self.nodes = []
+        self.zero = None
+        self.zero = _Zero(self)
         self.vars = [_Var(self) for _ in range(n)]
         self.outputs = []
 
@@ -368,6 +412,8 @@ class JetTape:
                 total += order * order // 2
             elif isinstance(node, _Square):
                 total += order * order // 4
+            elif isinstance(node, _SeriesDot):
+                total += len(node.pairs) * order * order // 2
             elif isinstance(node, (_Tanh, _Sech)):
                 total += order * order
             else:
@@ -447,7 +493,9 @@ def _record_field(problem, n, tape_class=JetTape):
         G = [tape.lincomb(terms) for terms in G]
     for w, Q, step in zip(filters, layer_factor_products(arch, filters), arch.stride_products):
         for j in range(len(w)):
-            tape.outputs.append(tape.lincomb([(G[j * step + l] * Q[l], -1) for l in range(len(Q))]))
+            # Q's entries are jets (a one-layer network's is the jet 1), its gaps the tape's zero
+            tape.outputs.append(_SeriesDot(tape, [(G[j * step + l], q) for l, q in enumerate(Q) if q is not tape.zero],
+                                           negative=True))
     return tape
 
 
