@@ -131,3 +131,28 @@ def test_a_series_dot_is_its_sum_of_products():
             exact = sum(gmpy2.mpfr(a[j]) * b[k - j] for a, b in ((series[0], series[1]), (series[1], series[2]),
                                                                   (series[2], series[2])) for j in range(k + 1))
             assert abs(dot.c[k] + exact) <= gmpy2.mpfr(2) ** -95 * (1 + abs(exact))
+
+
+def test_sums_of_products_are_one_node_and_unused_products_are_dropped():
+    from lcnsym.dynamics.engines import FlowProblem
+    from lcnsym.dynamics.engines.taylor import JetTape, _Add, _Mul, _SeriesDot, _Var, _Zero, _inputs, _record_field
+
+    with working_precision(30):
+        tape = JetTape(4)
+        a, b, c, d = tape.vars
+        kept = a * b
+        total = kept + c * d + a * d
+        assert isinstance(total, _SeriesDot) and [(p.__class__, q.__class__) for p, q in total.pairs] == [(type(a), type(b))] * 3
+        tape.outputs += [total, kept * 2]
+        tape.prune()
+        # the product c*d and a*d live on only inside the dot; a*b is an input of another output, so it stays
+        assert sum(isinstance(n, _Mul) for n in tape.nodes) == 1 and kept in tape.nodes and total in tape.nodes
+        arch = Architecture.for_output_width((3, 3, 2), (1, 2, 1), dN=2)
+        data, _ = random_problem(arch, arch.d0 + 2, seed=2)
+        tape = _record_field(FlowProblem(arch, data, parse_loss("square")), sum(arch.k))
+        # the final filter's and Q's sums of products are dots, and no product they took over is left computed
+        assert not any(isinstance(n, _Add) for n in tape.nodes)
+        inner = [n for n in tape.nodes if isinstance(n, _SeriesDot) and n not in tape.outputs]
+        assert inner and max(len(n.pairs) for n in inner) >= 2
+        consumers = {id(x) for n in tape.nodes for x in _inputs(n)} | {id(n) for n in tape.outputs}
+        assert all(id(n) in consumers for n in tape.nodes if not isinstance(n, (_Var, _Zero)))

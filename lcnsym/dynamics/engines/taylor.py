@@ -60,7 +60,11 @@ class _Node:
         o = self._wrap(other)
         if o is None:
             return _Shift(self.tape, self, self.tape.const(other))
-        return self if o is self.tape.zero else o if self is self.tape.zero else _Add(self.tape, self, o)
+        if o is self.tape.zero or self is self.tape.zero:
+            return o if self is self.tape.zero else self
+        if _products(self) and _products(o):  # a sum of products (the final filter's, and Q's): one series dot
+            return _SeriesDot(self.tape, _products(self) + _products(o))
+        return _Add(self.tape, self, o)
 
     __radd__ = __add__
 
@@ -213,6 +217,24 @@ class _SeriesDot(_Node):
             terms += map(mul, a.c[:k + 1], b.c[k::-1])
         total = self.tape.fsum(terms)
         self.c.append(-total if self.negative else total)
+
+
+def _products(node):
+    """The ``(a, b)`` pairs of which ``node`` is the sum of products, or ``[]``."""
+    if type(node) is _Mul:
+        return [(node.a, node.b)]
+    if type(node) is _SeriesDot and not node.negative:
+        return node.pairs
+    return []
+
+
+def _inputs(node):
+    """The jets a node's coefficients are computed from."""
+    if isinstance(node, _LinComb):
+        return [a for a, _ in node.terms]
+    if isinstance(node, _SeriesDot):
+        return [x for pair in node.pairs for x in pair]
+    return [getattr(node, name) for name in ("a", "b", "t") if isinstance(getattr(node, name, None), _Node)]
 
 
 class _Square(_Node):
@@ -401,6 +423,16 @@ class JetTape:
     def lincomb(self, terms, const=0):
         return _LinComb(self, terms, const)
 
+    def prune(self):
+        """Drop the nodes no output depends on (the products a sum of products took over), keeping the order."""
+        needed, todo = set(map(id, self.vars)), list(self.outputs)
+        while todo:
+            node = todo.pop()
+            if id(node) not in needed:
+                needed.add(id(node))
+                todo.extend(_inputs(node))
+        self.nodes = [n for n in self.nodes if id(n) in needed]
+
     def step_operations(self, order):
         """The multiply-adds of one step at ``order``: products, quotients and elementary functions cost ``order^2 / 2``,
         a sum of ``t`` terms ``t order``."""
@@ -496,6 +528,7 @@ def _record_field(problem, n, tape_class=JetTape):
             # Q's entries are jets (a one-layer network's is the jet 1), its gaps the tape's zero
             tape.outputs.append(_SeriesDot(tape, [(G[j * step + l], q) for l, q in enumerate(Q) if q is not tape.zero],
                                            negative=True))
+    tape.prune()
     return tape
 
 
