@@ -2,7 +2,8 @@
 
 The vector field ``-grad L(w)`` is recorded once as a graph of elementary
 operations (sums, products, quotients, square roots, exponentials,
-logarithms) on truncated power series; each step computes the Taylor
+logarithms) on truncated power series, a sum of products as one node and the
+zeros of stride substitution as none; each step computes the Taylor
 coefficients of the solution by the recurrences of those operations (as
 TaylorIntegration.jl does), at the working precision, not by finite
 differences at a raised one.  The loss enters through its own ``dphi(r, F)``
@@ -381,7 +382,6 @@ class JetTape:
     def __init__(self, n):
         self._tanh = {}
         self.nodes = []
-        self.zero = None
         self.zero = _Zero(self)
         self.vars = [_Var(self) for _ in range(n)]
         self.outputs = []
