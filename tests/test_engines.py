@@ -156,3 +156,19 @@ def test_sums_of_products_are_one_node_and_unused_products_are_dropped():
         assert inner and max(len(n.pairs) for n in inner) >= 2
         consumers = {id(x) for n in tape.nodes for x in _inputs(n)} | {id(n) for n in tape.outputs}
         assert all(id(n) in consumers for n in tape.nodes if not isinstance(n, (_Var, _Zero)))
+
+
+def test_a_node_recorded_after_pruning_gets_a_tanh_that_is_computed():
+    import gmpy2
+
+    from lcnsym.dynamics.engines.taylor import JetTape
+
+    with working_precision(30):
+        tape = JetTape(1)
+        x = tape.vars[0]
+        tape.outputs.append(tape.sech(x) * 0 + x)  # the sech (and its tanh) is recorded, then not needed
+        tape.prune()
+        t = tape.tanh(x)
+        tape.outputs.append(t)
+        out = tape.field_series([[gmpy2.mpfr(1) / 2, gmpy2.mpfr(1)]], 2)
+        assert t in tape.nodes and out[1] and abs(out[1][0] - gmpy2.tanh(gmpy2.mpfr(1) / 2)) < gmpy2.mpfr(10) ** -30

@@ -432,6 +432,8 @@ class JetTape:
                 needed.add(id(node))
                 todo.extend(_inputs(node))
         self.nodes = [n for n in self.nodes if id(n) in needed]
+        # a dropped tanh must not be handed out again to a node recorded later
+        self._tanh = {key: node for key, node in self._tanh.items() if id(node) in needed}
 
     def step_operations(self, order):
         """The multiply-adds of one step at ``order``: products, quotients and elementary functions cost ``order^2 / 2``,
