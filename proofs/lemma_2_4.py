@@ -52,6 +52,30 @@ def _audit(fs, modulus_sq):
     return None
 
 
+def constants_as_stated(coeffs, r, prec):
+    """``(T, 3 B n^r)`` transcribed from RESULTS.md on their own (not the library's code): ``T = max(|||p|||_1, 1)``,
+    ``B = max_i |a_i| / |a_n|``, ``n`` the degree once zero leading coefficients are dropped; exact for real
+    coefficients, balls at ``prec`` bits otherwise.  The check requires the library's to equal them."""
+    a = [c if isinstance(c, tuple) else (Fraction(c), Fraction(0)) for c in coeffs]
+    while len(a) > 1 and a[-1] == (0, 0):
+        a.pop()
+    n = len(a) - 1
+    if all(im == 0 for _, im in a):
+        return max(sum(abs(re) for re, _ in a), Fraction(1)), 3 * (max(abs(re) for re, _ in a) / abs(a[-1][0])) * n ** r
+    with working_precision(prec=prec):
+        sq = [to_arb(re * re + im * im) for re, im in a]
+        return (max(sum((x.sqrt() for x in sq), to_arb(0)), to_arb(1)),
+                3 * (max(sq) / sq[-1]).sqrt() * to_arb(n) ** r)
+
+
+def _same(library, stated, prec):
+    """Equal, exactly (rationals) or as overlapping balls."""
+    if isinstance(library, Fraction) and isinstance(stated, Fraction):
+        return library == stated
+    with working_precision(prec=prec):
+        return to_arb(library).overlaps(to_arb(stated))
+
+
 def check(config=CheckConfig(), constant=6, dps=CHECK_DPS):
     """Build the factorization as the proof does for every polynomial of the families; ``constant < 6`` is a false variant."""
     worst_ratio, worst_ratio_2, worst_25, worst_residual = 0.0, 0.0, 0.0, Fraction(0)
@@ -80,6 +104,12 @@ def check(config=CheckConfig(), constant=6, dps=CHECK_DPS):
             if f.case == 2:  # the ratio in balls: 3 B n^r can be far beyond a double
                 with working_precision(prec=f.prec):
                     worst_25 = max(worst_25, to_float(f.roots_product / to_arb(f.roots_product_bound)))
+            T, bound_25 = constants_as_stated(coeffs, f.r, f.prec)
+            if not _same(f.T, T, f.prec) or (f.case == 2 and not _same(f.roots_product_bound, bound_25, f.prec)):
+                return Evidence(False, "certified", f"the constants of Lemma 2.4 against RESULTS.md at {dps} digits", count,
+                                counterexample={**_describe(name, f, constant, "a constant differs from RESULTS.md"),
+                                                "T": show(f.T, 15), "T as stated": show(T, 15),
+                                                "3 B n^r as stated": show(bound_25, 15) if f.case == 2 else None})
             ok, why = f.verdict(constant)
             if ok is None:
                 f.holds(constant)  # raises PrecisionError: undecided, not a counterexample
@@ -96,7 +126,8 @@ def check(config=CheckConfig(), constant=6, dps=CHECK_DPS):
         f"{count} polynomials of degree {min(degrees)} to {max(degrees)} ({', '.join(f'{n} {f}' for f, n in families.items())}; "
         f"{audited} with exactly known root moduli, their classification audited against them), {classes} classifications "
         f"of roots ({straddled} polynomials with balls straddling |z| = 1, each such ball counted both ways), factors "
-        f"in ball arithmetic at {min(bits)} to {max(bits)} bits from certified roots; every product's balls contain p's "
+        f"in ball arithmetic at {min(bits)} to {max(bits)} bits from certified roots, with T and (2.5)'s 3 B n^r equal to "
+        f"RESULTS.md's formulas transcribed in the check; every product's balls contain p's "
         f"coefficients and are within 1e-{dps - RESIDUAL_DIGITS_LOST} of them",
         count,
         worst_margin=f"largest |||u_i|||_1/(nT) = {worst_ratio:.6g} (bound {show(Fraction(constant))}; {worst_ratio_2:.6g} for n >= 2); "

@@ -9,7 +9,7 @@ from lcnsym.algebra.architecture import Architecture, shapes
 from lcnsym.algebra.coefficients import final_filter_recursive
 from lcnsym.algebra.filters import symbolic_filters, symbolic_final_filter
 from lcnsym.checking.evidence import CheckConfig, Evidence, exact_over
-from lcnsym.numeric import show, show_tolerance, show_upper, to_arb, to_fmpq, to_rational, tolerance, working_precision
+from lcnsym.numeric import CHECK_DPS, show, show_tolerance, show_upper, to_arb, to_fmpq, to_rational, tolerance, working_precision
 
 ID = "lemma-3.3"
 STATEMENT = "grad L . (0..w^(i)..-w^(j)..0) = 0, so ||w^(i)||^2 - ||w^(j)||^2 is constant along the flow"
@@ -38,8 +38,23 @@ def euler_identity(k, s):
     return None
 
 
-def square_loss_identity(k, s, seed, sign=-1):
-    """With random rational data, ``grad L . (0..w^(i)..sign*w^(j)..0)`` for the square loss, as an exact polynomial."""
+FIELD_DPS = 2 * CHECK_DPS
+"""Digits at which the Taylor engine's field is held against the exact gradient."""
+
+
+def square_loss_identity(k, s, seed, sign=-1, gradient=None, field=None, invariants=None):
+    """With random rational data, ``grad L . (0..w^(i)..sign*w^(j)..0)`` for the square loss, as an exact polynomial; and,
+    at a random rational point, the library's gradient (``risk_gradient``, exact), the Taylor engine's field
+    (``-grad L`` at :data:`FIELD_DPS` digits) and ``balancedness`` against the exact derivative and the definition.
+
+    ``gradient``, ``field`` and ``invariants`` stand in for the library's functions (false variants in the tests)."""
+    from lcnsym.dynamics.bounds import balancedness
+    from lcnsym.dynamics.data import Data
+    from lcnsym.dynamics.engines import FlowProblem
+    from lcnsym.dynamics.engines.taylor import field_at
+    from lcnsym.dynamics.losses import parse_loss
+    from lcnsym.dynamics.risk import risk_gradient
+
     arch = Architecture.for_output_width(k, s, dN=2)
     rng = random.Random(seed)
     names = [f"w{i}_{j}" for i, ki in enumerate(k, 1) for j in range(1, ki + 1)]
@@ -48,12 +63,14 @@ def square_loss_identity(k, s, seed, sign=-1):
     it = iter(gens)
     ws = [[next(it) for _ in range(ki)] for ki in k]
     v = final_filter_recursive(ws, s)
+    samples = 3
+    X = [[Fraction(rng.randint(-5, 5), rng.randint(1, 3)) for _ in range(samples)] for _ in range(arch.d0)]
+    Y = [[Fraction(rng.randint(-5, 5), rng.randint(1, 3)) for _ in range(samples)] for _ in range(arch.dN)]
     L = ctx.from_dict({})
-    for _ in range(3):
-        x = [to_fmpq(Fraction(rng.randint(-5, 5), rng.randint(1, 3))) for _ in range(arch.d0)]
+    for j in range(samples):
         for r in range(arch.dN):
-            z = sum((v[m] * x[r * arch.s_v + m] for m in range(len(v))), ctx.from_dict({}))
-            res = z - to_fmpq(Fraction(rng.randint(-5, 5), rng.randint(1, 3)))
+            z = sum((v[m] * to_fmpq(X[r * arch.s_v + m][j]) for m in range(len(v))), ctx.from_dict({}))
+            res = z - to_fmpq(Y[r][j])
             L += res * res
     grad = [L.derivative(g) for g in range(len(gens))]
     starts = [sum(k[:i]) for i in range(len(k))]
@@ -63,6 +80,23 @@ def square_loss_identity(k, s, seed, sign=-1):
             total += sign * sum((ws[j][a] * grad[starts[j] + a] for a in range(k[j])), ctx.from_dict({}))
             if total != 0:
                 return {"k": k, "s": s, "pair": (i + 1, j + 1), "grad L . direction": str(total)[:200]}
+    point = [[Fraction(rng.randint(-9, 9), rng.randint(1, 4)) for _ in range(ki)] for ki in k]
+    flat = [x for w in point for x in w]
+    exact = [to_rational(g(*[to_fmpq(x) for x in flat])) for g in grad]
+    data, square = Data(tuple(map(tuple, X)), tuple(map(tuple, Y))), parse_loss("square")
+    library = [x for layer in (gradient or risk_gradient)(arch, point, data, square, dps=None) for x in layer]
+    if library != exact:
+        return {"k": k, "s": s, "w": [[str(x) for x in w] for w in point], "risk_gradient": [str(x) for x in library],
+                "exact derivative of L": [str(x) for x in exact]}
+    engine = (field or field_at)(FlowProblem(arch, data, square), point, dps=FIELD_DPS)
+    tol = tolerance(FIELD_DPS) * (1 + max(abs(x) for x in exact))
+    if any(abs(f + g) > tol for f, g in zip(engine, exact)):
+        return {"k": k, "s": s, "w": [[str(x) for x in w] for w in point], "the Taylor engine's field":
+                [show(x, 20) for x in engine], "-exact derivative of L": [str(-x) for x in exact], "tolerance": show_tolerance(tol)}
+    norms = [sum(x * x for x in w) for w in point]
+    if list((invariants or balancedness)(point)) != [b - a for a, b in zip(norms, norms[1:])]:
+        return {"k": k, "s": s, "w": [[str(x) for x in w] for w in point], "balancedness": [str(x) for x in
+                (invariants or balancedness)(point)], "||w^(i+1)||^2 - ||w^(i)||^2": [str(b - a) for a, b in zip(norms, norms[1:])]}
     return None
 
 
@@ -109,16 +143,17 @@ def _grid_text(grid):
             f"s_i<={max(max(s) for _, s in grid)}")
 
 
-def check(config=CheckConfig(), sign=-1, shift=0):
+def check(config=CheckConfig(), sign=-1, shift=0, **variants):
     """Exact identities over a grid, and the invariants on a certified flow's enclosures; ``sign=+1`` (the direction
-    ``(..w^(i)..+w^(j)..)``) and ``shift != 0`` (invariants that move by ``shift``) are false variants."""
+    ``(..w^(i)..+w^(j)..)``), ``shift != 0`` (invariants that move by ``shift``) and ``variants`` (``gradient``,
+    ``field``, ``invariants``: see :func:`square_loss_identity`) are false variants."""
     depth, width = (4, 3) if config.thorough else (3, 3)
     grid = [(k, s) for k, s in shapes(depth, width, 2) if len(k) >= 2]
     euler = exact_over(grid, euler_identity, "chain rule")
     if not euler.passed:
         return euler
     small = [(k, s) for k, s in shapes(3, 2, 2) if len(k) >= 2] + [((3, 2, 3), (2, 1, 2))]
-    square = exact_over(small, lambda k, s: square_loss_identity(k, s, config.seed, sign), "square loss")
+    square = exact_over(small, lambda k, s: square_loss_identity(k, s, config.seed, sign, **variants), "square loss")
     if not square.passed:
         return square
     from lcnsym.proofs import _flows
@@ -148,7 +183,9 @@ def check(config=CheckConfig(), sign=-1, shift=0):
                     f"{euler.instances} architectures ({_grid_text(grid)}): sum_j w^(i)_j dv/dw^(i)_j = v for "
                     f"every layer (so the identity holds for every loss); {square.instances} architectures "
                     f"({_grid_text(small)}): the square-loss polynomial identity for every pair (i, j) with random rational "
-                    f"data; numerically, along {flows} square-loss flows ({', '.join(flow_shapes)}, k/s) at {_flows.DPS} "
+                    f"data, and at a random rational point the library's gradient (exactly), the Taylor engine's field (to "
+                    f"{show_tolerance(tolerance(FIELD_DPS))} at {FIELD_DPS} digits) and balancedness equal the exact "
+                    f"derivative of L and the definition; numerically, along {flows} square-loss flows ({', '.join(flow_shapes)}, k/s) at {_flows.DPS} "
                     f"digits the invariants drift by at most {show(drift, 3)} (< {show_tolerance(limit)}); certified, "
                     f"along the square-loss flow on {_flows.shapes(config)[0][0]}/{_flows.shapes(config)[0][1]} to t = "
                     f"{show(t_cert)} (certified engine, {_flows.CERTIFY_DPS} digits, {enclosures} enclosures, last radius "

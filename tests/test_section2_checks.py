@@ -50,3 +50,22 @@ def test_lemma_2_2_a_search_shrunk_below_its_minimum_fails():
 
     ev = lemma_2_2.check(CheckConfig(), pairs=12)
     assert not ev.passed and "all" in ev.counterexample["search too small"]
+
+
+@pytest.mark.parametrize("field_name, factor", [("roots_product_bound", Fraction(11, 10)), ("T", Fraction(101, 100))])
+def test_lemma_2_4_catches_library_constants_that_are_not_the_papers(monkeypatch, field_name, factor):
+    """An injected 3.3 B n^r in (2.5) (a looser bound, still true, but not the paper's) passed every check before."""
+    import dataclasses
+
+    real = lemma_2_4.factorizations_for_all_classifications
+
+    def loosened(coeffs, dps):
+        out = []
+        for f in real(coeffs, dps):
+            value = getattr(f, field_name)
+            out.append(dataclasses.replace(f, **{field_name: value * factor}) if value is not None else f)
+        return out
+
+    monkeypatch.setattr(lemma_2_4, "factorizations_for_all_classifications", loosened)
+    ev = lemma_2_4.check(CheckConfig())
+    assert not ev.passed and ev.counterexample["why"] == "a constant differs from RESULTS.md"

@@ -20,6 +20,53 @@ def test_lemma_3_3_with_the_wrong_direction_is_caught():
     assert not ev.passed and "grad L . direction" in ev.counterexample
 
 
+def _drop_a_factor(arch, filters):
+    """``layer_factor_products`` with a factor left out for layers >= 2 of a deep network (an injected bug that every
+    flow check on two-layer shapes passed)."""
+    from lcnsym.algebra.coefficients import convolve
+    from lcnsym.algebra.polynomials import stride_polynomial_coefficients
+
+    polys = [stride_polynomial_coefficients(list(w), i, arch.s) for i, w in enumerate(filters, 1)]
+    out = []
+    for i in range(arch.N):
+        others = [p for k, p in enumerate(polys) if k != i]
+        prod = others[0] if others else [polys[i][0] * 0 + 1]
+        for p in (others[2:] if i >= 1 else others[1:]):
+            prod = convolve(prod, p)
+        out.append(prod)
+    return out
+
+
+def test_lemma_3_3_catches_a_gradient_that_is_wrong_on_deep_networks(monkeypatch):
+    from lcnsym.dynamics import risk
+    from lcnsym.dynamics.engines import taylor
+
+    monkeypatch.setattr(risk, "layer_factor_products", _drop_a_factor)
+    monkeypatch.setattr(taylor, "layer_factor_products", _drop_a_factor)
+    ev = lemma_3_3.check(CheckConfig())
+    assert not ev.passed and "exact derivative of L" in ev.counterexample and len(ev.counterexample["k"]) >= 3
+
+
+def test_lemma_3_3_catches_a_wrong_field_and_wrong_invariants():
+    from lcnsym.dynamics.bounds import balancedness
+    from lcnsym.dynamics.engines.taylor import field_at
+
+    def flipped(problem, w, dps):
+        f = field_at(problem, w, dps=dps)
+        return [-f[0]] + f[1:]
+
+    def slipped(w):  # the index slip of an injected bug: layers i+1 and i-1 for deep networks
+        if len(w) < 3:
+            return balancedness(w)
+        norms = [sum(x * x for x in layer) for layer in w]
+        return [norms[i + 1] - norms[max(i - 1, 0)] for i in range(len(w) - 1)]
+
+    ev = lemma_3_3.check(CheckConfig(), field=flipped)
+    assert not ev.passed and "the Taylor engine's field" in ev.counterexample
+    ev = lemma_3_3.check(CheckConfig(), invariants=slipped)
+    assert not ev.passed and "balancedness" in ev.counterexample and len(ev.counterexample["k"]) >= 3
+
+
 def test_lemma_3_5_ignoring_the_balancedness_is_caught():
     ev = lemma_3_5.check(CheckConfig(), bound=lambda T, kv, d: max(Fraction(T), 1) ** 2)
     assert not ev.passed and Fraction(ev.counterexample["max ||w^(i)||^2"]) > Fraction(ev.counterexample["tau"])

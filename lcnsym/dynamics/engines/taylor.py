@@ -28,7 +28,7 @@ from lcnsym.dynamics.risk import layer_factor_products
 from lcnsym.errors import ConvergenceError, LossDefinitionError, WorkLimitError
 from lcnsym.numeric import MPFR, abbreviate, show, to_mpfr, to_rational, working_precision
 
-__all__ = ["JetTape", "TaylorEngine", "GUARD"]
+__all__ = ["JetTape", "TaylorEngine", "GUARD", "field_at"]
 
 GUARD = 5
 """Guard digits of the jets: the order ``dps + 2`` already bounds the truncation."""
@@ -532,6 +532,27 @@ def _record_field(problem, n, tape_class=JetTape):
                                            negative=True))
     tape.prune()
     return tape
+
+
+def field_at(problem, w, *, dps):
+    """``-grad L(w)`` as the Taylor engine's tape computes it (the first Taylor coefficient of every step), at ``dps``
+    digits, as the exact values of its binary numbers: the field the flows integrate, for checks that hold it against
+    an exact gradient.
+
+    Examples
+    --------
+    >>> from lcnsym.algebra.architecture import Architecture
+    >>> from lcnsym.dynamics.data import Data
+    >>> from lcnsym.dynamics.engines import FlowProblem
+    >>> from lcnsym.dynamics.losses import parse_loss
+    >>> problem = FlowProblem(Architecture(1, (1, 1), (1, 1)), Data(((1, 2),), ((2, 4),)), parse_loss("square"))
+    >>> field_at(problem, [[1], [1]], dps=30)
+    [Fraction(10, 1), Fraction(10, 1)]
+    """
+    flat = [x for layer in w for x in layer]
+    with working_precision(dps, guard=GUARD):
+        tape = _record_field(problem, len(flat))
+        return [to_rational(c[0], floats=True) for c in tape.field_series([[to_mpfr(x)] for x in flat], 1)]
 
 
 def _horner(coeffs, x):
