@@ -378,7 +378,38 @@ def flow_part(config, part, check_h=False, t_max=None, engine=DEFAULT_ENGINE, st
             return Evidence(False, "certified", "the certifier's negative control", 1, counterexample={
                 "certified at an exact saddle": control.as_dict(), "saddle": SADDLE_CONTROL})
         ran["certificate"]["saddle control"] = control.failed
+        if ran["certificate"]["converges"]:
+            traj = flow(loss_text, tuple(k), tuple(s), seed, t_max, engine, stop_tol, config.profile)
+            bad, samples = decay_holds(ran["certificate"]["exact"], traj)
+            if bad is not None:
+                return Evidence(False, "certified", "the certificate's decay along the integrated flow", 1,
+                                counterexample={"loss": loss_text, "k": tuple(k), "s": tuple(s), "seed": seed, **bad})
+            ran["certificate"]["decay samples"] = samples
     return Evidence(True, "search", f"the flow {part}", 1, details={**ran, "figures": figures})
+
+
+def decay_holds(claim, traj):
+    """The certificate's ``|w(t) - w*| <= R e^{-c (t - t_final)}`` at every sample of the integrated flow after ``t_final``
+    (its states are within ``10^-(DPS - DRIFT_DIGITS_LOST)`` of the flow's): ``(counterexample or None, samples
+    compared)``, decided in balls; a certificate with an inflated rate or a shrunk radius fails here."""
+    t_final, rate, reach = (parse_rational(claim[key]) for key in ("t_final", "rate", "reach"))
+    center = [parse_rational(x) for x in claim["center"]]
+    slack = tolerance(DPS, DRIFT_DIGITS_LOST)
+    compared = 0
+    with working_precision(CRITICAL_DPS):
+        for t, state in zip(traj.times, traj.states):
+            t = to_rational(t, floats=True)
+            if t < t_final:
+                continue
+            compared += 1
+            w = [to_rational(x, floats=True) for layer in state for x in layer]
+            distance = ARB.sqrt(ARB.const(sum((a - b) ** 2 for a, b in zip(w, center))))
+            bound = ARB.const(reach) * ARB.exp(-ARB.const(rate * (t - t_final))) + ARB.const(slack)
+            if compare(distance, bound) is False:
+                return {"t": show(t), "|w(t) - w*| (integrated flow)": show(distance, 10),
+                        "R e^(-c (t - t_final)) + slack": show(bound, 10), "rate c": show(rate, 10), "R": show(reach, 10),
+                        "slack": show_tolerance(slack)}, compared
+    return None, compared
 
 
 CERTIFIED_LOSSES = {"quick": ("square",),
@@ -430,7 +461,7 @@ def certificate(loss_text, k, s, seed):
         out = _certificate(loss_text, k, s, seed)
         return json.dumps(out), out
 
-    return _made_once(_store("certificate v2", loss_text, k, s, seed, CERTIFY_T, CERTIFY_DPS), load, make)
+    return _made_once(_store("certificate v3", loss_text, k, s, seed, CERTIFY_T, CERTIFY_DPS), load, make)
 
 
 def _certificate(loss_text, k, s, seed):
@@ -443,8 +474,13 @@ def _certificate(loss_text, k, s, seed):
         traj = certified_flow(loss_text, k, s, seed)
     except (ConvergenceError, WorkLimitError) as exc:
         return {"converges": False, "failed": f"the certified engine stopped: {exc}"}
-    out = certify_flow(arch, data, loss, w0, traj, dps=traj.dps).as_dict()
+    cert = certify_flow(arch, data, loss, w0, traj, dps=traj.dps)
+    out = cert.as_dict()
     out["enclosure radius"] = show_upper_text(traj.enclosures[-1].radius)
+    if cert.converges:  # the claim's numbers exactly, for the check of the decay along the integrated flow
+        out["exact"] = {"t_final": str(traj.enclosures[-1].t), "rate": str(exact_value(cert.rate)),
+                        "reach": str(exact_value(cert.reach)),
+                        "center": [str(exact_value(x)) for layer in cert.center for x in layer]}
     return out
 
 
@@ -583,7 +619,8 @@ def flow_combine(config, evidences, statement_scope, check_h=False, t_max=None, 
     cert_text = "; ".join(
         (f"{part[0]} on {tuple(part[1])}/{tuple(part[2])}: converges (certified) to a {c['kind']} within {c['radius']}, "
          f"|w(t) - w*| decaying at rate {c['rate']} (certified engine to t = {CERTIFY_T}, enclosure radius "
-         f"{c['enclosure radius']}; the certifier refused an exact saddle: {c.get('saddle control')})") if c["converges"] else
+         f"{c['enclosure radius']}; the decay bound holds at the {c.get('decay samples')} later sample(s) of the integrated "
+         f"flow; the certifier refused an exact saddle: {c.get('saddle control')})") if c["converges"] else
         f"{part[0]} on {tuple(part[1])}/{tuple(part[2])}: no certificate ({c['failed']}); numerical evidence only"
         for part, c in certified)
     extra = [f"{loss} on {', '.join(sorted(v - ran.get(loss, set())))}" for loss, v in energy_pairs.items()

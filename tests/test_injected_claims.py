@@ -239,3 +239,29 @@ def test_singular_data_behind_a_lying_rank_test_is_hypothesis_fails(monkeypatch)
     assert info.value.rank_test_said_full_rank and "singular" in str(info.value)
     cx = _fails(lemma_3_6.check(QUICK))
     assert "hypothesis fails" in cx and "rank test answered full rank" in cx["problem"]
+
+
+# a certificate whose rate or radius claims more than holds: the decay bound is held against the integrated flow
+
+@pytest.mark.parametrize("field_name, factor", [("rate", 10), ("reach", Fraction(1, 10**6))])
+def test_a_certificate_claiming_a_faster_decay_fails_on_the_integrated_flow(monkeypatch, fresh_flows, field_name, factor):
+    import dataclasses
+
+    from lcnsym.dynamics import certificate as cert_module
+    from lcnsym.numeric import to_arb
+
+    real = cert_module.certify_flow
+
+    def boasting(*args, **kwargs):
+        c = real(*args, **kwargs)
+        return dataclasses.replace(c, **{field_name: getattr(c, field_name) * to_arb(factor)}) if c.converges else c
+
+    monkeypatch.setattr(cert_module, "certify_flow", boasting)
+    _flows.certificate.cache_clear()
+    try:
+        part = next(p for p in thm_3_4.parts(QUICK) if p[0] in _flows.CERTIFIED_LOSSES["quick"] and len(p) == 4
+                    and (tuple(p[1]), tuple(p[2])) == tuple(map(tuple, _flows.shapes(QUICK)[0])))
+        cx = _fails(thm_3_4.check_part(QUICK, part))
+    finally:
+        _flows.certificate.cache_clear()
+    assert "R e^(-c (t - t_final)) + slack" in cx and cx["loss"] == part[0]

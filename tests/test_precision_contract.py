@@ -101,6 +101,8 @@ CASES = {
     "lcnsym.dynamics.risk.empirical_risk_ball": lambda: _mod("lcnsym.dynamics.risk").empirical_risk_ball(ARCH, W, _data(), _loss(), dps=40),
     "lcnsym.dynamics.risk.dloss_dv": lambda: _mod("lcnsym.dynamics.risk").dloss_dv(ARCH, [Fraction(1, 3), 2, 1], _data(), _loss(), dps=40),
     "lcnsym.dynamics.risk.risk_gradient": lambda: _mod("lcnsym.dynamics.risk").risk_gradient(ARCH, W, _data(), _loss(), dps=40),
+    "lcnsym.dynamics.engines.taylor.field_at": lambda: _mod("lcnsym.dynamics.engines.taylor").field_at(
+        _mod("lcnsym.dynamics.engines").FlowProblem(ARCH, _data(), _loss()), W, dps=40),
     "lcnsym.dynamics.bounds.g_bound": lambda: _mod("lcnsym.dynamics.bounds").g_bound(Fraction(7, 3), _loss(), _data(), 3, dps=40),
     "lcnsym.dynamics.bounds.g_bound_ball": lambda: _mod("lcnsym.dynamics.bounds").g_bound_ball(Fraction(7, 3), _loss(), _data(), 3, dps=40),
     "lcnsym.dynamics.flow.gradient_flow": lambda: _trajectory(_traj()),
