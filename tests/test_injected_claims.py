@@ -265,3 +265,22 @@ def test_a_certificate_claiming_a_faster_decay_fails_on_the_integrated_flow(monk
     finally:
         _flows.certificate.cache_clear()
     assert "R e^(-c (t - t_final)) + slack" in cx and cx["loss"] == part[0]
+
+
+def test_an_engine_that_forgets_its_remainders_is_caught_by_the_independent_integration(monkeypatch, fresh_flows):
+    """Enclosures whose widths leave out the remainder and rounding terms passed every check before (a campaign's
+    remainder bound scaled by 1e-12 did); the enclosures are now held against a 40-digit Taylor integration."""
+    from lcnsym.dynamics.engines import certified
+    from lcnsym.numeric import to_arb
+
+    monkeypatch.setattr(certified, "_rad_norm", lambda balls: to_arb(0))
+    for cached in (_flows.certified_flow, _flows.certificate):
+        cached.cache_clear()
+    try:
+        part = next(p for p in thm_3_4.parts(QUICK) if p[0] in _flows.CERTIFIED_LOSSES["quick"] and len(p) == 4
+                    and (tuple(p[1]), tuple(p[2])) == tuple(map(tuple, _flows.shapes(QUICK)[0])))
+        cx = _fails(thm_3_4.check_part(QUICK, part))
+    finally:
+        for cached in (_flows.certified_flow, _flows.certificate):
+            cached.cache_clear()
+    assert "|reference - centre|" in cx and cx["loss"] == part[0]
