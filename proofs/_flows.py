@@ -451,9 +451,10 @@ CERTIFIED_LOSSES = {"quick": ("square",),
                     "thorough": ("square", "log-cosh:1", "gen-huber:1,1/2", "pseudo-huber:1", "lp:4")}
 """Losses whose flow on the first shape also gets a convergence certificate, per profile.  The certified engine takes
 1-2 s on the square loss and 6-20 s on log-cosh, gen-huber:1,1/2 and pseudo-Huber (measured on a machine whose
-speed drifts by half; too long for the quick profile, whose cold run on two workers is to stay under 25 s).  lp:4 expands through a stretch (logarithmic norm ~575) where balls of 20 digits outgrow the flow: it is
-certified at 40 digits (about a minute).  On gen-huber:2,-3/2 the engine finds no validated step past t ~ 0.3 even so:
-that flow keeps the numerical evidence, labelled so."""
+speed drifts by half; too long for the quick profile, whose cold run on two workers is to stay under 25 s).  lp:4
+expands through a stretch (logarithmic norm ~575) where balls of 20 digits outgrow the flow: it is certified at 40
+digits (about a minute).  On gen-huber:2,-3/2 the engine finds no validated step past t ~ 0.3 even so: that flow keeps
+the numerical evidence, labelled so."""
 CERTIFY_DPS, CERTIFY_T = 20, Fraction(4)
 REFERENCE_DPS = 2 * CERTIFY_DPS
 """Digits of the independent integration the certified enclosures must contain (the Taylor engine, no balls)."""

@@ -62,10 +62,10 @@ def constants_as_stated(coeffs, r, prec):
     n = len(a) - 1
     if all(im == 0 for _, im in a):
         return max(sum(abs(re) for re, _ in a), Fraction(1)), 3 * (max(abs(re) for re, _ in a) / abs(a[-1][0])) * n ** r
+    sq = [re * re + im * im for re, im in a]  # exact: the largest is picked exactly, not among overlapping balls
     with working_precision(prec=prec):
-        sq = [to_arb(re * re + im * im) for re, im in a]
-        return (max(sum((x.sqrt() for x in sq), to_arb(0)), to_arb(1)),
-                3 * (max(sq) / sq[-1]).sqrt() * to_arb(n) ** r)
+        return (sum((to_arb(x).sqrt() for x in sq), to_arb(0)).max(to_arb(1)),
+                3 * (to_arb(max(sq)) / to_arb(sq[-1])).sqrt() * to_arb(n) ** r)
 
 
 def _same(library, stated, prec):

@@ -52,7 +52,7 @@ def square_loss_identity(k, s, seed, sign=-1, gradient=None, field=None, invaria
     from lcnsym.dynamics.data import Data
     from lcnsym.dynamics.engines import FlowProblem
     from lcnsym.dynamics.engines.taylor import field_at
-    from lcnsym.dynamics.losses import parse_loss
+    from lcnsym.dynamics.losses import example_losses, parse_loss
     from lcnsym.dynamics.risk import risk_gradient
 
     arch = Architecture.for_output_width(k, s, dN=2)
@@ -88,15 +88,26 @@ def square_loss_identity(k, s, seed, sign=-1, gradient=None, field=None, invaria
     if library != exact:
         return {"k": k, "s": s, "w": [[str(x) for x in w] for w in point], "risk_gradient": [str(x) for x in library],
                 "exact derivative of L": [str(x) for x in exact]}
+    where = {"k": k, "s": s, "w": [[str(x) for x in w] for w in point]}
     engine = (field or field_at)(FlowProblem(arch, data, square), point, dps=FIELD_DPS)
     tol = tolerance(FIELD_DPS) * (1 + max(abs(x) for x in exact))
     if any(abs(f + g) > tol for f, g in zip(engine, exact)):
-        return {"k": k, "s": s, "w": [[str(x) for x in w] for w in point], "the Taylor engine's field":
-                [show(x, 20) for x in engine], "-exact derivative of L": [str(-x) for x in exact], "tolerance": show_tolerance(tol)}
+        return {**where, "the Taylor engine's field": [show(x, 20) for x in engine],
+                "-exact derivative of L": [str(-x) for x in exact], "tolerance": show_tolerance(tol)}
+    # the engine's per-residual route (every loss but the square one): against risk_gradient, exact above, at the
+    # same digits; one loss per architecture, in turn
+    losses = [other for other in example_losses() if other.quadratic is None]
+    loss = losses[sum(k) % len(losses)]
+    engine = (field or field_at)(FlowProblem(arch, data, loss), point, dps=FIELD_DPS)
+    reference = [to_rational(x, floats=True) for layer in risk_gradient(arch, point, data, loss, dps=FIELD_DPS) for x in layer]
+    tol = tolerance(FIELD_DPS) * (1 + max(abs(x) for x in reference))
+    if any(abs(f + g) > tol for f, g in zip(engine, reference)):
+        return {**where, "loss": loss.label(), "the Taylor engine's field": [show(x, 20) for x in engine],
+                f"-risk_gradient at {FIELD_DPS} digits": [show(-g, 20) for g in reference], "tolerance": show_tolerance(tol)}
     norms = [sum(x * x for x in w) for w in point]
-    if list((invariants or balancedness)(point)) != [b - a for a, b in zip(norms, norms[1:])]:
-        return {"k": k, "s": s, "w": [[str(x) for x in w] for w in point], "balancedness": [str(x) for x in
-                (invariants or balancedness)(point)], "||w^(i+1)||^2 - ||w^(i)||^2": [str(b - a) for a, b in zip(norms, norms[1:])]}
+    deltas, defined = list((invariants or balancedness)(point)), [b - a for a, b in zip(norms, norms[1:])]
+    if deltas != defined:
+        return {**where, "balancedness": [str(x) for x in deltas], "||w^(i+1)||^2 - ||w^(i)||^2": [str(x) for x in defined]}
     return None
 
 
@@ -184,8 +195,9 @@ def check(config=CheckConfig(), sign=-1, shift=0, **variants):
                     f"every layer (so the identity holds for every loss); {square.instances} architectures "
                     f"({_grid_text(small)}): the square-loss polynomial identity for every pair (i, j) with random rational "
                     f"data, and at a random rational point the library's gradient (exactly), the Taylor engine's field (to "
-                    f"{show_tolerance(tolerance(FIELD_DPS))} at {FIELD_DPS} digits) and balancedness equal the exact "
-                    f"derivative of L and the definition; numerically, along {flows} square-loss flows ({', '.join(flow_shapes)}, k/s) at {_flows.DPS} "
+                    f"{show_tolerance(tolerance(FIELD_DPS))} (1 + max |dL/dw|) at {FIELD_DPS} digits; for the other "
+                    f"losses, one per architecture in turn, against the library's gradient at those digits) and "
+                    f"balancedness equal the exact derivative of L and the definition; numerically, along {flows} square-loss flows ({', '.join(flow_shapes)}, k/s) at {_flows.DPS} "
                     f"digits the invariants drift by at most {show(drift, 3)} (< {show_tolerance(limit)}); certified, "
                     f"along the square-loss flow on {_flows.shapes(config)[0][0]}/{_flows.shapes(config)[0][1]} to t = "
                     f"{show(t_cert)} (certified engine, {_flows.CERTIFY_DPS} digits, {enclosures} enclosures, last radius "

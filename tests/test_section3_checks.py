@@ -174,3 +174,16 @@ def test_lemma_3_6_a_library_g_unlike_the_stated_one_is_caught(monkeypatch):
     monkeypatch.setattr(bounds, "_g", lambda L, loss, data, dN, dps, F: real(L, loss, data, dN, dps, F) / dN)
     ev = lemma_3_6.check(CheckConfig())
     assert not ev.passed and "g as stated" in ev.counterexample and ev.counterexample["dN"] > 1
+
+
+def test_lemma_3_3_catches_a_field_wrong_only_on_the_per_residual_route():
+    """The square loss runs through the normal equations; a field wrong only for the other losses (their one jet per
+    residual) is caught against risk_gradient."""
+    from lcnsym.dynamics.engines.taylor import field_at
+
+    def off_for_residual_losses(problem, w, dps):
+        f = field_at(problem, w, dps=dps)
+        return f if problem.loss.name == "square" else [f[0] * (1 + Fraction(1, 10**12))] + f[1:]
+
+    ev = lemma_3_3.check(CheckConfig(), field=off_for_residual_losses)
+    assert not ev.passed and ev.counterexample["loss"] != "square" and "-risk_gradient at 100 digits" in ev.counterexample
