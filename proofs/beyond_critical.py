@@ -3,7 +3,8 @@
 from lcnsym.algebra.architecture import Architecture
 from lcnsym.checking.evidence import CheckConfig, Evidence
 from lcnsym.dynamics.data import random_problem
-from lcnsym.exploration.critical import critical_points, gradient_at, normal_equations
+from lcnsym.dynamics.risk import normal_equations
+from lcnsym.exploration.critical import critical_points, gradient_at
 from lcnsym.numeric import DEFAULT_DPS
 
 ID = "critical-points"

@@ -15,7 +15,8 @@ from lcnsym.cli.main import cli as main
 from lcnsym.dynamics.data import random_problem, validate_data
 from lcnsym.errors import NumericalError, WorkLimitError
 from lcnsym.exploration import critical as crit
-from lcnsym.exploration.critical import critical_points, normal_equations
+from lcnsym.dynamics.risk import normal_equations
+from lcnsym.exploration.critical import critical_points
 
 
 def _filter_values(point):

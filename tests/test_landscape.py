@@ -11,7 +11,8 @@ from lcnsym.algebra.architecture import Architecture
 from lcnsym.cli.main import cli
 from lcnsym.dynamics.data import random_problem
 from lcnsym.errors import InputError
-from lcnsym.exploration.critical import critical_points, normal_equations
+from lcnsym.dynamics.risk import normal_equations
+from lcnsym.exploration.critical import critical_points
 from lcnsym.exploration.landscape import classify_limit, global_minimum, on_slice
 from lcnsym.numeric import exact_value
 

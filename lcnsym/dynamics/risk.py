@@ -11,12 +11,17 @@ functions with a leading underscore work in the caller's arithmetic
 namespace ``F`` and are what the engines call.
 """
 
+from fractions import Fraction
+
+import flint
+
 from lcnsym.algebra.coefficients import convolve, final_filter_recursive
 from lcnsym.algebra.polynomials import stride_polynomial_coefficients
 from lcnsym.errors import InputError
-from lcnsym.numeric import ARB, DEFAULT_DPS, EXACT, MPMATH, SYMPY, ops_for, to_rational, working_precision
+from lcnsym.numeric import ARB, DEFAULT_DPS, EXACT, MPMATH, SYMPY, ops_for, to_fmpq, to_rational, working_precision
 
-__all__ = ["predictions", "empirical_risk", "empirical_risk_ball", "risk_gradient", "layer_factor_products", "dloss_dv"]
+__all__ = ["predictions", "empirical_risk", "empirical_risk_ball", "risk_gradient", "layer_factor_products", "dloss_dv",
+           "normal_equations"]
 
 
 def _values(data, F):
@@ -166,3 +171,31 @@ def risk_gradient(arch, filters, data, loss, *, dps=DEFAULT_DPS):
     [[Fraction(-10, 1)], [Fraction(-10, 1)]]
     """
     return _evaluate(_gradient, arch, filters, data, loss, dps)
+
+
+def normal_equations(arch, data):
+    """``A``, ``b``, ``c`` with ``||Pi(w) X - Y||^2 = v^T A v - 2 b^T v + c`` for ``v = pi(w)`` (exact rationals):
+    ``A = sum phi phi^T``, ``b = sum y phi``, ``c = sum y^2`` over the data windows ``phi = x_j[r s_v : r s_v + k_v]``.
+
+    The sums are one product of python-flint rational matrices (the windows' ``(m d_N) x k_v`` matrix by its
+    transpose), not a Python loop over the samples.
+
+    Examples
+    --------
+    >>> from lcnsym.algebra.architecture import Architecture
+    >>> from lcnsym.dynamics.data import validate_data
+    >>> arch = Architecture(2, (2,), (1,))
+    >>> A, b, c = normal_equations(arch, validate_data(arch, [[1, 0], [0, 1]], [[1, 2]]))
+    >>> [[str(a) for a in row] for row in A], [str(x) for x in b], str(c)
+    ([['1', '0'], ['0', '1']], ['1', '2'], '5')
+    """
+    kv, sv = arch.k_v, arch.s_v
+    X = [[to_fmpq(q) for q in row] for row in data.X]  # each entry once: the windows overlap
+    Y = [[to_fmpq(q) for q in row] for row in data.Y]
+    windows = [X[r * sv + k][j] for j in range(data.m) for r in range(arch.dN) for k in range(kv)]
+    W = flint.fmpq_mat(data.m * arch.dN, kv, windows)
+    y = flint.fmpq_mat(data.m * arch.dN, 1, [Y[r][j] for j in range(data.m) for r in range(arch.dN)])
+    Wt = W.transpose()
+    A, b, c = Wt * W, Wt * y, (y.transpose() * y)[0, 0]
+    exact = lambda q: Fraction(int(q.p), int(q.q))
+    return [[exact(A[i, q]) for q in range(kv)] for i in range(kv)], [exact(b[i, 0]) for i in range(kv)], exact(c)

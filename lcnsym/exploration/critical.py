@@ -48,10 +48,11 @@ import flint
 
 from lcnsym.algebra.architecture import Architecture
 from lcnsym.analysis.roots import certified_roots
+from lcnsym.dynamics.risk import normal_equations
 from lcnsym.errors import InputError, NumericalError, PrecisionError, WorkLimitError
 from lcnsym.numeric import DEFAULT_DPS, check_dps, escalation, show, to_acb, to_arb, to_fmpq, to_rational, working_precision
 
-__all__ = ["determinant", "gradient_at", "stride_polynomials_at", "CriticalPoint", "CriticalReport", "critical_points", "normal_equations", "free_layer", "MAX_UNKNOWNS", "MAX_WIDE_LAYERS", "MAX_QUOTIENT"]
+__all__ = ["determinant", "gradient_at", "stride_polynomials_at", "CriticalPoint", "CriticalReport", "critical_points", "free_layer", "MAX_UNKNOWNS", "MAX_WIDE_LAYERS", "MAX_QUOTIENT"]
 
 MAX_UNKNOWNS = 4
 """The most unknowns on the slice (``kbar - N + 1``): beyond, the Groebner basis is out of reach."""
@@ -69,32 +70,6 @@ _TRIES = 3
 
 
 # ---------------------------------------------------------------- the equations
-
-def normal_equations(arch, data):
-    """``A``, ``b``, ``c`` with ``L(w) = v^T A v - 2 b^T v + c`` for ``v = pi(w)`` (exact rationals).
-
-    Examples
-    --------
-    >>> from lcnsym.dynamics.data import validate_data
-    >>> arch = Architecture(2, (2,), (1,))
-    >>> A, b, c = normal_equations(arch, validate_data(arch, [[1, 0], [0, 1]], [[1, 2]]))
-    >>> [[str(a) for a in row] for row in A], [str(x) for x in b], str(c)
-    ([['1', '0'], ['0', '1']], ['1', '2'], '5')
-    """
-    kv, sv = arch.k_v, arch.s_v
-    A = [[Fraction(0)] * kv for _ in range(kv)]
-    b, c = [Fraction(0)] * kv, Fraction(0)
-    for j in range(data.m):
-        for r in range(arch.dN):
-            phi = [data.X[r * sv + k][j] for k in range(kv)]
-            y = data.Y[r][j]
-            c += y * y
-            for k in range(kv):
-                b[k] += y * phi[k]
-                for q in range(kv):
-                    A[k][q] += phi[k] * phi[q]
-    return A, b, c
-
 
 def free_layer(arch):
     """The layer left unnormalized on the slice: the widest (the last among equals); the Groebner basis is smallest so."""

@@ -25,8 +25,9 @@ from dataclasses import dataclass
 
 import flint
 
+from lcnsym.dynamics.risk import normal_equations
 from lcnsym.errors import InputError
-from lcnsym.exploration.critical import (_ball as value_at, critical_points, determinant, free_layer, normal_equations,
+from lcnsym.exploration.critical import (_ball as value_at, critical_points, determinant, free_layer,
                                          stride_polynomials_at)
 from lcnsym.exploration.filling import filling
 from lcnsym.numeric import (DEFAULT_DPS, check_dps, exact_value, show, show_upper, to_arb, to_fmpq, to_rational, tolerance,
