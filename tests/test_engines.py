@@ -61,6 +61,50 @@ def test_engines_agree_for_every_loss(loss):
     assert runs[0].balancedness_drift() < mpmath.mpf(10) ** -25
 
 
+def _one_layer_flow_against_expm(t_max, **engine_options):
+    """The largest distance at ``t_max`` between the Taylor engine's one-layer square flow (linear:
+    ``w(t) = w* + expm(-A t)(w0 - w*)``) and that formula at 50 digits."""
+    from lcnsym.dynamics.engines import FlowProblem
+
+    arch = Architecture(5, (3,), (1,))
+    data, _ = random_problem(arch, 4, 1)
+    w0 = [1, Fraction(-1, 2), Fraction(1, 3)]
+    with working_precision(50):
+        A, b = mpmath.zeros(3, 3), mpmath.zeros(3, 1)
+        for j in range(data.m):
+            x, y = data.column(j)
+            for r in range(arch.dN):
+                a = mpmath.matrix([to_mpf(q) for q in x[r:r + 3]])
+                A += 2 * a * a.T
+                b += 2 * to_mpf(y[r]) * a
+        wstar = mpmath.lu_solve(A, b)
+        exact = wstar + mpmath.expm(-A * to_mpf(t_max)) * (mpmath.matrix([to_mpf(q) for q in w0]) - wstar)
+    states = []
+    get_engine("taylor").integrate(FlowProblem(arch, data, parse_loss("square")), w0, [Fraction(t_max)],
+                                   lambda t, state: states.append(state), dps=30, **engine_options)
+    with working_precision(50):
+        return max(abs(to_mpf(states[-1][i]) - exact[i]) for i in range(3))
+
+
+def test_the_taylor_order_falls_on_a_flat_stretch_and_the_flow_keeps_its_digits(monkeypatch):
+    # after the transient the flow is flat and stiff: a low order with its shorter step costs less per unit of t
+    from lcnsym.dynamics.engines import taylor
+
+    orders, chosen = [], taylor._cheapest_order
+    monkeypatch.setattr(taylor, "_cheapest_order", lambda *args: orders.append(chosen(*args)) or orders[-1])
+    assert _one_layer_flow_against_expm(20) < mpmath.mpf(10) ** -25
+    assert min(orders) < 32 and orders.count(32) < len(orders) / 2
+    assert _one_layer_flow_against_expm(20, adaptive_order=False) < mpmath.mpf(10) ** -25
+
+
+def test_an_order_lowered_without_shortening_its_step_is_caught(monkeypatch):
+    # injected: the step of Jorba and Zou's rule at the accuracy of the order taken, not of dps + 2
+    from lcnsym.dynamics.engines import taylor
+
+    monkeypatch.setattr(taylor, "_reach", lambda c, order, K, reach=taylor._reach: reach(c, order, order))
+    assert _one_layer_flow_against_expm(20) > mpmath.mpf(10) ** -25
+
+
 def test_the_taylor_engine_stops_at_its_step_limit():
     arch = Architecture(4, (2, 2), (1, 1))
     data, w0 = random_problem(arch, 6, 2)

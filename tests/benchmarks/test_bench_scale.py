@@ -63,3 +63,76 @@ def test_cost_per_unit_time_by_factor():
     linear = rows["m", 32, "pseudo-huber:1"][2] / rows["m", 8, "pseudo-huber:1"][2]
     print(f"work per step, m = 32 against m = 8: square {flat:.2f}x, pseudo-Huber {linear:.2f}x (4x the residuals)")
     assert flat < 1.5 and linear < 4 * 1.5
+
+
+# ---- the order chosen per step against the fixed order dps + 2 (the engine before it), in the same run
+
+ORDER_FLOWS = (  # (loss, k, d0, m, seed, t): the flow benchmark's problem, a residual loss, the issue's problem to t = 1
+    ("square", (2, 2), 4, 6, 1, 20),
+    ("pseudo-huber:1", (3, 3), 6, 8, 1, 5),
+    ("square", (5, 5, 5), 32, 64, 0, 1),
+)
+
+
+def _engine_run(problem, flat, t, **options):
+    from lcnsym.dynamics.engines import get_engine
+
+    states = []
+    start = time.perf_counter()
+    steps = get_engine("taylor").integrate(problem, flat, [Fraction(t)], lambda _, state: states.append(state), dps=30,
+                                           **options)
+    return time.perf_counter() - start, steps, states[-1]
+
+
+def test_order_per_step_against_the_fixed_order():
+    import mpmath
+
+    from lcnsym.dynamics.engines import FlowProblem
+    from lcnsym.numeric import working_precision
+
+    print(f"\nloss              k           m    t   fixed (s)  steps   adaptive (s)  steps  fixed/adaptive  max |diff|")
+    ratios = []
+    for loss, k, d0, m, seed, t in ORDER_FLOWS:
+        arch = Architecture(d0, k, (1,) * len(k))
+        data, w0 = random_problem(arch, m, seed=seed)
+        problem, flat = FlowProblem(arch, data, parse_loss(loss)), [x for w in w0 for x in w]
+        best, runs = {False: float("inf"), True: float("inf")}, {}
+        for _ in range(2):  # interleaved, best of two
+            for adaptive in (False, True):
+                seconds, steps, state = _engine_run(problem, flat, t, adaptive_order=adaptive)
+                best[adaptive] = min(best[adaptive], seconds)
+                runs[adaptive] = (steps, state)
+        with working_precision(40):
+            diff = max(abs(a - b) for a, b in zip(runs[False][1], runs[True][1]))
+        ratios.append(best[False] / best[True])
+        print(f"{loss:16s} {str(k):10s} {m:3d} {t:4d} {best[False]:10.2f} {runs[False][0]:6d} {best[True]:13.2f} "
+              f"{runs[True][0]:6d} {ratios[-1]:14.2f}  {mpmath.nstr(diff, 3)}")
+        assert diff < mpmath.mpf(10) ** -25, (loss, k, diff)
+    assert min(ratios) > 0.9, ratios  # never slower, beyond the timing noise
+
+
+# ---- the issue's problem: k = (5,5,5), d0 = 32, m = 64, 30 digits, to t = 5
+
+ISSUE_TARGETS = {"square": 5, "pseudo-huber:1": 30, "log-cosh:1": 30}
+
+
+def test_the_issues_problem_to_t5():
+    from lcnsym.errors import WorkLimitError
+
+    arch = Architecture(32, (5, 5, 5), (1, 1, 1))
+    data, w0 = random_problem(arch, 64, seed=0)
+    print("\nloss              target (s)  seconds  reached t")
+    missed = []
+    for loss, target in ISSUE_TARGETS.items():
+        start = time.perf_counter()
+        try:  # a run is cut off at twice its target: the table says how far it got
+            traj = gradient_flow(arch, data, parse_loss(loss), w0, t_max=5, dps=30, samples=1, max_seconds=2 * target,
+                                 on_interrupt="raise")
+            reached = float(traj.times[-1])
+        except WorkLimitError as exc:
+            reached = float(getattr(exc, "t", 0))
+        seconds = time.perf_counter() - start
+        print(f"{loss:16s} {target:10d} {seconds:8.1f}  {reached:.3g}")
+        if seconds > target or reached < 5:
+            missed.append(f"{loss}: {seconds:.1f} s to t = {reached:.3g} (target {target} s to t = 5)")
+    assert not missed, "; ".join(missed)

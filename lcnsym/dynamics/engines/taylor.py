@@ -11,8 +11,12 @@ with the tape as ``F``, so any loss written with ``F``'s operations runs here.
 The step follows Jorba and Zou, from the decay of the last two coefficients,
 which also keeps the step inside the method's stability region on these stiff
 problems (rounding excites the fast modes, whose coefficients then bound the
-step); the order is ``dps + 2``.  Samples come from the Taylor polynomial
-(dense output).
+step).  The accuracy is that of order ``K = dps + 2`` with their step (last
+term about ``e^(-2K)``); the order itself is chosen per step, the one of least
+work per unit of ``t`` for that accuracy (:func:`_cheapest_order`): on the flat,
+stiff stretches of a flow, where stability rather than the dynamics holds the
+step, a low order with its shorter step costs a fraction of order ``K``.
+Samples come from the Taylor polynomial (dense output).
 """
 
 from fractions import Fraction
@@ -24,7 +28,7 @@ from gmpy2 import fsum  # one C loop and one rounding: twice as fast as sum() ov
 
 from lcnsym.algebra.coefficients import final_filter_recursive
 from lcnsym.dynamics.engines import MAX_SECONDS, MAX_STEP_SECONDS, MAX_STEPS, Engine, FlowInterrupted
-from lcnsym.dynamics.risk import layer_factor_products
+from lcnsym.dynamics.risk import layer_factor_products, normal_equations
 from lcnsym.errors import ConvergenceError, LossDefinitionError, WorkLimitError
 from lcnsym.numeric import MPFR, abbreviate, show, to_mpfr, to_rational, working_precision
 
@@ -32,6 +36,12 @@ __all__ = ["JetTape", "TaylorEngine", "GUARD", "field_at"]
 
 GUARD = 5
 """Guard digits of the jets: the order ``dps + 2`` already bounds the truncation."""
+
+MIN_ORDER = 6
+"""The lowest order a step may take (on stiff stretches the cheapest per unit of ``t`` is often near it)."""
+
+ORDER_PROBE = 2
+"""Orders computed beyond the cheapest one, so that the next step can see whether a higher one pays."""
 
 MIN_STEP_DIGITS = 20
 """A step shorter than ``10^-20`` of the interval has collapsed (a field that blows up): a :class:`ConvergenceError`."""
@@ -484,18 +494,9 @@ class JetTape:
 
 
 def _normal_equations(arch, data, v, alpha, tape):
-    """``dL/dv = A v - b`` for ``phi(r) = alpha r^2``: ``A = 2 alpha sum x x^T``, ``b = 2 alpha sum y x`` (windows of the samples), exactly."""
-    kv = len(v)
-    A = [[Fraction(0)] * kv for _ in range(kv)]
-    b = [Fraction(0)] * kv
-    for j in range(data.m):
-        for r in range(arch.dN):
-            x = [data.X[r * arch.s_v + m][j] for m in range(kv)]
-            for m in range(kv):
-                b[m] += 2 * alpha * data.Y[r][j] * x[m]
-                for q in range(kv):
-                    A[m][q] += 2 * alpha * x[m] * x[q]
-    return [tape.lincomb([(v[q], A[m][q]) for q in range(kv) if A[m][q]], -b[m]) for m in range(kv)]
+    """``dL/dv = A v - b`` for ``phi(r) = alpha r^2``: ``2 alpha`` times the normal equations' ``A`` and ``b``, exactly."""
+    A, b, _ = normal_equations(arch, data)
+    return [tape.lincomb([(v[q], 2 * alpha * a) for q, a in enumerate(row) if a], -2 * alpha * bm) for row, bm in zip(A, b)]
 
 
 def _record_field(problem, n, tape_class=JetTape):
@@ -566,11 +567,14 @@ class TaylorEngine(Engine):
     """Jet transport in gmpy2 (see the module docstring)."""
 
     name = "taylor"
-    summary = "Taylor series by jet transport in gmpy2, order dps + 2 (the default)"
+    summary = "Taylor series by jet transport in gmpy2, the accuracy of order dps + 2 (the default)"
 
     def integrate(self, problem, w0, sample_times, on_sample, *, dps, max_steps=MAX_STEPS, max_step_seconds=MAX_STEP_SECONDS,
-                  max_seconds=MAX_SECONDS, order=None, stop_below=None, on_step=None):
+                  max_seconds=MAX_SECONDS, order=None, adaptive_order=True, stop_below=None, on_step=None):
         """Integrate from ``w0`` and call ``on_sample(t, state)`` at each sample time (dense output); returns the steps taken.
+
+        ``order`` sets ``K`` (default ``dps + 2``): the accuracy, and the highest order a step takes; with
+        ``adaptive_order=False`` every step takes order ``K`` (the engine before the order was chosen per step).
 
         With ``stop_below``, every step's first Taylor coefficient (``-grad L``) is watched: once its norm is below
         ``stop_below``, ``on_sample`` is called at the current time and, if it says so, the run stops there (a converged
@@ -595,7 +599,8 @@ class TaylorEngine(Engine):
             last = {"t": _ZERO, "state": [to_mpfr(x) for x in w0]}  # the last computed state, for Ctrl-C
             try:
                 return _steps(tape, K, last, [to_mpfr(s) for s in sample_times], sample_times, on_sample, dps, max_steps,
-                              max_seconds, None if stop_below is None else to_mpfr(stop_below) ** 2, on_step)
+                              max_seconds, None if stop_below is None else to_mpfr(stop_below) ** 2, on_step,
+                              adaptive=adaptive_order and K > MIN_ORDER)
             except FlowInterrupted:
                 raise
             except KeyboardInterrupt:
@@ -605,15 +610,54 @@ class TaylorEngine(Engine):
 _LOOK = 10**4  # (100 x the tolerance)^2: where the caller is asked whether the flow has converged
 
 
-def _steps(tape, K, last, samples, sample_times, on_sample, dps, max_steps, max_seconds=None, stop_squared=None, on_step=None):
+def _reach(c, order, K):
+    """The step of Jorba and Zou for the coefficients ``c`` computed to ``order``, at the accuracy of order ``K``:
+    ``min_j |c_j|^(-1/j) e^(-2K/order)`` over ``j = order - 1, order`` (at ``order = K`` their ``rho / e^2``, the
+    last term then about ``e^(-2K)``), shortened by ``e^(-0.7/(order - 1))``; infinite if both coefficients vanish."""
+    norms = [max(abs(ci[j]) for ci in c) for j in (order - 1, order)]
+    rho = min((1 / n) ** (_ONE / j) if n else gmpy2.inf() for n, j in zip(norms, (order - 1, order)))
+    if not gmpy2.is_finite(rho):
+        return rho
+    return rho * gmpy2.exp(to_mpfr(-2 * K) / order) * gmpy2.exp(to_mpfr(Fraction(-7, 10)) / (order - 1))
+
+
+def _order_weights(tape, K):
+    """Per order ``j``: ``log`` of a step's work at order ``j`` (:meth:`JetTape.step_operations` and one operation per
+    node) plus the ``2K/j + 0.7/(j - 1)`` by which :func:`_reach` shortens the step (for :func:`_cheapest_order`)."""
+    weights = [None] * (K + 1)
+    for j in range(MIN_ORDER, K + 1):
+        weights[j] = (gmpy2.log(tape.step_operations(j) + len(tape.nodes)) + to_mpfr(2 * K) / j
+                      + to_mpfr(Fraction(7, 10)) / (j - 1))
+    return weights
+
+
+def _cheapest_order(c, order, K, weights):
+    """The order for the next step: the one of least work per unit of ``t`` among those computed now (the logarithm
+    of ``work(j) / _reach(c, j, K)``, from the coefficients' norms once), plus :data:`ORDER_PROBE` so that the order
+    can climb again; at most ``K``."""
+    logs = {j: gmpy2.log(max(abs(ci[j]) for ci in c)) for j in range(MIN_ORDER - 1, order + 1)}
+
+    def log_work(j):  # a vanishing coefficient (log -inf) does not bound the step
+        return weights[j] + max(logs[j - 1] / (j - 1), logs[j] / j)
+
+    best = min(range(MIN_ORDER, order + 1), key=log_work)
+    return min(K, best + ORDER_PROBE)
+
+
+def _steps(tape, K, last, samples, sample_times, on_sample, dps, max_steps, max_seconds=None, stop_squared=None, on_step=None,
+           adaptive=True):
     """Taylor steps from ``last`` (kept up to date) through every sample time, or until ``||-grad L||^2`` (the first
-    coefficients) falls below ``stop_squared`` and ``on_sample`` confirms; returns the steps taken."""
+    coefficients) falls below ``stop_squared`` and ``on_sample`` confirms; returns the steps taken.
+
+    The order starts at ``K``; with ``adaptive`` each step picks the next one by :func:`_cheapest_order`."""
     t, state = last["t"], last["state"]
+    order = K
+    weights = _order_weights(tape, K) if adaptive else None
     si, steps, t_end, next_look = 0, 0, samples[-1], 1
     h_min = t_end * to_mpfr(Fraction(1, 10**MIN_STEP_DIGITS))  # below this, t_end is out of reach of any step limit
     deadline = None if max_seconds is None else time.monotonic() + max_seconds
     while si < len(samples):
-        c = tape.coefficients(state, K)
+        c = tape.coefficients(state, order)
         if stop_squared is not None and steps >= next_look and sum(ci[1] * ci[1] for ci in c) < stop_squared * _LOOK:
             # the series' gradient has a noise floor a little above the caller's (which is computed exactly from v):
             # the caller decides, looked at again after twice as many steps when it says no
@@ -623,13 +667,13 @@ def _steps(tape, K, last, samples, sample_times, on_sample, dps, max_steps, max_
         if not all(gmpy2.is_finite(ci[1]) for ci in c):  # the field overflowed or is undefined (nan): it blew up
             raise ConvergenceError(f"the field -grad L is not finite at t = {show(t, 6)} after {steps} steps: the flow blows "
                                    f"up or the loss's phi' is broken", t=to_rational(t, floats=True), steps=steps, dps=dps)
-        norm = lambda k: max(abs(ci[k]) for ci in c)
-        rho = min((1 / norm(K - 1)) ** (_ONE / (K - 1)) if norm(K - 1) else gmpy2.inf(),
-                  (1 / norm(K)) ** (_ONE / K) if norm(K) else gmpy2.inf())
-        if gmpy2.is_finite(rho):
-            h = min(rho / gmpy2.exp(2) * gmpy2.exp(to_mpfr(Fraction(-7, 10)) / (K - 1)), t_end - t)
+        reach = _reach(c, order, K)
+        if gmpy2.is_finite(reach):
+            h = min(reach, t_end - t)
         else:  # the last coefficients vanish: the Taylor polynomial is the solution, to the end
             h = t_end - t
+        if adaptive:
+            order = _cheapest_order(c, order, K, weights)
         if not (h > 0 and t + h > t) or (h < h_min and h < t_end - t):
             raise ConvergenceError(f"the Taylor step collapsed to h = {show(h, 3)} at t = {show(t, 6)} after {steps} steps "
                                    f"(below {show(h_min, 3)}, 1e-{MIN_STEP_DIGITS} of the interval): the field blows up or "
