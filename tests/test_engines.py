@@ -9,6 +9,7 @@ from lcnsym.algebra.architecture import Architecture
 from lcnsym.dynamics.data import Data, random_problem
 from lcnsym.dynamics.engines import MAX_STEPS, engine_help, engine_table, get_engine
 from lcnsym.dynamics.flow import gradient_flow
+from lcnsym.dynamics.risk import risk_gradient
 from lcnsym.dynamics.losses import example_losses, parse_loss
 from lcnsym.errors import ConvergenceError, InputError
 from lcnsym.numeric import MPMATH, to_mpf, working_precision
@@ -103,6 +104,26 @@ def test_an_order_lowered_without_shortening_its_step_is_caught(monkeypatch):
 
     monkeypatch.setattr(taylor, "_reach", lambda c, order, K, reach=taylor._reach: reach(c, order, order))
     assert _one_layer_flow_against_expm(20) > mpmath.mpf(10) ** -25
+
+
+def test_a_jet_times_or_over_one_is_the_jet_itself():
+    # pseudo-Huber with delta = 1 scales by d and divides by d^2: no node for either, and the field is unchanged
+    from lcnsym.dynamics.engines import FlowProblem
+    from lcnsym.dynamics.engines.taylor import JetTape, _Scale, _record_field, field_at
+
+    tape = JetTape(1)
+    x = tape.vars[0]
+    assert x * 1 is x and 1 * x is x and x / 1 is x and isinstance(x * 2, _Scale)
+    arch = Architecture(5, (2, 2), (1, 1))
+    data, w0 = random_problem(arch, 5, 7)
+    with working_precision(30):
+        nodes = _record_field(FlowProblem(arch, data, parse_loss("pseudo-huber:1")), 4).nodes
+    assert not any(isinstance(n, _Scale) for n in nodes)
+    exact = [[Fraction(3, 4), Fraction(-1, 2)], [Fraction(1, 3), Fraction(5, 4)]]
+    field = field_at(FlowProblem(arch, data, parse_loss("pseudo-huber:1")), exact, dps=40)
+    with working_precision(60):
+        reference = [-g for layer in risk_gradient(arch, exact, data, parse_loss("pseudo-huber:1"), dps=60) for g in layer]
+        assert max(abs(to_mpf(a) - b) for a, b in zip(field, reference)) < mpmath.mpf(10) ** -38
 
 
 def test_the_taylor_engine_stops_at_its_step_limit():

@@ -95,8 +95,8 @@ class _Node:
     def __mul__(self, other):
         o = self._wrap(other)
         zero = self.tape.zero
-        if o is None:
-            return zero if other == 0 else _Scale(self.tape, self, self.tape.const(other))
+        if o is None:  # times 0 is the tape's zero, times 1 the jet itself (a loss's delta = 1 costs no node)
+            return zero if other == 0 else self if other == 1 else _Scale(self.tape, self, self.tape.const(other))
         if self is zero or o is zero:  # the gaps of stride substitution: no products with a series known to vanish
             return zero
         return _Square(self.tape, self) if o is self else _Mul(self.tape, self, o)
@@ -105,7 +105,9 @@ class _Node:
 
     def __truediv__(self, other):
         o = self._wrap(other)
-        return _Div(self.tape, self, o) if o is not None else _Scale(self.tape, self, 1 / self.tape.const(other))
+        if o is None:
+            return self if other == 1 else _Scale(self.tape, self, 1 / self.tape.const(other))
+        return _Div(self.tape, self, o)
 
     def __rtruediv__(self, other):
         return _Div(self.tape, _Shift(self.tape, _Scale(self.tape, self, self.tape.const(0)), self.tape.const(other)), self)
