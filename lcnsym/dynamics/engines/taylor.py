@@ -38,7 +38,8 @@ GUARD = 5
 """Guard digits of the jets: the order ``dps + 2`` already bounds the truncation."""
 
 MIN_ORDER = 6
-"""The lowest order a step may take (on stiff stretches the cheapest per unit of ``t`` is often near it)."""
+"""The lowest order :func:`_cheapest_order` considers (on stiff stretches the cheapest per unit of ``t`` is often near
+it); a step computes :data:`ORDER_PROBE` orders more, so no step takes less than ``MIN_ORDER + ORDER_PROBE``."""
 
 ORDER_PROBE = 2
 """Orders computed beyond the cheapest one, so that the next step can see whether a higher one pays."""
