@@ -89,3 +89,57 @@ def test_a_certified_flow_that_outgrows_its_balls_is_tried_again_with_more_digit
     traj = _flows.certified_flow.__wrapped__("square", (2, 2), (1, 1), 1)
     assert traj.dps == 2 * _flows.CERTIFY_DPS and traj.enclosures[-1].t == _flows.CERTIFY_T
     assert traj.enclosures[-1].radius < to_arb(Fraction(1, 10**20))
+
+
+def _one_layer_enclosures_against_expm(monkeypatch, rests):
+    """The certified one-layer square flow (linear: ``w(t) = w* + expm(-A t)(w0 - w*)``) to ``t = 20`` at 8 samples:
+    the largest ``|w(t) - centre| / radius`` over its enclosures (at most 1: contained), counting the rest steps."""
+    import mpmath
+
+    from lcnsym.algebra.architecture import Architecture
+    from lcnsym.dynamics.data import random_problem
+    from lcnsym.dynamics.engines import certified
+    from lcnsym.numeric import to_mpf
+
+    taken, rest = [], certified._rest_step
+    monkeypatch.setattr(certified, "_rest_step", lambda *args: taken.append(rests(*args)) or taken[-1])
+    arch = Architecture(5, (3,), (1,))
+    data, _ = random_problem(arch, 4, 1)
+    w0 = [1, Fraction(-1, 2), Fraction(1, 3)]
+    cert = gradient_flow(arch, data, parse_loss("square"), [w0], Fraction(20), dps=20, samples=8, engine="certified")
+    with working_precision(60):
+        A, b = mpmath.zeros(3, 3), mpmath.zeros(3, 1)
+        for j in range(data.m):
+            x, y = data.column(j)
+            for r in range(arch.dN):
+                a = mpmath.matrix([to_mpf(q) for q in x[r:r + 3]])
+                A += 2 * a * a.T
+                b += 2 * to_mpf(y[r]) * a
+        wstar = mpmath.lu_solve(A, b)
+        worst = 0
+        for enc in cert.enclosures[1:]:
+            exact = wstar + mpmath.expm(-A * to_mpf(enc.t)) * (mpmath.matrix([to_mpf(q) for q in w0]) - wstar)
+            distance = mpmath.sqrt(sum((to_mpf(exact_value(c)) - exact[i]) ** 2 for i, c in enumerate(enc.centre)))
+            worst = max(worst, distance / to_mpf(exact_value(enc.radius)))
+    return worst, sum(r is not None for r in taken)
+
+
+def test_a_flow_at_rest_takes_a_priori_steps_and_its_enclosures_hold_the_exact_solution(monkeypatch):
+    from lcnsym.dynamics.engines import certified
+
+    worst, rested = _one_layer_enclosures_against_expm(monkeypatch, certified._rest_step)
+    assert rested >= 3 and worst <= 1
+    # tried at every step, also while the flow still moves: the budget refuses those, and every enclosure still holds
+    monkeypatch.setattr(certified, "_at_rest", lambda grad2, per_time: True)
+    worst, rested = _one_layer_enclosures_against_expm(monkeypatch, certified._rest_step)
+    assert rested >= 3 and worst <= 1
+
+
+def test_a_rest_step_that_ignores_the_flows_motion_is_caught(monkeypatch):
+    # injected: the ball kept as it is, without the a priori bound on how far the solutions move
+    from lcnsym.dynamics.engines import certified
+
+    monkeypatch.setattr(certified, "_at_rest", lambda grad2, per_time: True)
+    worst, _ = _one_layer_enclosures_against_expm(monkeypatch, lambda tape, centre, radius, h, guess, per_time:
+                                                  (to_arb(radius), guess, to_arb(0)))
+    assert worst > 1
