@@ -49,8 +49,6 @@ MAX_RADIUS = Fraction(1, 100)
 """The widest enclosure, relative to ``1 + |w|``, the engine goes on with: beyond it the flow expands faster (a positive
 logarithmic norm, e.g. through a non-convex stretch) than balls spread by the logarithmic norm can follow, and the
 steps would shrink without end."""
-PICARD_ROUNDS = 2
-"""Rounds of the Picard operator that narrow the a priori box before ``c_K`` is bounded on it."""
 REMAINDER_BITS = 64
 """Bits of the box evaluation of ``c_K`` (an upper bound: a few digits are enough, and they are cheaper)."""
 
@@ -126,20 +124,6 @@ def _a_priori(tape, centre, radius, h, guess):
             return _box(centre, reach), mu, guess, reach
         r = (reach * 2).upper()
     return None
-
-
-def _picard(tape, centre, radius, h, E, rounds=PICARD_ROUNDS):
-    """``E`` narrowed by the Picard operator: every solution from ``B(centre, radius)`` over ``[0, h]`` is
-    ``w(t) = w(0) + int_0^t F(w)``, inside ``X + [0, h] F(E)`` (``X`` the box around the ball, ``F(E)`` its field on the
-    box ``E`` that holds the solutions); that box, one-sided along each coordinate's motion, is intersected with ``E``
-    (both hold every solution), ``rounds`` times."""
-    X, span = _box(centre, radius), make_ball(h / 2, h / 2)  # [0, h]
-    for _ in range(rounds):
-        narrowed = [x + span * f for x, f in zip(X, _field(tape, E))]
-        if not all(e.overlaps(n) for e, n in zip(E, narrowed)):  # impossible for a valid E: keep it
-            return E
-        E = [e.intersection(n) for e, n in zip(E, narrowed)]
-    return E
 
 
 def _at_rest(grad2, per_time):
@@ -290,7 +274,6 @@ class CertifiedEngine(Engine):
                     found = _a_priori(tape, centre, radius, h_arb, guess)
                     if found is not None:
                         E, mu, guess, _ = found
-                        E = _picard(tape, centre, radius, h_arb, E)
                         with working_precision(prec=REMAINDER_BITS):  # a bound of c_K on the box needs few digits
                             tail = tape.coefficients(E, K)
                         bound = max(abs(ci[K]).upper() for ci in tail) * h_arb ** K
