@@ -2,6 +2,7 @@
 
 from fractions import Fraction
 
+from helpers import one_layer_square_flow
 import mpmath
 import pytest
 
@@ -27,23 +28,11 @@ def test_table_and_help():
 @pytest.mark.parametrize("engine", ENGINES)
 def test_one_layer_flow_matches_the_matrix_exponential_to_25_digits(engine):
     # one layer, square loss: dw/dt = -(A w - b) is linear; w(t) = w* + expm(-A t)(w0 - w*), independent of every engine
-    arch = Architecture(5, (3,), (1,))
-    data, _ = random_problem(arch, 4, 1)
+    arch, data, w0, exact = one_layer_square_flow()
+    traj = gradient_flow(arch, data, parse_loss("square"), [w0], t_max=Fraction(3, 4), dps=30, samples=1, engine=engine)
+    end = exact(Fraction(3, 4))
     with working_precision(50):
-        A, b = mpmath.zeros(3, 3), mpmath.zeros(3, 1)
-        for j in range(data.m):
-            x, y = data.column(j)
-            for r in range(arch.dN):
-                a = mpmath.matrix([to_mpf(q) for q in x[r:r + 3]])
-                A += 2 * a * a.T
-                b += 2 * to_mpf(y[r]) * a
-        w0 = mpmath.matrix([to_mpf(q) for q in (1, Fraction(-1, 2), Fraction(1, 3))])
-        wstar = mpmath.lu_solve(A, b)
-        exact = wstar + mpmath.expm(-A * to_mpf(Fraction(3, 4))) * (w0 - wstar)
-    traj = gradient_flow(arch, data, parse_loss("square"), [[1, Fraction(-1, 2), Fraction(1, 3)]], t_max=Fraction(3, 4), dps=30,
-                         samples=1, engine=engine)
-    with working_precision(50):
-        assert max(abs(traj.states[-1][0][i] - exact[i]) for i in range(3)) < mpmath.mpf(10) ** -25
+        assert max(abs(traj.states[-1][0][i] - end[i]) for i in range(3)) < mpmath.mpf(10) ** -25
     assert mpmath.mp.dps == 15
 
 
@@ -63,28 +52,16 @@ def test_engines_agree_for_every_loss(loss):
 
 
 def _one_layer_flow_against_expm(t_max, **engine_options):
-    """The largest distance at ``t_max`` between the Taylor engine's one-layer square flow (linear:
-    ``w(t) = w* + expm(-A t)(w0 - w*)``) and that formula at 50 digits."""
+    """The largest distance at ``t_max`` between the Taylor engine's one-layer square flow and its exact solution."""
     from lcnsym.dynamics.engines import FlowProblem
 
-    arch = Architecture(5, (3,), (1,))
-    data, _ = random_problem(arch, 4, 1)
-    w0 = [1, Fraction(-1, 2), Fraction(1, 3)]
-    with working_precision(50):
-        A, b = mpmath.zeros(3, 3), mpmath.zeros(3, 1)
-        for j in range(data.m):
-            x, y = data.column(j)
-            for r in range(arch.dN):
-                a = mpmath.matrix([to_mpf(q) for q in x[r:r + 3]])
-                A += 2 * a * a.T
-                b += 2 * to_mpf(y[r]) * a
-        wstar = mpmath.lu_solve(A, b)
-        exact = wstar + mpmath.expm(-A * to_mpf(t_max)) * (mpmath.matrix([to_mpf(q) for q in w0]) - wstar)
+    arch, data, w0, exact = one_layer_square_flow()
     states = []
     get_engine("taylor").integrate(FlowProblem(arch, data, parse_loss("square")), w0, [Fraction(t_max)],
                                    lambda t, state: states.append(state), dps=30, **engine_options)
+    end = exact(t_max)
     with working_precision(50):
-        return max(abs(to_mpf(states[-1][i]) - exact[i]) for i in range(3))
+        return max(abs(to_mpf(states[-1][i]) - end[i]) for i in range(3))
 
 
 def test_the_taylor_order_falls_on_a_flat_stretch_and_the_flow_keeps_its_digits(monkeypatch):
