@@ -71,10 +71,14 @@ SAMPLES = {"quick": 40, "thorough": 200}
 """Samples per flow of a check (where (3.8), monotonicity and the layer norms are checked), per profile."""
 
 
+OUTPUT_WIDTH = 2
+"""``dN`` of the checks' flows (the certification instance of the quick profile has its own, :data:`CERTIFY`)."""
+
+
 @lru_cache(maxsize=256)
-def problem(k, s, seed):
+def problem(k, s, seed, dN=OUTPUT_WIDTH):
     """Random rational data (``m = d0 + 2``, so ``X X^T`` has full rank generically) and a random start."""
-    arch = Architecture.for_output_width(k, s, dN=2)
+    arch = Architecture.for_output_width(k, s, dN=dN)
     data, w0 = random_problem(arch, arch.d0 + 2, seed)
     return arch, data, tuple(tuple(w) for w in w0)
 
@@ -84,7 +88,7 @@ def _stop(stop_tol):
     return Fraction(STOP_TOL if stop_tol is None else stop_tol)
 
 
-def flow(loss_text, k, s, seed, t_max, engine=DEFAULT_ENGINE, stop_tol=None, profile="quick"):
+def flow(loss_text, k, s, seed, t_max, engine=DEFAULT_ENGINE, stop_tol=None, profile="quick", dN=OUTPUT_WIDTH):
     """The integrated flow, computed once per process whatever way the arguments are given.
 
     Raises
@@ -94,7 +98,8 @@ def flow(loss_text, k, s, seed, t_max, engine=DEFAULT_ENGINE, stop_tol=None, pro
         ``MAX_FLOW_SECONDS[profile]`` seconds.
     """
     return _flow(loss_text, tuple(k), tuple(s), seed, t_max, engine, _stop(stop_tol),
-                 MAX_FLOW_STEPS, MAX_FLOW_SECONDS.get(profile, MAX_FLOW_SECONDS["quick"]), SAMPLES.get(profile, SAMPLES["quick"]))
+                 MAX_FLOW_STEPS, MAX_FLOW_SECONDS.get(profile, MAX_FLOW_SECONDS["quick"]), SAMPLES.get(profile, SAMPLES["quick"]),
+                 dN)
 
 
 def _load(stored):
@@ -121,15 +126,15 @@ def _claim(stored, wait=LOCK_WAIT):
 
 
 @lru_cache(maxsize=256)
-def _flow(loss_text, k, s, seed, t_max, engine, stop_tol, max_steps, max_seconds, samples):
+def _flow(loss_text, k, s, seed, t_max, engine, stop_tol, max_steps, max_seconds, samples, dN=OUTPUT_WIDTH):
     def integrate():
-        arch, data, w0 = problem(k, s, seed)
+        arch, data, w0 = problem(k, s, seed, dN)
         traj = gradient_flow(arch, data, parse_loss(loss_text), [list(w) for w in w0], t_max=t_max, dps=DPS,
                              grad_tol=stop_tol, samples=samples, engine=engine, max_steps=max_steps, max_seconds=max_seconds,
                              on_interrupt="raise")
         return traj.to_json(digits=DPS + 10), traj  # read back to the same binary numbers
 
-    return _made_once(_store(loss_text, k, s, seed, t_max, engine, stop_tol, samples), _load, integrate)
+    return _made_once(_store(loss_text, k, s, seed, t_max, engine, stop_tol, samples, dN), _load, integrate)
 
 
 def _made_once(stored, load, make):
@@ -328,6 +333,12 @@ def _energy(loss_text, k, s, seed, engine, where):
 
 
 ENERGY_ONLY = "energy"
+CERTIFY_ONLY = "certify"
+
+
+def part_kind(part):
+    """What a part runs: ``"flow"`` (a whole flow), :data:`ENERGY_ONLY` or :data:`CERTIFY_ONLY`."""
+    return "flow" if len(part) == 4 else part[4]
 
 
 def flow_parts(losses, config):
@@ -339,6 +350,10 @@ def flow_parts(losses, config):
     (loss, shape) pairs not integrated to their limit get a part
     ``(loss, k, s, seed, "energy")`` that checks ``dL/dt = -||grad L||^2`` on
     their start window, so the energy identity runs on every loss and shape.
+    Every loss of :data:`CERTIFIED_LOSSES` gets a part ``(loss, k, s, seed,
+    "certify")`` per seed on the first shape: the certified engine's flow on the
+    profile's certification instance (:data:`CERTIFY`) and its convergence
+    certificate.
     """
     used = shapes(config)
     out = []
@@ -347,9 +362,12 @@ def flow_parts(losses, config):
             full = config.thorough or j == 0 or i % 2 == 0
             for seed in seeds(config):
                 out.append((loss_text, k, s, seed) if full else (loss_text, k, s, seed, ENERGY_ONLY))
+        if loss_text in CERTIFIED_LOSSES.get(config.profile, ()):
+            out += [(loss_text, *used[0], seed, CERTIFY_ONLY) for seed in seeds(config)]
     order = {shape: j for j, shape in enumerate(used)}
+    rank = {"flow": 0, CERTIFY_ONLY: 1, ENERGY_ONLY: 2}
     # the longest parts first (whole flows on the larger shapes), so that no worker is left with one at the end
-    return sorted(out, key=lambda p: (len(p) > 4, -order[(p[1], p[2])]))
+    return sorted(out, key=lambda p: (rank[part_kind(p)], -order[(p[1], p[2])]))
 
 
 def flow_part(config, part, check_h=False, t_max=None, engine=DEFAULT_ENGINE, stop_tol=None):
@@ -358,7 +376,9 @@ def flow_part(config, part, check_h=False, t_max=None, engine=DEFAULT_ENGINE, st
     stop_tol = _stop(stop_tol)
     t_max = t_max or t_max_of(config)
     ran = {"part": list(part), "stop_tol": show_tolerance(stop_tol), "critical_tol": show_tolerance(CRITICAL_TOL)}
-    if len(part) > 4 and part[4] == ENERGY_ONLY:
+    if part_kind(part) == CERTIFY_ONLY:
+        return _certified_part(config, part, t_max, engine, stop_tol, ran)
+    if part_kind(part) == ENERGY_ONLY:
         where = {"loss": loss_text, "k": tuple(k), "s": tuple(s), "seed": seed, "engine": engine}
         energy, bad = _energy(loss_text, tuple(k), tuple(s), seed, engine, where)
         if bad is not None:
@@ -371,38 +391,52 @@ def flow_part(config, part, check_h=False, t_max=None, engine=DEFAULT_ENGINE, st
         return Evidence(False, "search", f"integrated flows at {DPS} digits ({engine} engine)", 1, counterexample=bad)
     with working_precision(DPS):
         figures = {key: (None if value is None else show(value, 6)) for key, value in fig.items()}
-    if loss_text in CERTIFIED_LOSSES.get(config.profile, ()) and (tuple(k), tuple(s)) == tuple(map(tuple, shapes(config)[0])):
-        ran["certificate"] = dict(certificate(loss_text, tuple(k), tuple(s), seed))
-        control = saddle_control()
-        if control.converges:  # a certifier that certifies a saddle certifies nothing
-            return Evidence(False, "certified", "the certifier's negative control", 1, counterexample={
-                "certified at an exact saddle": control.as_dict(), "saddle": SADDLE_CONTROL})
-        ran["certificate"]["saddle control"] = control.failed
-        if ran["certificate"]["converges"]:
-            traj = flow(loss_text, tuple(k), tuple(s), seed, t_max, engine, stop_tol, config.profile)
-            bad, samples = decay_holds(ran["certificate"]["exact"], traj)
-            if bad is not None:
-                return Evidence(False, "certified", "the certificate's decay along the integrated flow", 1,
-                                counterexample={"loss": loss_text, "k": tuple(k), "s": tuple(s), "seed": seed, **bad})
-            ran["certificate"]["decay samples"] = samples
-        bad, compared = enclosures_hold_reference(loss_text, tuple(k), tuple(s), seed)
-        if bad is not None:
-            return Evidence(False, "certified", "the certified enclosures against an independent integration", 1,
-                            counterexample=bad)
-        ran["certificate"]["reference samples"] = compared
     return Evidence(True, "search", f"the flow {part}", 1, details={**ran, "figures": figures})
 
 
-def enclosures_hold_reference(loss_text, k, s, seed):
+def _certified_part(config, part, t_max, engine, stop_tol, ran):
+    """The convergence certificate of one flow on the profile's certification instance (:data:`CERTIFY`), held against
+    an exact saddle (the certifier's negative control), the integrated flow (its decay) and an independent
+    integration (its enclosures); "no certificate" is numerical evidence, never a failure."""
+    loss_text, k, s, seed = part[0], tuple(part[1]), tuple(part[2]), part[3]
+    dN, t = CERTIFY.get(config.profile, CERTIFY["quick"])
+    where = {"loss": loss_text, "k": k, "s": s, "dN": dN, "seed": seed}
+    cert = dict(certificate(loss_text, k, s, seed, dN, t))
+    control = saddle_control()
+    if control.converges:  # a certifier that certifies a saddle certifies nothing
+        return Evidence(False, "certified", "the certifier's negative control", 1, counterexample={
+            "certified at an exact saddle": control.as_dict(), "saddle": SADDLE_CONTROL})
+    cert["saddle control"] = control.failed
+    if cert["converges"]:
+        try:
+            traj = flow(loss_text, k, s, seed, t_max, engine, stop_tol, config.profile, dN)
+        except (ConvergenceError, WorkLimitError) as exc:
+            return Evidence(False, "certified", "the certificate's decay along the integrated flow", 1,
+                            counterexample={**where, "integration failed": f"{type(exc).__name__}: {exc}"})
+        bad, samples = decay_holds(cert["exact"], traj)
+        if bad is not None:
+            return Evidence(False, "certified", "the certificate's decay along the integrated flow", 1,
+                            counterexample={**where, **bad})
+        cert["decay samples"] = samples
+    bad, compared = enclosures_hold_reference(loss_text, k, s, seed, dN, t)
+    if bad is not None:
+        return Evidence(False, "certified", "the certified enclosures against an independent integration", 1,
+                        counterexample={**bad, "dN": dN})
+    cert["reference samples"] = compared
+    return Evidence(True, "certified" if cert["converges"] else "search", f"the certificate of {part}", 1,
+                    details={**ran, "certificate": cert, "instance": {"dN": dN, "t": str(t)}})
+
+
+def enclosures_hold_reference(loss_text, k, s, seed, dN=OUTPUT_WIDTH, t=None):
     """Every enclosure of the certified flow contains the Taylor engine's state at its time, integrated on its own at
     :data:`REFERENCE_DPS` digits (within ``10^-(REFERENCE_DPS - DRIFT_DIGITS_LOST)``): ``(counterexample or None, enclosures
     compared)``, decided in balls.  An engine that undercounts its remainders or spreads balls too slowly fails here."""
     try:
-        traj = certified_flow(loss_text, k, s, seed)
+        traj = certified_flow(loss_text, k, s, seed, dN, t)
     except (ConvergenceError, WorkLimitError):
         return None, 0  # no enclosures: nothing claimed, nothing to hold
-    arch, data, w0 = problem(k, s, seed)
-    ref = gradient_flow(arch, data, parse_loss(loss_text), [list(w) for w in w0], CERTIFY_T, dps=REFERENCE_DPS,
+    arch, data, w0 = problem(k, s, seed, dN)
+    ref = gradient_flow(arch, data, parse_loss(loss_text), [list(w) for w in w0], t or CERTIFY_T, dps=REFERENCE_DPS,
                         samples=CERTIFY_SAMPLES, on_interrupt="raise")
     at = {to_rational(t, floats=True): state for t, state in zip(ref.times, ref.states)}
     slack, compared = tolerance(REFERENCE_DPS, DRIFT_DIGITS_LOST), 0
@@ -447,15 +481,23 @@ def decay_holds(claim, traj):
     return None, compared
 
 
-CERTIFIED_LOSSES = {"quick": ("square",),
-                    "thorough": ("square", "log-cosh:1", "gen-huber:1,1/2", "pseudo-huber:1", "lp:4")}
-"""Losses whose flow on the first shape also gets a convergence certificate, per profile.  The certified engine takes
-1-2 s on the square loss and 6-20 s on log-cosh, gen-huber:1,1/2 and pseudo-Huber (measured on a machine whose
-speed drifts by half; too long for the quick profile, whose cold run on two workers is to stay under 25 s).  lp:4
-expands through a stretch (logarithmic norm ~575) where balls of 20 digits outgrow the flow: it is certified at 40
-digits (about a minute).  On gen-huber:2,-3/2 the engine finds no validated step past t ~ 0.3 even so: that flow keeps
-the numerical evidence, labelled so."""
+CERTIFIED_LOSSES = {profile: ("square", "log-cosh:1", "gen-huber:1,1/2", "pseudo-huber:1", "lp:4")
+                    for profile in ("quick", "thorough")}
+"""Losses whose flow on the first shape also gets a convergence certificate (a part of its own), per profile.  On
+gen-huber:2,-3/2 the certified engine finds no validated step past t ~ 2 at 20 digits (its flows expand, logarithmic
+norm 1e3 to 1e6, faster than the balls can follow) and one certificate on a 40-digit retry costs tens of seconds: its
+flows keep the numerical evidence, labelled so."""
 CERTIFY_DPS, CERTIFY_T = 20, Fraction(4)
+CERTIFY_DIGITS = (CERTIFY_DPS, CERTIFY_DPS + 10, 2 * CERTIFY_DPS)
+"""The digits a certified flow is tried at, in turn, until its balls follow it and end narrow enough."""
+WIDTH_DIGITS_LOST = 10
+"""A certified flow's last enclosure is to be narrower than ``10^-(dps - 10)``; wider, it is run at more digits."""
+CERTIFY = {"quick": (1, Fraction(5)), "thorough": (OUTPUT_WIDTH, CERTIFY_T)}
+"""Where a profile certifies, on its first shape and seeds: ``(dN, t)``, the output width and the certified engine's
+horizon.  Thorough: the checks' own flows (``dN = 2``) to ``t = 4``, which takes 1 s on the square loss, 5-10 s on
+log-cosh, pseudo-Huber and gen-huber:1,1/2, and about 40 s on lp:4 (at 40 digits: its balls of 20 outgrow the flow).
+Quick: ``dN = 1`` (``d0 = 3``, ``m = 5``) to ``t = 5``, where every certified loss certifies in 1-3 s (and ``t = 4`` is
+too soon for two of them: the Hessian on the ball is not yet positive definite)."""
 REFERENCE_DPS = 2 * CERTIFY_DPS
 """Digits of the independent integration the certified enclosures must contain (the Taylor engine, no balls)."""
 
@@ -485,8 +527,10 @@ def saddle_control():
 
 
 @lru_cache(maxsize=16)
-def certificate(loss_text, k, s, seed):
-    """The certified engine's flow to ``CERTIFY_T`` and the convergence certificate at its last enclosure, as text."""
+def certificate(loss_text, k, s, seed, dN=OUTPUT_WIDTH, t=None):
+    """The certified engine's flow to ``t`` (:data:`CERTIFY_T` by default) and the convergence certificate at its last
+    enclosure, as text."""
+    t = t or CERTIFY_T
     import json
 
     def load(stored):
@@ -496,25 +540,26 @@ def certificate(loss_text, k, s, seed):
             return None
 
     def make():
-        out = _certificate(loss_text, k, s, seed)
+        out = _certificate(loss_text, k, s, seed, dN, t)
         return json.dumps(out), out
 
-    return _made_once(_store("certificate v3", loss_text, k, s, seed, CERTIFY_T, CERTIFY_DPS), load, make)
+    return _made_once(_store("certificate v4", loss_text, k, s, seed, t, CERTIFY_DPS, dN), load, make)
 
 
-def _certificate(loss_text, k, s, seed):
+def _certificate(loss_text, k, s, seed, dN, t):
     from lcnsym.dynamics.certificate import certify_flow
 
-    arch, data, w0 = problem(k, s, seed)
+    arch, data, w0 = problem(k, s, seed, dN)
     w0 = [list(w) for w in w0]
     loss = parse_loss(loss_text)
     try:
-        traj = certified_flow(loss_text, k, s, seed)
+        traj = certified_flow(loss_text, k, s, seed, dN, t)
     except (ConvergenceError, WorkLimitError) as exc:
         return {"converges": False, "failed": f"the certified engine stopped: {exc}"}
     cert = certify_flow(arch, data, loss, w0, traj, dps=traj.dps)
     out = cert.as_dict()
     out["enclosure radius"] = show_upper_text(traj.enclosures[-1].radius)
+    out["digits"] = traj.dps
     if cert.converges:  # the claim's numbers exactly, for the check of the decay along the integrated flow
         out["exact"] = {"t_final": str(traj.enclosures[-1].t), "rate": str(exact_value(cert.rate)),
                         "reach": str(exact_value(cert.reach)),
@@ -527,8 +572,9 @@ CERTIFY_SAMPLES = 8
 
 
 @lru_cache(maxsize=16)
-def certified_flow(loss_text, k, s, seed):
-    """The certified engine's flow to ``CERTIFY_T`` with its enclosures, made once for all workers (the flow store).
+def certified_flow(loss_text, k, s, seed, dN=OUTPUT_WIDTH, t=None):
+    """The certified engine's flow to ``t`` (:data:`CERTIFY_T` by default) with its enclosures, made once for all
+    workers (the flow store).
 
     Raises
     ------
@@ -536,6 +582,8 @@ def certified_flow(loss_text, k, s, seed):
         If the certified engine finds no validated step (kept, so it is not tried again).
     """
     import json
+
+    t = t or CERTIFY_T
 
     def load(stored):
         try:
@@ -546,29 +594,32 @@ def certified_flow(loss_text, k, s, seed):
             return None
 
     def make():
-        kept, traj = _integrate_certified(loss_text, tuple(k), tuple(s), seed)
+        kept, traj = _integrate_certified(loss_text, tuple(k), tuple(s), seed, dN, t)
         return json.dumps(kept), traj
 
-    traj = _made_once(_store("certified flow v1", loss_text, tuple(k), tuple(s), seed, CERTIFY_T, CERTIFY_DPS,
-                             CERTIFY_SAMPLES), load, make)
+    traj = _made_once(_store("certified flow v1", loss_text, tuple(k), tuple(s), seed, t, CERTIFY_DPS,
+                             CERTIFY_SAMPLES, dN), load, make)
     if isinstance(traj, Exception):
         raise traj
     return traj
 
 
-def _integrate_certified(loss_text, k, s, seed):
-    """``(what to keep, trajectory or the error that stopped it)``: at :data:`CERTIFY_DPS` digits, and at twice as many
-    when the balls outgrew the flow (a flow that expands needs narrower balls to start with)."""
-    arch, data, w0 = problem(k, s, seed)
-    for dps in (CERTIFY_DPS, 2 * CERTIFY_DPS):
+def _integrate_certified(loss_text, k, s, seed, dN, t):
+    """``(what to keep, trajectory or the error that stopped it)``: at the first of :data:`CERTIFY_DIGITS` whose balls
+    follow the flow to ``t`` and end narrower than ``10^-(dps - WIDTH_DIGITS_LOST)`` (a flow that expands needs
+    narrower balls to start with); the last one's flow is kept whatever its width, which it reports."""
+    arch, data, w0 = problem(k, s, seed, dN)
+    for dps in CERTIFY_DIGITS:
         try:
-            traj = gradient_flow(arch, data, parse_loss(loss_text), [list(w) for w in w0], CERTIFY_T, dps=dps,
+            traj = gradient_flow(arch, data, parse_loss(loss_text), [list(w) for w in w0], t, dps=dps,
                                  samples=CERTIFY_SAMPLES, engine="certified", max_steps=MAX_FLOW_STEPS,
                                  max_seconds=MAX_FLOW_SECONDS["quick"] * dps // CERTIFY_DPS, on_interrupt="raise")
         except (ConvergenceError, WorkLimitError) as exc:
             failed = exc
             if getattr(exc, "reason", None) != "expansion":
                 break
+            continue
+        if dps != CERTIFY_DIGITS[-1] and compare(traj.enclosures[-1].radius, tolerance(dps, WIDTH_DIGITS_LOST)) is not True:
             continue
         return {"trajectory": traj.to_dict(digits=dps + 10),
                 "enclosures": [[str(e.t), [str(exact_value(c)) for c in e.centre], str(exact_value(e.radius.upper()))]
@@ -620,8 +671,11 @@ def flow_combine(config, evidences, statement_scope, check_h=False, t_max=None, 
     for e in evidences:
         if not e.passed:
             return Evidence(False, e.kind, e.scope, len(evidences), counterexample=e.counterexample)
-    flows_ev = [e for e in evidences if len(e.details.get("part") or ()) == 4]
-    energy_ev = [e for e in evidences if len(e.details.get("part") or ()) == 5]
+    kinds = [part_kind(e.details["part"]) if e.details.get("part") else None for e in evidences]
+    flows_ev = [e for e, kind in zip(evidences, kinds) if kind == "flow"]
+    energy_ev = [e for e, kind in zip(evidences, kinds) if kind == ENERGY_ONLY]
+    certified = [(e.details["part"], e.details["instance"], e.details["certificate"])
+                 for e, kind in zip(evidences, kinds) if kind == CERTIFY_ONLY]
     count = len(flows_ev)
     ran, energy_pairs = {}, {}
     for e in flows_ev:
@@ -653,15 +707,16 @@ def flow_combine(config, evidences, statement_scope, check_h=False, t_max=None, 
     if check_h:
         margin += f"; smallest h(L) / ||WX - Y||_1 = {min(num('h_slack')):.5g}"
     pairs = "; ".join(f"{loss} on {', '.join(sorted(v))}" for loss, v in ran.items())
-    certified = [(e.details["part"], e.details["certificate"]) for e in flows_ev if "certificate" in e.details]
     cert_text = "; ".join(
-        (f"{part[0]} on {tuple(part[1])}/{tuple(part[2])}: converges (certified) to a {c['kind']} within {c['radius']}, "
-         f"|w(t) - w*| decaying at rate {c['rate']} (certified engine to t = {CERTIFY_T}, enclosure radius "
-         f"{c['enclosure radius']}; the decay bound holds at the {c.get('decay samples')} later sample(s) of the integrated "
-         f"flow, and the {c.get('reference samples')} enclosures contain an independent {REFERENCE_DPS}-digit integration; "
-         f"the certifier refused an exact saddle: {c.get('saddle control')})") if c["converges"] else
-        f"{part[0]} on {tuple(part[1])}/{tuple(part[2])}: no certificate ({c['failed']}); numerical evidence only"
-        for part, c in certified)
+        (f"{part[0]} on {tuple(part[1])}/{tuple(part[2])}, dN = {at['dN']}, seed {part[3]}: converges (certified) to a "
+         f"{c['kind']} within {c['radius']}, |w(t) - w*| decaying at rate {c['rate']} (certified engine at "
+         f"{c['digits']} digits to t = {at['t']}, enclosure radius {c['enclosure radius']}; the decay bound holds at the {c.get('decay samples')} "
+         f"later sample(s) of the integrated flow, and the {c.get('reference samples')} enclosures contain an "
+         f"independent {REFERENCE_DPS}-digit integration; the certifier refused an exact saddle: "
+         f"{c.get('saddle control')})") if c["converges"] else
+        f"{part[0]} on {tuple(part[1])}/{tuple(part[2])}, dN = {at['dN']}, seed {part[3]}: no certificate "
+        f"({c['failed']}); numerical evidence only"
+        for part, at, c in certified)
     extra = [f"{loss} on {', '.join(sorted(v - ran.get(loss, set())))}" for loss, v in energy_pairs.items()
              if v - ran.get(loss, set())]
     energy_text = (f"dL/dt = -||grad L||^2 as the drop of L over a start window against Simpson's rule, to "
@@ -674,7 +729,8 @@ def flow_combine(config, evidences, statement_scope, check_h=False, t_max=None, 
                     f"certified in {CRITICAL_DPS}-digit balls at the exact final state (at most {max(num('g_limit')):.3g}); "
                     f"L non-increasing; drift below {show_tolerance(tolerance(DPS, DRIFT_DIGITS_LOST))}; {energy_text}"
                     + ("; (3.8) ||WX - Y||_1 <= h(L) at every sample, decided in balls" if check_h else "") + ")"
-                    + (f"; certificates: {cert_text}; every other flow: numerical evidence (the figures above)"
+                    + (f"; certificates ({len(certified)}): {cert_text}; "
+                       f"every other flow: numerical evidence (the figures above)"
                        if certified else "; no flow certified (numerical evidence)"),
                     count, worst_margin=margin, details={"engine": engine, "flows": count, "energy checks": len(energy_ev),
                                                          "stop_tol": stops, "critical_tol": accepts})

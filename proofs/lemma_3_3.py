@@ -126,7 +126,7 @@ def certified_drift(config, shift=0):
     ``delta_i(w0)`` (exact), so ``|delta_i(w(t)) - delta_i(w0)|`` is at most the ball's reach, a certified drift.
 
     ``shift`` adds a constant to the exact values (a false variant: ``delta_i`` changes along the flow).
-    Returns ``(counterexample or None, enclosures, certified drift, t_final, radius)``.
+    Returns ``(counterexample or None, enclosures, certified drift, t_final, radius, digits of the balls)``.
     """
     from lcnsym.dynamics.bounds import balancedness
     from lcnsym.proofs import _flows
@@ -136,16 +136,16 @@ def certified_drift(config, shift=0):
     exact = [d + shift for d in balancedness([list(w) for w in w0])]
     traj = _flows.certified_flow("square", k, s, config.seed + 1)
     worst = to_arb(0)
-    with working_precision(_flows.CERTIFY_DPS):
+    with working_precision(traj.dps):
         for e in traj.enclosures:
             for i, (ball, d) in enumerate(zip(balancedness(_flows.enclosure_layers(arch, e)), exact), 1):
                 if not ball.contains(to_arb(d)):
                     return ({"k": k, "s": s, "t": show(e.t), "i": i, "delta_i(w0) (exact)": show(d),
                              "delta_i over the enclosure": ball.str(10), "enclosure radius": show_upper(e.radius)},
-                            len(traj.enclosures), None, None, None)
+                            len(traj.enclosures), None, None, None, traj.dps)
                 worst = max(worst, abs(ball - to_arb(d)).upper())
     last = traj.enclosures[-1]
-    return None, len(traj.enclosures), worst, last.t, last.radius
+    return None, len(traj.enclosures), worst, last.t, last.radius, traj.dps
 
 
 def _grid_text(grid):
@@ -179,7 +179,7 @@ def check(config=CheckConfig(), sign=-1, shift=0, **variants):
             if to_rational(drift, floats=True) > limit:
                 return Evidence(False, "search", "drift along flows", euler.instances + square.instances + flows,
                                 counterexample={"loss": loss, "k": k, "s": s, "drift": show(drift, 5)})
-    bad, enclosures, certified, t_cert, radius = certified_drift(config, shift)
+    bad, enclosures, certified, t_cert, radius, digits = certified_drift(config, shift)
     if bad is not None:
         return Evidence(False, "certified", "enclosures of a certified flow", euler.instances + square.instances + flows,
                         counterexample=bad)
@@ -200,7 +200,7 @@ def check(config=CheckConfig(), sign=-1, shift=0, **variants):
                     f"balancedness equal the exact derivative of L and the definition; numerically, along {flows} square-loss flows ({', '.join(flow_shapes)}, k/s) at {_flows.DPS} "
                     f"digits the invariants drift by at most {show(drift, 3)} (< {show_tolerance(limit)}); certified, "
                     f"along the square-loss flow on {_flows.shapes(config)[0][0]}/{_flows.shapes(config)[0][1]} to t = "
-                    f"{show(t_cert)} (certified engine, {_flows.CERTIFY_DPS} digits, {enclosures} enclosures, last radius "
+                    f"{show(t_cert)} (certified engine, {digits} digits, {enclosures} enclosures, last radius "
                     f"{show_upper(radius)}): every delta_i(w0) lies in the ball of delta_i over every enclosure, so the "
                     f"invariants move by at most {show_upper(certified)} there",
                     euler.instances + square.instances)

@@ -76,7 +76,7 @@ def _on_enclosures(config, bound):
     t = bound(T, arch.k_v, balancedness(w0))
     traj = _flows.certified_flow("square", k, s, config.seed + 1)
     gap = math.inf
-    with working_precision(_flows.CERTIFY_DPS):
+    with working_precision(traj.dps):
         for e in traj.enclosures:
             largest = max((sum((x * x for x in layer), to_arb(0)).upper() for layer in _flows.enclosure_layers(arch, e)))
             top = exact_value(largest)  # an upper end: an exact binary number

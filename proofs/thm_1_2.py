@@ -10,7 +10,9 @@ DEPENDS_ON = ("thm-3.8",)
 REFERENCE = "Theorem 1.2"
 LIBRARY = ("lcnsym.dynamics.flow.gradient_flow", "lcnsym.dynamics.losses.square.Square")
 CLI = "lcnsym flow --k 2,2 --s 1,1 --loss square --t-max 20"
-EVIDENCE = "search: square-loss flows: the checks of thm-3.4 and (3.8) with h(L) = dN m sqrt(L)"
+EVIDENCE = ("search: square-loss flows: the checks of thm-3.4 and (3.8) with h(L) = dN m sqrt(L)"
+            "; certified: one flow per loss enclosed by the certified engine, with a convergence certificate (Krawczyk, "
+            "Hessian positive definite on the balanced slice)")
 
 
 def parts(config):

@@ -88,8 +88,20 @@ def test_a_certified_flow_that_outgrows_its_balls_is_tried_again_with_more_digit
     monkeypatch.setattr(certified, "MAX_RADIUS", Fraction(1, 10**20))  # 20 digits cannot keep that, 40 can
     monkeypatch.setattr(_flows, "_store", lambda *args: None)
     traj = _flows.certified_flow.__wrapped__("square", (2, 2), (1, 1), 1)
-    assert traj.dps == 2 * _flows.CERTIFY_DPS and traj.enclosures[-1].t == _flows.CERTIFY_T
+    assert traj.dps > _flows.CERTIFY_DPS and traj.enclosures[-1].t == _flows.CERTIFY_T
     assert traj.enclosures[-1].radius < to_arb(Fraction(1, 10**20))
+
+
+def test_a_certified_flow_wider_than_its_digits_allow_is_tried_again_with_more_digits(monkeypatch):
+    # the widths are to stay below 10^-(dps - 10): asked for a width no ladder step can give, each step is tried and
+    # the last one's flow is kept (it reports its width); asked for the usual one, 20 digits suffice on the square loss
+    monkeypatch.setattr(_flows, "_store", lambda *args: None)
+    monkeypatch.setattr(_flows, "WIDTH_DIGITS_LOST", -100)
+    traj = _flows.certified_flow.__wrapped__("square", (2, 2), (1, 1), 1, 1, Fraction(1, 2))
+    assert traj.dps == _flows.CERTIFY_DIGITS[-1]
+    monkeypatch.setattr(_flows, "WIDTH_DIGITS_LOST", 10)
+    traj = _flows.certified_flow.__wrapped__("square", (2, 2), (1, 1), 1, 1, Fraction(1, 2))
+    assert traj.dps == _flows.CERTIFY_DPS and traj.enclosures[-1].radius < to_arb(Fraction(1, 10**10))
 
 
 def _one_layer_enclosures_against_expm(monkeypatch, rests):

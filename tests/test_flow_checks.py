@@ -68,7 +68,7 @@ def test_a_certifier_that_skips_positive_definiteness_fails_the_flow_check(monke
     _flows.saddle_control.cache_clear()
     try:
         control = _flows.saddle_control()
-        ev = _flows.flow_part(CheckConfig(), ("square", (2, 2), (1, 1), 1))
+        ev = _flows.flow_part(CheckConfig(), ("square", (2, 2), (1, 1), 1, _flows.CERTIFY_ONLY))
     finally:
         _flows.saddle_control.cache_clear()
     assert control.converges and not ev.passed and "certified at an exact saddle" in ev.counterexample
@@ -116,3 +116,21 @@ def test_an_energy_identity_the_windows_cannot_settle_is_undecided_never_a_count
             _flows.energy_identity("lp:4", (3, 3, 2), (1, 2, 1), 1)
     finally:
         _flows.energy_identity.cache_clear()
+
+
+def test_the_quick_profile_certifies_a_flow_of_every_certified_loss():
+    """Issue 12: at least one flow per loss is certified in the quick profile, on its certification instance (dN = 1
+    to t = 5); the check's text names the certificate, its digits and the instance."""
+    config = CheckConfig()
+    parts = [p for p in _flows.flow_parts(_flows.LOSSES, config) if _flows.part_kind(p) == _flows.CERTIFY_ONLY]
+    assert sorted(p[0] for p in parts) == sorted(_flows.CERTIFIED_LOSSES["quick"])
+    for part in parts:
+        ev = _flows.flow_part(config, part)
+        cert = ev.details["certificate"]
+        assert ev.passed and ev.kind == "certified" and cert["converges"], (part, cert)
+        assert cert["decay samples"] >= 1 and cert["reference samples"] >= _flows.CERTIFY_SAMPLES
+        assert "positive definite" in cert["saddle control"]
+    dN, t = _flows.CERTIFY["quick"]
+    text = _flows.flow_combine(config, [_flows.flow_part(config, p) for p in _flows.flow_parts(("square",), config)],
+                               "square loss", losses=("square",)).scope
+    assert f"square on (2, 2)/(1, 1), dN = {dN}, seed 1: converges (certified)" in text and f"to t = {t}," in text

@@ -6,7 +6,7 @@ import pytest
 
 from lcnsym.checking.evidence import CheckConfig
 from lcnsym.numeric import to_arb
-from lcnsym.proofs import cor_3_7, lemma_3_3, lemma_3_5, lemma_3_6
+from lcnsym.proofs import _flows, cor_3_7, lemma_3_3, lemma_3_5, lemma_3_6
 
 
 @pytest.mark.parametrize("mod", [lemma_3_3, lemma_3_5, lemma_3_6, cor_3_7], ids=lambda m: m.ID)
@@ -108,8 +108,9 @@ def test_lemma_3_3_invariants_that_move_are_caught_on_the_enclosures():
 
 
 def test_lemma_3_3_certifies_the_drift_on_every_enclosure():
-    bad, enclosures, drift, t, radius = lemma_3_3.certified_drift(CheckConfig())
+    bad, enclosures, drift, t, radius, digits = lemma_3_3.certified_drift(CheckConfig())
     assert bad is None and enclosures >= lemma_3_3.MIN_ENCLOSURES and t == 4 and 0 < drift < to_arb(Fraction(1, 10**10))
+    assert digits in _flows.CERTIFY_DIGITS
 
 
 def test_lemma_3_5_a_bound_false_along_the_flow_is_caught_on_the_enclosures():
