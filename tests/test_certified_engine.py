@@ -144,3 +144,55 @@ def test_a_rest_step_that_ignores_the_flows_motion_is_caught(monkeypatch):
     worst, _ = _one_layer_enclosures_against_expm(monkeypatch, lambda tape, centre, radius, h, guess, per_time:
                                                   (to_arb(radius), guess, to_arb(0)))
     assert worst > 1
+
+
+def test_polynomial_fields_take_the_defect_proof_and_the_others_the_remainder_proof():
+    from lcnsym.dynamics.engines import FlowProblem
+    from lcnsym.dynamics.engines.certified import ArbTape, _DefectProof, _proof, _RemainderProof
+    from lcnsym.dynamics.engines.taylor import _record_field
+
+    arch, data, _ = _flows.problem((2, 2), (1, 1), 1)
+    kinds = {}
+    with working_precision(20, guard=10):
+        for loss in ("square", "lp:4", "log-cosh:1", "pseudo-huber:1", "gen-huber:1,1/2"):
+            problem = FlowProblem(arch, data, parse_loss(loss))
+            kinds[loss] = type(_proof(problem, 4, _record_field(problem, 4, ArbTape), 22))
+    assert kinds == {"square": _DefectProof, "lp:4": _DefectProof, "log-cosh:1": _RemainderProof,
+                     "pseudo-huber:1": _RemainderProof, "gen-huber:1,1/2": _RemainderProof}
+
+
+def test_the_defect_proofs_enclosures_hold_the_exact_solution(monkeypatch):
+    from lcnsym.dynamics.engines import certified
+
+    used = []
+    real = certified._DefectProof.step
+    monkeypatch.setattr(certified._DefectProof, "step", lambda self, *args: used.append(1) or real(self, *args))
+    worst, _ = _one_layer_enclosures_against_expm(monkeypatch, certified._rest_step)
+    assert used and worst <= 1
+
+
+@pytest.mark.parametrize("injected", ["defect truncated below degree K", "logarithmic norm understated"])
+def test_a_defect_proof_that_leaves_out_a_term_is_caught(monkeypatch, injected):
+    # the defect F(p) - p' cut to its low degrees (where it is only rounding), or the balls spread with a logarithmic
+    # norm a million times too contracting: the exact solution leaves the enclosures
+    from lcnsym.dynamics.engines import certified
+
+    if injected == "defect truncated below degree K":
+        real = certified._DefectProof.expand
+
+        def truncating(self, centre):
+            out = real(self, centre)
+            self.defects = [d.truncate(self.K - 1) for d in self.defects]
+            return out
+
+        monkeypatch.setattr(certified._DefectProof, "expand", truncating)
+    else:
+        real = certified._DefectProof.step
+
+        def understated(self, *args):
+            out = real(self, *args)
+            return out if out is None else (*out[:3], -abs(out[3]) * 10**6, out[4])
+
+        monkeypatch.setattr(certified._DefectProof, "step", understated)
+    worst, _ = _one_layer_enclosures_against_expm(monkeypatch, lambda *args: None)
+    assert worst > 1

@@ -159,6 +159,9 @@ class _Add(_Node):
     def step(self, k):
         self.c.append(self.a.c[k] + self.b.c[k])
 
+    def poly(self, value):
+        return value[id(self.a)] + value[id(self.b)]
+
 
 class _Scale(_Node):
     __slots__ = ("a", "s")
@@ -170,6 +173,9 @@ class _Scale(_Node):
     def step(self, k):
         self.c.append(self.s * self.a.c[k])
 
+    def poly(self, value):
+        return self.s * value[id(self.a)]
+
 
 class _Shift(_Node):
     __slots__ = ("a", "s")
@@ -180,6 +186,9 @@ class _Shift(_Node):
 
     def step(self, k):
         self.c.append(self.a.c[k] + self.s if k == 0 else self.a.c[k])
+
+    def poly(self, value):
+        return value[id(self.a)] + self.s
 
 
 class _LinComb(_Node):
@@ -201,6 +210,12 @@ class _LinComb(_Node):
         else:  # the loops in C (map, itemgetter): the sums of the risk are long
             self.c.append(self.tape.fsum(map(mul, self.scales, map(itemgetter(k), self.refs))))
 
+    def poly(self, value):
+        total = value[id(self.tape.zero)] + self.const
+        for a, s in self.terms:
+            total += s * value[id(a)]
+        return total
+
 
 class _Mul(_Node):
     __slots__ = ("a", "b")
@@ -212,6 +227,9 @@ class _Mul(_Node):
     def step(self, k):
         a, b = self.a.c, self.b.c
         self.c.append(self.tape.fsum(map(mul, a[:k + 1], b[k::-1])) if k else a[0] * b[0])
+
+    def poly(self, value):
+        return value[id(self.a)] * value[id(self.b)]
 
 
 class _SeriesDot(_Node):
@@ -231,6 +249,12 @@ class _SeriesDot(_Node):
             terms += map(mul, a.c[:k + 1], b.c[k::-1])
         total = self.tape.fsum(terms)
         self.c.append(-total if self.negative else total)
+
+    def poly(self, value):
+        total = value[id(self.tape.zero)]
+        for a, b in self.pairs:
+            total += value[id(a)] * value[id(b)]
+        return -total if self.negative else total
 
 
 def _products(node):
@@ -266,6 +290,10 @@ class _Square(_Node):
         half = (k + 1) // 2
         pairs = list(map(mul, a[:half], a[k:k - half:-1]))
         self.c.append(self.tape.fsum(pairs + pairs + [a[half] * a[half]] if k % 2 == 0 else pairs + pairs))
+
+    def poly(self, value):
+        a = value[id(self.a)]
+        return a * a
 
 
 class _Div(_Node):
@@ -481,6 +509,21 @@ class JetTape:
             for c, f in pairs:
                 c.append(f.c[k] / (k + 1))
         return [v.c for v in self.vars]
+
+    def field_polynomials(self, inputs):
+        """The field's outputs where the variables are the polynomials ``inputs`` (python-flint ``fmpq_poly``, with a
+        tape whose constants are exact), whole, not truncated: exact polynomial arithmetic; ``None`` if a node is not a
+        polynomial operation (a quotient, a root, an elementary function).  The certified engine's defect of a Taylor
+        polynomial (:mod:`lcnsym.dynamics.engines.certified`)."""
+        value = {id(v): p for v, p in zip(self.vars, inputs)}
+        value[id(self.zero)] = inputs[0] * 0
+        for node in self.nodes:
+            if id(node) not in value:
+                poly = getattr(node, "poly", None)
+                if poly is None:
+                    return None
+                value[id(node)] = poly(value)
+        return [value[id(f)] for f in self.outputs]
 
     def field_series(self, inputs, order):
         """The field's outputs as series of ``order`` terms when the variables are the series ``inputs`` (not an ODE
