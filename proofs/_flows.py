@@ -488,14 +488,14 @@ gen-huber:2,-3/2 the certified engine finds no validated step past t ~ 2 at 20 d
 norm 1e3 to 1e6, faster than the balls can follow) and one certificate on a 40-digit retry costs tens of seconds: its
 flows keep the numerical evidence, labelled so."""
 CERTIFY_DPS, CERTIFY_T = 20, Fraction(4)
-CERTIFY_DIGITS = (CERTIFY_DPS, CERTIFY_DPS + 10, 2 * CERTIFY_DPS)
+CERTIFY_LADDER = escalation(CERTIFY_DPS, 2)
 """The digits a certified flow is tried at, in turn, until its balls follow it and end narrow enough."""
 WIDTH_DIGITS_LOST = 10
 """A certified flow's last enclosure is to be narrower than ``10^-(dps - 10)``; wider, it is run at more digits."""
 CERTIFY = {"quick": (1, Fraction(5)), "thorough": (OUTPUT_WIDTH, CERTIFY_T)}
 """Where a profile certifies, on its first shape and seeds: ``(dN, t)``, the output width and the certified engine's
-horizon.  Thorough: the checks' own flows (``dN = 2``) to ``t = 4``, which takes 1 s on the square loss, 5-10 s on
-log-cosh, pseudo-Huber and gen-huber:1,1/2, and about 40 s on lp:4 (at 40 digits: its balls of 20 outgrow the flow).
+horizon.  Thorough: the checks' own flows (``dN = 2``) to ``t = 4``, which takes under 1 s on the square loss, 5-10 s
+on log-cosh, pseudo-Huber and gen-huber:1,1/2, and about 4 s on lp:4 (at 40 digits: its balls of 20 outgrow the flow).
 Quick: ``dN = 1`` (``d0 = 3``, ``m = 5``) to ``t = 5``, where every certified loss certifies in 1-3 s (and ``t = 4`` is
 too soon for two of them: the Hessian on the ball is not yet positive definite)."""
 REFERENCE_DPS = 2 * CERTIFY_DPS
@@ -605,11 +605,11 @@ def certified_flow(loss_text, k, s, seed, dN=OUTPUT_WIDTH, t=None):
 
 
 def _integrate_certified(loss_text, k, s, seed, dN, t):
-    """``(what to keep, trajectory or the error that stopped it)``: at the first of :data:`CERTIFY_DIGITS` whose balls
+    """``(what to keep, trajectory or the error that stopped it)``: at the first of :data:`CERTIFY_LADDER` whose balls
     follow the flow to ``t`` and end narrower than ``10^-(dps - WIDTH_DIGITS_LOST)`` (a flow that expands needs
     narrower balls to start with); the last one's flow is kept whatever its width, which it reports."""
     arch, data, w0 = problem(k, s, seed, dN)
-    for dps in CERTIFY_DIGITS:
+    for dps in CERTIFY_LADDER:
         try:
             traj = gradient_flow(arch, data, parse_loss(loss_text), [list(w) for w in w0], t, dps=dps,
                                  samples=CERTIFY_SAMPLES, engine="certified", max_steps=MAX_FLOW_STEPS,
@@ -619,7 +619,7 @@ def _integrate_certified(loss_text, k, s, seed, dN, t):
             if getattr(exc, "reason", None) != "expansion":
                 break
             continue
-        if dps != CERTIFY_DIGITS[-1] and compare(traj.enclosures[-1].radius, tolerance(dps, WIDTH_DIGITS_LOST)) is not True:
+        if dps != CERTIFY_LADDER[-1] and compare(traj.enclosures[-1].radius, tolerance(dps, WIDTH_DIGITS_LOST)) is not True:
             continue
         return {"trajectory": traj.to_dict(digits=dps + 10),
                 "enclosures": [[str(e.t), [str(exact_value(c)) for c in e.centre], str(exact_value(e.radius.upper()))]

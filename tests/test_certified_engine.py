@@ -93,12 +93,12 @@ def test_a_certified_flow_that_outgrows_its_balls_is_tried_again_with_more_digit
 
 
 def test_a_certified_flow_wider_than_its_digits_allow_is_tried_again_with_more_digits(monkeypatch):
-    # the widths are to stay below 10^-(dps - 10): asked for a width no ladder step can give, each step is tried and
+    # the widths are to stay below 10^-(dps - 10): asked for a width no ladder step can give, each is tried and
     # the last one's flow is kept (it reports its width); asked for the usual one, 20 digits suffice on the square loss
     monkeypatch.setattr(_flows, "_store", lambda *args: None)
     monkeypatch.setattr(_flows, "WIDTH_DIGITS_LOST", -100)
     traj = _flows.certified_flow.__wrapped__("square", (2, 2), (1, 1), 1, 1, Fraction(1, 2))
-    assert traj.dps == _flows.CERTIFY_DIGITS[-1]
+    assert traj.dps == _flows.CERTIFY_LADDER[-1]
     monkeypatch.setattr(_flows, "WIDTH_DIGITS_LOST", 10)
     traj = _flows.certified_flow.__wrapped__("square", (2, 2), (1, 1), 1, 1, Fraction(1, 2))
     assert traj.dps == _flows.CERTIFY_DPS and traj.enclosures[-1].radius < to_arb(Fraction(1, 10**10))
@@ -196,3 +196,36 @@ def test_a_defect_proof_that_leaves_out_a_term_is_caught(monkeypatch, injected):
         monkeypatch.setattr(certified._DefectProof, "step", understated)
     worst, _ = _one_layer_enclosures_against_expm(monkeypatch, lambda *args: None)
     assert worst > 1
+
+
+def test_step_control_keeps_the_tubes_logarithmic_norm_from_inflating_the_balls(monkeypatch):
+    # a convex one-layer lp:4 flow: long defect steps certify mu ~ +4 on a tube as wide as the motion, while the flow's
+    # own rate is <= 0, and the ball grew e^0.6 a step (a review found it stopping at t = 12.5 with radius 3e-2 where
+    # the remainder proof had finished); _wrapping_excess shortens those steps
+    from lcnsym.algebra.architecture import Architecture
+    from lcnsym.dynamics.data import random_problem
+    from lcnsym.dynamics.engines import certified
+
+    arch = Architecture.for_output_width((3,), (1,), dN=1)
+    data, w0 = random_problem(arch, arch.d0 + 2, 2)
+
+    def radius():
+        traj = gradient_flow(arch, data, parse_loss("lp:4"), w0, Fraction(4), dps=30, samples=1, engine="certified")
+        return traj.enclosures[-1].radius
+
+    controlled = radius()
+    monkeypatch.setattr(certified._DefectProof, "controls_wrapping", False)
+    assert controlled < to_arb(Fraction(1, 10**20)) < radius()
+
+
+def test_the_wrapping_excess_is_allowed_up_to_the_budget_or_a_factor_10_over_the_flow():
+    from lcnsym.dynamics.engines.certified import _wrapping_excess
+
+    budget, h = to_arb(Fraction(1, 10**24)), to_arb(Fraction(4, 25))
+    assert _wrapping_excess(to_arb(Fraction(1, 10**8)), to_arb(4), Fraction(0), h, budget, 20) > 10  # e^0.64 - 1 vs 0.02
+    assert _wrapping_excess(to_arb(0), to_arb(4), Fraction(0), h, budget, 20) == 0  # nothing to spread
+    assert _wrapping_excess(to_arb(Fraction(1, 10**30)), to_arb(4), Fraction(0), h, budget, 20) < 1  # within the budget
+    # a factor 10 over t = 20: a rate of ln(10)/20 above the flow's own is allowed, twice that is not
+    rho = to_arb(Fraction(1, 10**8))
+    assert _wrapping_excess(rho, to_arb(Fraction(1, 10)), Fraction(0), h, budget, 20) < 1
+    assert _wrapping_excess(rho, to_arb(Fraction(1, 4)), Fraction(0), h, budget, 20) > 1

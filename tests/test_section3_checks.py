@@ -110,7 +110,7 @@ def test_lemma_3_3_invariants_that_move_are_caught_on_the_enclosures():
 def test_lemma_3_3_certifies_the_drift_on_every_enclosure():
     bad, enclosures, drift, t, radius, digits = lemma_3_3.certified_drift(CheckConfig())
     assert bad is None and enclosures >= lemma_3_3.MIN_ENCLOSURES and t == 4 and 0 < drift < to_arb(Fraction(1, 10**10))
-    assert digits in _flows.CERTIFY_DIGITS
+    assert digits in _flows.CERTIFY_LADDER
 
 
 def test_lemma_3_5_a_bound_false_along_the_flow_is_caught_on_the_enclosures():

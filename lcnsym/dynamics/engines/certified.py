@@ -16,15 +16,22 @@ Each step of length ``h`` from the enclosure ``B(m, rho)`` (a Euclidean ball) pr
    ``sigma I - (J + J^T)/2`` whose pivots are positive.
 
 The new enclosure is ``B(m', rho e^{mu h} + ||rad||_2)`` with ``m'`` the midpoint of the step's
-balls.  Where the field is a polynomial (the square loss, ``l_p`` for even ``p``), steps 1 and 2 take
-a narrower route (:class:`_DefectProof`): the Taylor polynomial ``p`` through ``m`` comes from the
+balls.
+
+Where the field is a polynomial (the square loss, ``l_p`` for even ``p``), steps 1 and 2 take a
+narrower route (:class:`_DefectProof`): the Taylor polynomial ``p`` through ``m`` comes from the
 Taylor engine's floating point, read exactly; its defect ``F(p) - p'`` is computed in exact
 polynomial arithmetic (python-flint ``fmpq_poly``), and a tube around ``p([0, h])``, not a box as
-wide as the step around ``m``, is shown to hold every solution, with ``mu`` certified on the tube;
-then ``|w(h) - p(h)| <= |m - p(0)| e^{mu h} + sup |F(p) - p'| (e^{mu h} - 1)/mu``.  No Taylor
+wide as the step around ``m``, is shown to hold every solution, with ``mu`` certified on the tube.
+Then the solution through ``m`` has ``|w(h) - p(h)| <= |m - p(0)| e^{mu h} + sup |F(p) - p'|
+(e^{mu h} - 1)/mu``, and the ball around it spreads by ``rho e^{mu h}`` as above.  No Taylor
 coefficient is evaluated on a box, so no wrapping shortens the steps: on the benchmark flow to
-``t = 20`` it takes a fifth of the remainder proof's steps, with narrower balls.  A flow that has come to rest (``||F(m)||`` within the remainders' budget per unit of time)
-steps to the next sample time with the bound of step 1 alone: every solution at ``t + h`` lies in
+``t = 20`` it takes a fifth of the remainder proof's steps, with narrower balls.  Step control keeps
+the spread that ``mu``'s certification over the tube adds to the flow's own rate small
+(:func:`_wrapping_excess`).
+
+A flow that has come to rest (``||F(m)||`` within the remainders' budget per unit of time) steps to
+the next sample time with the bound of step 1 alone: every solution at ``t + h`` lies in
 ``B(m, rho e^{mu h} + ||F(m)|| (e^{mu h} - 1)/mu)``, taken when that grows the radius by no more than
 the budget (:func:`_rest_step`; on the benchmark flow to ``t = 20`` it halves the steps).  All of it
 runs at ``dps + GUARD`` digits; every reported width is an upper bound.
@@ -231,6 +238,8 @@ class _RemainderProof:
     """A step's proof for any field: the Taylor coefficients through the centre in balls, and the Lagrange remainder
     ``|c_K(E)| h^K`` with ``c_K`` evaluated on the a priori box ``E``."""
 
+    controls_wrapping = False  # its steps are held by the remainder on the box long before (a rule costs 3-4x)
+
     def __init__(self, tape, K):
         self.tape, self.K = tape, K
 
@@ -263,10 +272,12 @@ class _RemainderProof:
 class _DefectProof:
     """A step's proof for a polynomial field (the square loss, ``l_p`` with ``p`` even): the Taylor polynomial ``p`` of
     order ``K`` through the centre in the Taylor engine's floating point, read exactly, and the defect
-    ``delta = F(p) - p'`` in exact polynomial arithmetic.  With ``e = w - p``, ``d|e|/dt <= |delta| + mu |e|`` while
+    ``delta = F(p) - p'`` in exact polynomial arithmetic.  With ``e = w - p`` for a solution ``w`` from the ball, ``d|e|/dt <= |delta| + mu |e|`` while
     ``w`` and ``p`` stay in the box where ``mu`` bounds the logarithmic norm (the segment between them is in it), so
-    ``|w(h) - p(h)| <= |e(0)| e^{mu h} + sup |delta| (e^{mu h} - 1)/mu``.  No coefficient is evaluated on a box:
+    ``|w(h) - p(h)| <= |e(0)| e^{mu h} + sup |delta| (e^{mu h} - 1)/mu``, with ``|e(0)| <= rho + |centre - p(0)|``.  No coefficient is evaluated on a box:
     the bound is as narrow as the flow's own Taylor series (the box's wrapping shortened the remainder's steps)."""
+
+    controls_wrapping = True  # its steps are long enough for the tube's mu to outgrow the flow's (_wrapping_excess)
 
     def __init__(self, tape, jets, exact, K):
         self.tape, self.jets, self.exact, self.K = tape, jets, exact, K
@@ -310,6 +321,21 @@ class _DefectProof:
                 return (defect * spread).upper(), [p(h) for p in self.balls], error, mu, guess
             d = (need * 2).upper()
         return None
+
+
+def _wrapping_excess(radius, mu, top, h, per_time, t_end):
+    """How far the ball's spread over a step exceeds what step control allows, as a ratio (below 1: allowed).
+
+    The spread ``radius e^{mu h}`` uses ``mu`` certified over the whole step's box or tube, which grows with the step
+    (a tube as wide as the motion bounds the Jacobian loosely); ``top``, the top eigenvalue at its midpoint, is the
+    flow's own rate there.  The excess ``radius (e^{mu h} - e^{top h})`` is allowed up to the remainders' budget
+    ``per_time h`` or a growth of the ball by a factor 10 over the whole flow to ``t_end``, whichever is larger.
+    Step control only (``top`` is not certified): the enclosure uses ``mu``."""
+    if top is None or radius == 0 or not mu > to_arb(top):
+        return to_arb(0)
+    excess = to_arb(radius) * ((mu * h).exp() - (to_arb(top) * h).exp())
+    allowed = (per_time * h).max(to_arb(radius) * ((to_arb(10).log() * h / to_arb(t_end)).exp() - 1))
+    return (excess / allowed).mid()
 
 
 def _approx(q):
@@ -394,8 +420,13 @@ class CertifiedEngine(Engine):
                     proved = proof.step(centre, radius, h_arb, guess)
                     if proved is not None:
                         bound, values, error, mu, guess = proved
-                        if bound <= per_time * h_arb:
+                        wrapped = _wrapping_excess(radius, mu, guess, h_arb, per_time, sample_times[-1]) \
+                            if proof.controls_wrapping else to_arb(0)
+                        if wrapped < 1 and bound <= per_time * h_arb:
                             break
+                        if wrapped >= 1:  # the ball would grow by the tube's width, not by the flow: a shorter tube
+                            h = (h * (1 / wrapped).max(to_arb(Fraction(1, 10))).min(to_arb(Fraction(9, 10)))).mid()
+                            continue
                         if not bound.is_finite():  # the box's coefficients blew up (a function near its singularity)
                             h = (h * to_arb(Fraction(1, 4))).mid()
                             continue
