@@ -29,3 +29,32 @@ def test_compose_fills_gaps_with_zero_of_the_right_type():
     arch = Architecture.for_output_width((1, 2), (2, 1))
     w = filter_symbols(arch)
     assert final_filter(arch, w) == [w[0][0] * w[1][0], 0, w[0][0] * w[1][1]]
+
+
+def test_filter_gradients_is_the_chain_rule_on_every_small_shape():
+    """Backpropagation through (3.11) against the sympy derivative of ``g . pi(w)``, exactly, on every shape with
+    ``N <= 3``, ``k_i <= 3``, ``s_i <= 2`` (gaps of stride substitution included), and against the contraction with
+    each layer's ``prod_(k != i) p~_k`` used by risk_gradient, in rationals."""
+    from lcnsym.algebra.architecture import shapes
+    from lcnsym.algebra.coefficients import filter_gradients, final_filter_partials
+    from lcnsym.dynamics.risk import layer_factor_products
+
+    count = 0
+    for k, s in shapes(3, 3, 2):
+        arch = Architecture.for_output_width(k, s)
+        w = filter_symbols(arch)
+        v = final_filter_recursive(w, s)
+        g = [sp.Integer(j * j - 3 * j + 2) for j in range(len(v))]  # zeros and signs among the weights
+        F = sum(gj * vj for gj, vj in zip(g, v))
+        grads = filter_gradients(w, s, g)
+        assert [[sp.expand(x - sp.diff(F, y)) for x, y in zip(gi, wi)] for gi, wi in zip(grads, w)] == \
+            [[0] * len(wi) for wi in w], (k, s)
+        values = [[Fraction(2 * i + j + 1, 3 + j) for j in range(ki)] for i, ki in enumerate(k)]
+        partials = final_filter_partials(values, s)
+        exact = [[sum(g[j * step + l] * q for l, q in enumerate(Q)) for j in range(len(wi))]
+                 for wi, Q, step in zip(values, layer_factor_products(arch, values), arch.stride_products)]
+        assert filter_gradients(values, s, g, partials) == exact, (k, s)
+        count += 1
+    assert count == sum(1 for _ in shapes(3, 3, 2))
+    with pytest.raises(FilterError, match="entries"):
+        filter_gradients([[1, 2], [3]], [1, 1], [1, 2, 3])

@@ -17,6 +17,8 @@ __all__ = [
     "stride_substitute",
     "compose_filters",
     "final_filter_recursive",
+    "final_filter_partials",
+    "filter_gradients",
     "final_filter_by_product",
     "sparse_product",
 ]
@@ -135,6 +137,71 @@ def final_filter_recursive(filters, strides):
         s_tilde *= strides[i - 1]
         v = compose_filters(v, list(filters[i]), s_tilde)
     return v
+
+
+def final_filter_partials(filters, strides):
+    """The filters ``v~^(1), ..., v~^(N)`` of the first ``1, ..., N`` layers by the recursion (3.11); the last is
+    ``pi(w)``.  What :func:`filter_gradients` propagates back through.
+
+    Examples
+    --------
+    >>> final_filter_partials([[1, 1], [1, 2], [3]], [2, 1, 1])
+    [[1, 1], [1, 1, 2, 2], [3, 3, 6, 6]]
+    """
+    if len(filters) != len(strides) or not filters:
+        raise FilterError(f"got {len(filters)} filters for {len(strides)} strides")
+    partials, s_tilde = [list(filters[0])], 1
+    for i in range(1, len(filters)):
+        s_tilde *= strides[i - 1]
+        partials.append(compose_filters(partials[-1], list(filters[i]), s_tilde))
+    return partials
+
+
+def _sum_of_products(pairs):
+    out = None
+    for a, b in pairs:
+        t = a * b
+        out = t if out is None else out + t
+    return out
+
+
+def filter_gradients(filters, strides, g, partials=None):
+    """``dF/dw^(1), ..., dF/dw^(N)`` of a function ``F`` of the final filter, from ``g = dF/dv``, by the chain rule
+    back through the recursion (3.11) (backpropagation).
+
+    With ``g^(N) = g`` and ``s~ = s_1 ... s_(i-1)``: ``dF/dw^(i)_n = sum_l g^(i)_(n s~ + l) v~^(i-1)_l`` and
+    ``g^(i-1)_l = sum_n g^(i)_(n s~ + l) w^(i)_n``; ``dF/dw^(1) = g^(1)``.  For ``N >= 3`` this takes fewer products
+    than contracting ``g`` with each layer's ``prod_(k != i) p~_k``
+    (:func:`lcnsym.dynamics.risk.layer_factor_products`), which recomputes the shared partial products.
+
+    Parameters
+    ----------
+    filters, strides : sequences
+        ``w^(1), ..., w^(N)`` and ``s_1, ..., s_N``.
+    g : sequence
+        ``dF/dv``, ``k_v`` entries.
+    partials : list, optional
+        :func:`final_filter_partials` of the filters, if already computed.
+
+    Examples
+    --------
+    ``F(v) = v_0 + v_3`` for ``v = pi(w)`` of ``w^(1) = (a, b)``, ``w^(2) = (c, d)``, strides ``(2, 1)``
+    (``v = (ac, bc, ad, bd)``):
+
+    >>> filter_gradients([[1, 2], [3, 4]], [2, 1], [1, 0, 0, 1])
+    [[3, 4], [1, 2]]
+    """
+    partials = partials or final_filter_partials(filters, strides)
+    if len(g) != len(partials[-1]):
+        raise FilterError(f"dF/dv has {len(g)} entries for a final filter of {len(partials[-1])}")
+    s_tilde = stride_products(strides)
+    grads = [None] * len(filters)
+    for i in range(len(filters) - 1, 0, -1):
+        st, prev, w = s_tilde[i], partials[i - 1], list(filters[i])
+        grads[i] = [_sum_of_products((g[n * st + l], prev[l]) for l in range(len(prev))) for n in range(len(w))]
+        g = [_sum_of_products((g[n * st + l], w[n]) for n in range(len(w))) for l in range(len(prev))]
+    grads[0] = list(g)
+    return grads
 
 
 def final_filter_by_product(filters, strides):
