@@ -92,7 +92,8 @@ def test_progress_reports_the_steps_between_samples_with_an_estimate(monkeypatch
     assert len(seen) > 3 and max(steps) >= 2 and steps == sorted(steps)  # reports between the 2 samples, from the steps
     assert [p.t for p in seen] == sorted(p.t for p in seen) and seen[-1].t == 2 and seen[-1].t_max == 2
     assert all(p.grad_norm >= 0 for p in seen) and seen[-1].eta_seconds is not None
-    assert seen[-1].loss < seen[0].loss or math.isnan(seen[0].loss)
+    assert seen[0].t == 0 and seen[0].steps == 0  # the initial sample is reported: L is known from the start
+    assert all(math.isfinite(p.loss) for p in seen) and seen[-1].loss < seen[0].loss
     assert "||grad L|| = " in seen[-1].line() and "steps (" in seen[-1].line()
 
 

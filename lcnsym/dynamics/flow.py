@@ -425,6 +425,8 @@ def gradient_flow(arch, data, loss, w0, t_max, *, dps=DEFAULT_DPS, grad_tol=None
             return traj.converged
 
         sampler.record(traj, Fraction(0), flat0)
+        if pace:  # the loss is known from the start: a long first sample interval does not show L = nan
+            pace.sample(0, traj.losses[-1], traj.grad_norms[-1])
         try:
             if tol_mp is not None and traj.grad_norms[-1] < tol_mp:
                 traj.converged = True
