@@ -323,7 +323,11 @@ class _Sqrt(_Node):
         if k == 0:
             s.append(self.tape.scalar.sqrt(self.a.c[0]))
         else:
-            s.append((self.a.c[k] - self.tape.fsum(map(mul, islice(s, 1, None), reversed(s)))) / (2 * s[0]))
+            # sum_(j=1)^(k-1) s_j s_(k-j): each pair once, summed twice (and the middle square) in one rounding, as _Square
+            n = (k - 1) // 2
+            pairs = list(map(mul, islice(s, 1, n + 1), s[k - 1:k - 1 - n:-1]))
+            terms = pairs + pairs + [s[k // 2] * s[k // 2]] if k % 2 == 0 else pairs + pairs
+            s.append((self.a.c[k] - self.tape.fsum(terms)) / (2 * s[0]))
 
 
 def _derivative(node, k):
