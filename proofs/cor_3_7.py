@@ -4,6 +4,7 @@ from fractions import Fraction
 import random
 
 from lcnsym.checking.evidence import CheckConfig, Evidence
+from lcnsym.dynamics.engines.certified import ArbTape
 from lcnsym.dynamics.losses import Loss, example_losses, grid_losses
 from lcnsym.errors import InputError, PrecisionError
 from lcnsym.numeric import ARB, CHECK_DPS, EXACT, SYMPY, compare, escalation, show, show_tolerance, to_float, to_rational, working_precision
@@ -15,7 +16,7 @@ REFERENCE = "Corollary 3.7, eq. (3.9)"
 LIBRARY = ("lcnsym.dynamics.losses.grid_losses", "lcnsym.dynamics.losses.base.Loss")
 CLI = "lcnsym flow --k 2,2 --s 1,1 --loss pseudo-huber:1 --t-max 20"
 EVIDENCE = ("certified: loss(r) + c - ||r||_1 >= 0 in balls, per loss and parameter of the loss table, on random and extreme "
-            "residuals (0, 1e-30, 1e30); each loss's stable form of the excess cross-checked against phi; (3.8) for every "
+            "residuals (0, 1e-30, 1e30); each loss's stable form of the excess, and its dphi, cross-checked against phi; (3.8) for every "
             "loss on residual matrices")
 DIGITS = escalation(CHECK_DPS, 2)
 EXTREMES = (Fraction(0), Fraction(1, 10**30), Fraction(10**30), Fraction(10**60), Fraction(10**100), Fraction(1, 10**8),
@@ -142,6 +143,16 @@ def _same_derivative(loss, x, dps):
         return loss.dphi(ARB.const(x), ARB).overlaps(loss.dphi_balls(ARB.const(x), ARB))
 
 
+def _derivative_of_phi(loss, x, dps):
+    """``(phi'(x), dphi(x))`` as balls: ``phi'`` from ``phi`` itself, by its jet ``[x, 1]`` in ball arithmetic (the flows
+    integrate ``dphi``; nothing else ties it to ``phi`` for parameters other than the flows' own)."""
+    with working_precision(dps):
+        tape = ArbTape(1)
+        tape.outputs.append(loss.phi(tape.vars[0], tape))
+        derivative = tape.field_series([[ARB.const(x), ARB.const(1)]], 2)[0][1]
+        return derivative, loss.dphi(ARB.const(x), ARB)
+
+
 def check(config=CheckConfig(), c_shift=0):
     """(3.9) per loss of the table's grid; ``c_shift < 0`` (a smaller constant) is a false variant."""
     c_shift = to_rational(c_shift, "c_shift", floats=True)
@@ -156,6 +167,11 @@ def check(config=CheckConfig(), c_shift=0):
             if not _same_derivative(loss, x, DIGITS[0]):
                 return Evidence(False, "certified", "the losses' derivative forms", count, counterexample={
                     "loss": loss.label(), "r": show(x), "problem": "dphi_balls(r) (the certified engine's) differs from dphi(r)"})
+            derivative, dphi = _derivative_of_phi(loss, x, DIGITS[0])
+            if not derivative.overlaps(dphi):
+                return Evidence(False, "certified", "the losses' derivative forms", count, counterexample={
+                    "loss": loss.label(), "r": show(x), "phi'(r) (from phi)": show(derivative, 20), "dphi(r)": show(dphi, 20),
+                    "problem": "dphi, which the flows integrate, is not the derivative of phi"})
         for dN in (1, 3):
             for r in _residuals(rng, dN, 400 if config.thorough else 50):
                 count += 1
@@ -197,7 +213,8 @@ def check(config=CheckConfig(), c_shift=0):
                     f"for {len(losses)} losses of {len(names)} kinds ({', '.join(l.label() for l in losses)}), at least "
                     f"{min(per_loss.values())} each: loss(r) + c - ||r||_1 >= 0 decided in {DIGITS[0]}-digit balls "
                     f"(more digits where undecided) from each loss's stable excess form, itself checked against phi "
-                    f"(and the certified engine's form of phi' against dphi); and (3.8), ||R||_1 <= h(L(R)), on "
+                    f"(and dphi, which the flows integrate, against phi's derivative in balls, and the certified engine's "
+                    f"form of phi' against dphi, at r = 0, 1/3, -7/2, 20); and (3.8), ||R||_1 <= h(L(R)), on "
                     f"{matrices} residual matrices (dN, m = 1..3; equal-sized entries from 0 to 1e6, where Hoelder is "
                     f"tight, and random) for all {len(per_matrix)} losses (the grid, lp and square), at least "
                     f"{min(per_matrix.values())} each, in balls, else exactly (l_p, square) or, for h = L + c m, by c = dN c1 "

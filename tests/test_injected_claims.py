@@ -299,3 +299,18 @@ def test_an_engine_that_forgets_its_remainders_is_caught_by_the_independent_inte
         for cached in (_flows.certified_flow, _flows.certificate):
             cached.cache_clear()
     assert "|reference - centre|" in cx and cx["loss"] == part[0]
+
+
+# the campaign of 2026-12-03 (section 3): each got through verify before
+
+@pytest.mark.parametrize("loss_name, wrong", [
+    ("pseudo_huber.PseudoHuber", lambda self, r, F: r / F.sqrt(1 + r * r / F.const(self.delta) ** 2)),  # 1/delta lost
+    ("log_cosh.LogCosh", lambda self, r, F: F.tanh(r)),  # alpha lost
+])
+def test_a_dphi_wrong_only_for_a_parameter_other_than_one_is_caught(monkeypatch, loss_name, wrong):
+    import importlib
+
+    module, cls = loss_name.split(".")
+    monkeypatch.setattr(getattr(importlib.import_module(f"lcnsym.dynamics.losses.{module}"), cls), "dphi", wrong)
+    cx = _fails(cor_3_7.check(QUICK))
+    assert "not the derivative of phi" in cx["problem"] and not cx["loss"].endswith(":1")
