@@ -25,7 +25,7 @@ from lcnsym.algebra.architecture import Architecture
 from lcnsym.algebra.filters import final_filter
 from lcnsym.checking.evidence import Evidence
 from lcnsym.dynamics.bounds import balancedness, g_bound_ball, tau
-from lcnsym.dynamics.data import random_problem
+from lcnsym.dynamics.data import random_problem, validate_data
 from lcnsym.dynamics.engines import DEFAULT_ENGINE
 from lcnsym.checking.cache import default_cache, library_fingerprint
 from lcnsym.dynamics.flow import Trajectory, gradient_flow
@@ -197,23 +197,50 @@ def energy_identity(loss_text, k, s, seed, engine=DEFAULT_ENGINE):
     PrecisionError
         If the rule does not settle even on the smallest window: undecided, never a counterexample."""
     arch, data, w0 = problem(k, s, seed)
-    loss = parse_loss(loss_text)
+    error, unsettled, window = _windows(arch, data, parse_loss(loss_text), w0, engine)
+    if error is not None:
+        return error
+    raise PrecisionError(f"dL/dt = -||grad L||^2 undecided for the {loss_text} flow on k = {k}, s = {s}, seed {seed}: "
+                         f"Simpson's rule on 32 and 64 panels still differ by "
+                         f"{show(unsettled, 3)} of the drop on the window [0, {show(window)}]", dps=DPS)
+
+
+def _windows(arch, data, loss, w0, engine=DEFAULT_ENGINE, scale=1):
+    """``(relative defect or None, the rule's spread, window)`` of the energy identity on start windows from ``1/256``
+    down by 4 until Simpson's rule settles; ``||grad L||`` multiplied by ``scale`` (the negative control's)."""
     window = Fraction(1, 256)
     for _ in range(ENERGY_WINDOWS):
         fine = gradient_flow(arch, data, loss, [list(w) for w in w0], t_max=window, dps=DPS, samples=64, engine=engine,
                              max_steps=MAX_FLOW_STEPS, max_seconds=MAX_FLOW_SECONDS["quick"], on_interrupt="raise")
         with working_precision(DPS):
-            g2 = [n * n for n in fine.grad_norms]
-            h = MPMATH.const(window / 64)
-            fine_rule, coarse_rule = _simpson(g2, h), _simpson(g2[::2], 2 * h)
-            drop = fine.losses[0] - fine.losses[-1]
-            if abs(fine_rule - coarse_rule) <= MPMATH.const(Fraction(1, 10**10)) * abs(drop):
-                return abs(drop - fine_rule) / abs(drop)
+            norms = [MPMATH.const(scale) * g if scale != 1 else g for g in fine.grad_norms]
+        error, unsettled = _energy_defect(fine.losses, norms, window)
+        if error is not None or _ == ENERGY_WINDOWS - 1:
+            return error, unsettled, window
         window /= 4
-    raise PrecisionError(f"dL/dt = -||grad L||^2 undecided for the {loss_text} flow on k = {k}, s = {s}, seed {seed}: "
-                         f"Simpson's rule on 32 and 64 panels still differ by "
-                         f"{show(abs(fine_rule - coarse_rule) / abs(drop), 3)} of the drop on the window [0, {show(window * 4)}]",
-                         dps=DPS)
+
+
+def _energy_defect(losses, grad_norms, window):
+    """``(|drop - int ||grad L||^2| / |drop|, None)`` from 65 equally spaced samples of ``L`` and ``||grad L||`` over
+    ``[0, window]`` (Simpson on 64 panels), or ``(None, the rule's own spread)`` where 32 and 64 panels differ by more
+    than 1e-10 of the drop."""
+    with working_precision(DPS):
+        g2 = [n * n for n in grad_norms]
+        h = MPMATH.const(window / 64)
+        fine_rule, coarse_rule = _simpson(g2, h), _simpson(g2[::2], 2 * h)
+        drop = losses[0] - losses[-1]
+        if abs(fine_rule - coarse_rule) <= MPMATH.const(Fraction(1, 10**10)) * abs(drop):
+            return abs(drop - fine_rule) / abs(drop), None
+        return None, abs(fine_rule - coarse_rule) / abs(drop)
+
+
+@lru_cache(maxsize=1)
+def _energy_control():
+    """The negative control of the energy identity: its test on a flow's samples with ``||grad L||`` scaled by
+    ``99/70 ~ sqrt 2`` (the field of a flow whose ``grad L`` is doubled, as far as ``dL/dt`` is concerned) must see a relative
+    defect near 1, far above :data:`ENERGY_TOL` (a test that compares Simpson's rule with itself would not)."""
+    arch, data, w0 = problem((2, 2), (1, 1), 1)
+    return _windows(arch, data, parse_loss("square"), w0, scale=Fraction(99, 70))[0]  # 99/70: sqrt 2 to 1e-4
 
 
 ENERGY_WINDOWS = 12
@@ -248,6 +275,20 @@ def _h_holds(arch, data, loss, w):
         top = escalation(DPS, 2)[-1]
         raise PrecisionError(f"(3.8) undecided for the {loss.label()} loss even at {top} digits", dps=top)
     return ok, lhs, rhs
+
+
+CRITICAL_CONTROL = Fraction(1, 10**12)
+"""The negative control of the criticality test: ``L(w) = (w - 2)^2`` on one weight at ``w = 2 + 10^-12``, where
+``||grad L|| = 2 10^-12``, between the acceptance threshold and what a threshold compared unsquared would let through."""
+
+
+@lru_cache(maxsize=1)
+def _critical_control():
+    """Whether the criticality test refuses a point with ``||grad L|| = 2e-12`` and accepts the exact minimum."""
+    arch = Architecture(1, (1,), (1,))
+    data = validate_data(arch, [[1]], [[2]])
+    loss = parse_loss("square")
+    return not _critical(arch, data, loss, [[2 + CRITICAL_CONTROL]])[0] and _critical(arch, data, loss, [[Fraction(2)]])[0]
 
 
 RISING = (Fraction(5), Fraction(3), Fraction(7, 2), Fraction(1))
@@ -289,6 +330,9 @@ def judge(loss_text, k, s, seed, t_max, check_h=False, engine=DEFAULT_ENGINE, st
     critical, g2 = _critical(arch, data, loss, final)  # the limit is a critical point: in balls at the exact final state
     with working_precision(CRITICAL_DPS):
         g = g2.nonnegative_part().sqrt()
+    if not _critical_control():  # the criticality test must refuse a gradient of 2e-12
+        return {**where, "the criticality test misjudged (w - 2)^2 at w = 2 + 1e-12 or at w = 2":
+                f"accepted below {show_tolerance(CRITICAL_TOL)}"}, None
     if not critical:
         return {**where, f"||grad L|| at the limit ({CRITICAL_DPS} digits)": show(g, 5),
                 "accepted below": show_tolerance(CRITICAL_TOL), "integrator stopped below": show_tolerance(stop_tol),
@@ -329,6 +373,9 @@ def _energy(loss_text, k, s, seed, engine, where):
         return None, {**where, "integration failed (energy window)": f"{type(exc).__name__}: {exc}"}
     if to_rational(energy, floats=True) > ENERGY_TOL:
         return energy, {**where, "dL/dt = -||grad L||^2 fails by (relative)": show(energy, 5)}
+    control = _energy_control()
+    if control is None or to_rational(control, floats=True) <= ENERGY_TOL:
+        return energy, {**where, "the energy test accepted ||grad L||^2 doubled (relative defect)": show(control, 5)}
     return energy, None
 
 
@@ -407,6 +454,11 @@ def _certified_part(config, part, t_max, engine, stop_tol, ran):
         return Evidence(False, "certified", "the certifier's negative control", 1, counterexample={
             "certified at an exact saddle": control.as_dict(), "saddle": SADDLE_CONTROL})
     cert["saddle control"] = control.failed
+    far = krawczyk_control()
+    if far.converges or "Krawczyk" not in far.failed:  # the existence half needs its own negative control
+        return Evidence(False, "certified", "the certifier's negative control", 1, counterexample={
+            "Krawczyk's test at a point far from any critical point": far.as_dict(), "point": KRAWCZYK_CONTROL})
+    cert["Krawczyk control"] = far.failed
     if cert["converges"]:
         try:
             traj = flow(loss_text, k, s, seed, t_max, engine, stop_tol, config.profile, dN)
@@ -513,7 +565,7 @@ def saddle_control():
     """The convergence certificate tried on a certified flow started at an exactly computed saddle (it stays there):
     refused by a working certifier ("not certified positive definite"); its result either way."""
     from lcnsym.dynamics.certificate import certify_flow
-    from lcnsym.dynamics.data import random_problem
+    from lcnsym.dynamics.data import random_problem, validate_data
     from lcnsym.exploration.critical import critical_points
 
     c = SADDLE_CONTROL
@@ -525,6 +577,30 @@ def saddle_control():
     traj = gradient_flow(arch, data, square, w0, Fraction(1, 4), dps=CERTIFY_DPS, samples=1, engine="certified",
                          on_interrupt="raise")
     return certify_flow(arch, data, square, w0, traj, dps=CERTIFY_DPS)
+
+
+KRAWCZYK_CONTROL = {"k": (1, 1), "s": (1, 1), "d0": 1, "X": [[1]], "Y": [[2]], "loss": "square", "centre": "(1/2, 1/2)",
+                    "Newton steps": 0}
+"""The negative control of Krawczyk's test: ``L = (w_1 w_2 - 2)^2`` at ``(1/2, 1/2)``, where the gradient is ``-3.5 (1, 1)``
+and no critical point is within the test's box: refused by Krawczyk's test itself (the saddle control is refused by
+the Hessian, after Krawczyk's test has passed)."""
+
+
+@lru_cache(maxsize=1)
+def krawczyk_control():
+    """The convergence certificate tried at :data:`KRAWCZYK_CONTROL`'s point with no Newton steps."""
+    from lcnsym.dynamics.certificate import certify_convergence
+    from lcnsym.dynamics.engines import FlowProblem
+    from lcnsym.dynamics.engines.certified import ArbTape
+    from lcnsym.dynamics.engines.taylor import _record_field
+
+    c = KRAWCZYK_CONTROL
+    arch = Architecture(c["d0"], c["k"], c["s"])
+    problem_ = FlowProblem(arch, validate_data(arch, c["X"], c["Y"]), parse_loss(c["loss"]))
+    with working_precision(CERTIFY_DPS, guard=10):
+        tape = _record_field(problem_, sum(arch.k), ArbTape)
+    half = Fraction(1, 2)
+    return certify_convergence(arch, tape, [half, half], 0, balancedness([[half], [half]]), dps=CERTIFY_DPS, newton=0)
 
 
 @lru_cache(maxsize=16)
@@ -714,7 +790,7 @@ def flow_combine(config, evidences, statement_scope, check_h=False, t_max=None, 
          f"{c['digits']} digits to t = {at['t']}, enclosure radius {c['enclosure radius']}; the decay bound holds at the {c.get('decay samples')} "
          f"later sample(s) of the integrated flow, and the {c.get('reference samples')} enclosures contain an "
          f"independent {REFERENCE_DPS}-digit integration; the certifier refused an exact saddle: "
-         f"{c.get('saddle control')})") if c["converges"] else
+         f"{c.get('saddle control')}; and a point far from any critical point: {c.get('Krawczyk control')})") if c["converges"] else
         f"{part[0]} on {tuple(part[1])}/{tuple(part[2])}, dN = {at['dN']}, seed {part[3]}: no certificate "
         f"({c['failed']}); numerical evidence only"
         for part, at, c in certified)
@@ -722,12 +798,14 @@ def flow_combine(config, evidences, statement_scope, check_h=False, t_max=None, 
              if v - ran.get(loss, set())]
     energy_text = (f"dL/dt = -||grad L||^2 as the drop of L over a start window against Simpson's rule, to "
                    f"{show_tolerance(ENERGY_TOL)} relative, on all {len(flows_ev) + len(energy_ev)} (loss, shape, start)s"
-                   + (f" (start window only: {'; '.join(extra)})" if extra else ""))
+                   + (f" (start window only: {'; '.join(extra)})" if extra else "")
+                   + f"; the same test refuses ||grad L|| x 99/70 (defect {show(_energy_control(), 3)})")
     return Evidence(True, "search", f"{count} flows ({statement_scope}: {pairs} (k/s), {len(seeds(config))} random start(s) "
                     f"and data each; {DPS} digits, {engine} engine, "
                     f"t_max = {t_max}, integrator stopped at ||grad L|| < {', '.join(stops)} (at most "
                     f"{max(num('g_stop')):.3g} reached); limit accepted as critical when ||grad L|| <= {', '.join(accepts)} "
-                    f"certified in {CRITICAL_DPS}-digit balls at the exact final state (at most {max(num('g_limit')):.3g}); "
+                    f"certified in {CRITICAL_DPS}-digit balls at the exact final state (at most {max(num('g_limit')):.3g}; the same test "
+                    f"refuses ||grad L|| = 2e-12 and accepts 0 on (w - 2)^2); "
                     f"L non-increasing; drift below {show_tolerance(tolerance(DPS, DRIFT_DIGITS_LOST))}; {energy_text}"
                     + ("; (3.8) ||WX - Y||_1 <= h(L) at every sample, decided in balls" if check_h else "") + ")"
                     + (f"; certificates ({len(certified)}): {cert_text}; "
@@ -737,12 +815,19 @@ def flow_combine(config, evidences, statement_scope, check_h=False, t_max=None, 
                                                          "stop_tol": stops, "critical_tol": accepts})
 
 
+def run_in_turn(parts, check_part, combine):
+    """A flow check run one part after another, stopping at the first failure: the same parts and the same
+    ``combine`` (so the same losses required) as a parallel run, one code path for both."""
+    evidences = []
+    for part in parts:
+        evidences.append(check_part(part))
+        if not evidences[-1].passed:
+            break
+    return combine(evidences)
+
+
 def flow_evidence(losses, config, statement_scope, check_h=False, t_max=None, engine=DEFAULT_ENGINE, stop_tol=None):
     """The evidence of a flow check over ``losses`` x shapes x seeds, run one flow after another."""
     options = dict(check_h=check_h, t_max=t_max, engine=engine, stop_tol=stop_tol)
-    evidences = []
-    for part in flow_parts(losses, config):
-        evidences.append(flow_part(config, part, **options))
-        if not evidences[-1].passed:
-            break
-    return flow_combine(config, evidences, statement_scope, losses=losses, **options)
+    return run_in_turn(flow_parts(losses, config), lambda part: flow_part(config, part, **options),
+                       lambda evidences: flow_combine(config, evidences, statement_scope, losses=losses, **options))

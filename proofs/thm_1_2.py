@@ -2,7 +2,7 @@
 
 from lcnsym.checking.evidence import CheckConfig
 from lcnsym.dynamics.engines import DEFAULT_ENGINE
-from lcnsym.proofs._flows import flow_combine, flow_evidence, flow_part, flow_parts
+from lcnsym.proofs._flows import flow_combine, flow_part, flow_parts, run_in_turn
 
 ID = "thm-1.2"
 STATEMENT = "for the square loss ||y - z||_2^2 and any initialization, the gradient flow converges to a critical point of L"
@@ -32,5 +32,7 @@ def combine(config, evidences, t_max=None, engine=DEFAULT_ENGINE):
 
 
 def check(config=CheckConfig(), t_max=None, engine=DEFAULT_ENGINE):
-    """Every flow, one after another; a ``t_max`` too short to converge makes it fail, honestly."""
-    return flow_evidence(("square",), config, "square loss, with (3.8) along each", check_h=True, t_max=t_max, engine=engine)
+    """Every flow, one after another, then :func:`combine`, as a parallel run does; a ``t_max`` too short to converge
+    makes it fail, honestly."""
+    return run_in_turn(parts(config), lambda part: check_part(config, part, t_max, engine),
+                       lambda evidences: combine(config, evidences, t_max, engine))

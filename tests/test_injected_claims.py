@@ -314,3 +314,70 @@ def test_a_dphi_wrong_only_for_a_parameter_other_than_one_is_caught(monkeypatch,
     monkeypatch.setattr(getattr(importlib.import_module(f"lcnsym.dynamics.losses.{module}"), cls), "dphi", wrong)
     cx = _fails(cor_3_7.check(QUICK))
     assert "not the derivative of phi" in cx["problem"] and not cx["loss"].endswith(":1")
+
+
+@pytest.mark.parametrize("module", [thm_3_4, thm_3_8, thm_1_2])
+def test_a_serial_run_with_a_loss_left_out_of_its_parts_fails_as_the_parallel_one(monkeypatch, module):
+    """check() runs the module's parts and its combine, as a parallel run does: a loss left out of the parts cannot
+    shrink the list of required losses (thm-3.8's check() passed its own shorter list on)."""
+    from lcnsym.checking.evidence import Evidence
+
+    full = module.parts(QUICK)
+    dropped = full[0][0]
+    monkeypatch.setattr(module, "parts", lambda config: [p for p in full if p[0] != dropped])
+    monkeypatch.setattr(module, "check_part", lambda config, part, t_max=None, engine=None:
+                        Evidence(True, "search", "stub", 1, details={"part": part, "instance": {}, "certificate": {}}))
+    cx = _fails(module.check(QUICK))
+    assert any(line.startswith(f"{dropped}: 0 flow(s)") for line in cx["search too small"])
+
+
+def test_an_energy_test_that_compares_simpson_with_itself_is_caught(monkeypatch, fresh_flows):
+    def self_agreement(losses, grad_norms, window):  # the rule's own convergence in place of drop vs integral
+        error, spread = original(losses, grad_norms, window)
+        return (None, spread) if error is None else (spread or 0 * error, None)
+
+    original = _flows._energy_defect
+    monkeypatch.setattr(_flows, "_energy_defect", self_agreement)
+    _flows._energy_control.cache_clear()
+    try:
+        cx = _fails(thm_1_2.check(QUICK))
+    finally:
+        _flows._energy_control.cache_clear()
+    assert any("energy test accepted" in key for key in cx)
+
+
+def test_a_criticality_threshold_compared_unsquared_is_caught(monkeypatch, fresh_flows):
+    real_compare = _flows.compare
+
+    def unsquared(a, b):  # g2 against CRITICAL_TOL instead of CRITICAL_TOL^2
+        return real_compare(a, _flows.CRITICAL_TOL if b == _flows.CRITICAL_TOL ** 2 else b)
+
+    monkeypatch.setattr(_flows, "compare", unsquared)
+    _flows._critical_control.cache_clear()
+    try:
+        cx = _fails(thm_1_2.check(QUICK))
+    finally:
+        _flows._critical_control.cache_clear()
+    assert any("criticality test misjudged" in key for key in cx)
+
+
+def test_a_certifier_that_skips_krawczyks_test_is_caught(monkeypatch):
+    """Newton lands on the true limit, so the flows' certificates stay right without Krawczyk's test: only a control far
+    from any critical point sees the test gone (the saddle control is refused by the Hessian, after Krawczyk)."""
+    import inspect
+    import textwrap
+
+    from lcnsym.dynamics import certificate
+
+    source = textwrap.dedent(inspect.getsource(certificate.certify_convergence))
+    test = "if not all(abs(K[i] - y[i]).upper() < r for i in range(size)):"
+    assert source.count(test) == 1
+    namespace = dict(vars(certificate))
+    exec(source.replace(test, "if False:"), namespace)  # the injected certifier: K(X) inside X never asked
+    monkeypatch.setattr(certificate, "certify_convergence", namespace["certify_convergence"])
+    _flows.krawczyk_control.cache_clear()
+    try:
+        cx = _fails(_flows._certified_part(QUICK, ("square", (2, 2), (1, 1), 1, "certify"), None, "taylor", None, {}))
+    finally:
+        _flows.krawczyk_control.cache_clear()
+    assert "Krawczyk's test at a point far from any critical point" in cx

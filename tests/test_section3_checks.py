@@ -39,12 +39,25 @@ def _drop_a_factor(arch, filters):
 
 def test_lemma_3_3_catches_a_gradient_that_is_wrong_on_deep_networks(monkeypatch):
     from lcnsym.dynamics import risk
-    from lcnsym.dynamics.engines import taylor
 
     monkeypatch.setattr(risk, "layer_factor_products", _drop_a_factor)
-    monkeypatch.setattr(taylor, "layer_factor_products", _drop_a_factor)
     ev = lemma_3_3.check(CheckConfig())
     assert not ev.passed and "exact derivative of L" in ev.counterexample and len(ev.counterexample["k"]) >= 3
+
+
+def test_lemma_3_3_catches_a_flow_field_whose_backpropagation_is_wrong_on_deep_networks(monkeypatch):
+    from lcnsym.algebra.coefficients import filter_gradients
+    from lcnsym.dynamics.engines import taylor
+
+    def slipped(filters, strides, g, partials=None):  # the middle layer's gradient taken from the wrong partial
+        grads = filter_gradients(filters, strides, g, partials)
+        if len(filters) >= 3:
+            grads[1] = [x * 2 for x in grads[1]]
+        return grads
+
+    monkeypatch.setattr(taylor, "filter_gradients", slipped)
+    ev = lemma_3_3.check(CheckConfig())
+    assert not ev.passed and len(ev.counterexample["k"]) >= 3, ev.summary()
 
 
 def test_lemma_3_3_catches_a_wrong_field_and_wrong_invariants():

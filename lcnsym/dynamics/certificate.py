@@ -110,17 +110,19 @@ def _positive_definite(S):
     return pd(S)
 
 
-def certify_convergence(arch, tape, centre, radius, deltas, *, dps):
+def certify_convergence(arch, tape, centre, radius, deltas, *, dps, newton=_NEWTON):
     """Try the certificate at the enclosure ``B(centre, radius)`` of the final state (see the module docstring).
 
     ``tape`` is the field ``-grad L`` recorded on balls (:class:`lcnsym.dynamics.engines.certified.ArbTape`);
-    ``deltas`` the exact invariants of the start.  Returns a :class:`ConvergenceCertificate`.
+    ``deltas`` the exact invariants of the start; ``newton`` the Newton steps on midpoints before Krawczyk's test (``0``:
+    the test at the centre itself, as a negative control far from any critical point uses it).  Returns a
+    :class:`ConvergenceCertificate`.
     """
     n, extra = sum(arch.k), arch.N - 1
     deltas = [to_arb(d) for d in deltas]
     with working_precision(dps, guard=10):
         y = [to_arb(c) for c in centre] + [to_arb(0)] * extra
-        for _ in range(_NEWTON):  # Newton on midpoints: an approximate zero
+        for _ in range(newton):  # Newton on midpoints: an approximate zero
             G, J = _system(arch, tape, y, deltas)
             try:
                 step = _mat([[x.mid() for x in row] for row in J]).solve(_mat([[g.mid()] for g in G]))
