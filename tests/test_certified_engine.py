@@ -229,3 +229,54 @@ def test_the_wrapping_excess_is_allowed_up_to_the_budget_or_a_factor_10_over_the
     rho = to_arb(Fraction(1, 10**8))
     assert _wrapping_excess(rho, to_arb(Fraction(1, 10)), Fraction(0), h, budget, 20) < 1
     assert _wrapping_excess(rho, to_arb(Fraction(1, 4)), Fraction(0), h, budget, 20) > 1
+
+
+def _proofs_at(loss, dps=20):
+    from lcnsym.dynamics.engines import FlowProblem
+    from lcnsym.dynamics.engines.certified import ArbTape, _proof
+    from lcnsym.dynamics.engines.taylor import _record_field
+
+    arch, data, w0 = _flows.problem((2, 2), (1, 1), 1)
+    problem = FlowProblem(arch, data, parse_loss(loss))
+    return _proof(problem, 4, _record_field(problem, 4, ArbTape), dps + 2), [x for w in w0 for x in w]
+
+
+def test_the_remainder_proofs_bound_is_the_lagrange_remainder_on_the_a_priori_box():
+    """``|c_K(E)| h^K`` recomputed here on the same a priori box: a bound halved (or cut by any factor) is below it. The
+    true error of a step is far below this bound, so an enclosure test alone would not see such a cut."""
+    from lcnsym.dynamics.engines.certified import REMAINDER_BITS, _a_priori
+
+    with working_precision(20, guard=10):
+        proof, w0 = _proofs_at("log-cosh:1")
+        centre = [to_arb(x).mid() for x in w0]
+        proof.expand(centre)
+        h = to_arb(Fraction(1, 1024))
+        bound = proof.step(centre, 0, h, None)[0]
+        box = _a_priori(proof.tape, centre, 0, h, None)[0]
+        with working_precision(prec=REMAINDER_BITS):
+            tail = proof.tape.coefficients(box, proof.K)
+        lagrange = max(abs(c[proof.K]).upper() * h ** proof.K for c in tail)
+        assert bound >= lagrange > 0
+
+
+def test_the_defect_proofs_error_holds_the_centres_distance_to_the_taylor_polynomial():
+    """At a centre that the Taylor engine's binary numbers cannot hold (1/3) and a step so short that the defect adds
+    nothing, the error bound is the distance from the centre to ``p(0)``: a proof that drops it is caught."""
+    with working_precision(60):  # a centre with more bits than the jets at 20 digits keep
+        centre = [to_arb(q).mid() for q in (Fraction(1, 3), Fraction(-2, 3), Fraction(5, 7), Fraction(1, 9))]
+    with working_precision(20, guard=10):
+        proof, _ = _proofs_at("square")
+        proof.expand(centre)
+        gap = max(abs(to_arb(p[0]) - to_arb(c)) for p, c in zip(proof.polys, centre))
+        assert gap > 0
+        error = proof.step(centre, 0, to_arb(10) ** -60, None)[2]
+        assert error >= gap.lower()
+
+
+def test_the_next_radius_takes_the_upper_end_of_the_growth():
+    from lcnsym.dynamics.engines.certified import _next_radius
+
+    with working_precision(20):
+        mu = make_ball(0, 1)  # e^(mu h) anywhere in [1/e, e] for h = 1
+        radius = _next_radius(to_arb(1), mu, to_arb(1), to_arb(0), [to_arb(0)])
+        assert radius >= to_arb(1).exp()

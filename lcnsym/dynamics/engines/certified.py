@@ -323,6 +323,13 @@ class _DefectProof:
         return None
 
 
+def _next_radius(radius, mu, h, error, values):
+    """The radius after a step: ``radius e^{mu h} + error + ||rad(values)||_2``, every term at its upper end (``mu`` a
+    ball; ``e^{mu h}`` below 1 near a minimum, where the ball shrinks)."""
+    growth = (mu * h).exp().upper()
+    return (to_arb(radius) * growth + error + _rad_norm(values)).upper()
+
+
 def _wrapping_excess(radius, mu, top, h, per_time, t_end):
     """How far the ball's spread over a step exceeds what step control allows, as a ratio (below 1: allowed).
 
@@ -446,8 +453,7 @@ class CertifiedEngine(Engine):
                     h_last = proposal
                 elif h_last is None or h_last < proposal:  # a step cut short at a sample time says little of the next
                     h_last = proposal
-                growth = (mu * h_arb).exp().upper()  # below 1 near a minimum: the ball shrinks
-                radius = (radius * growth + error + _rad_norm(values)).upper()
+                radius = _next_radius(radius, mu, h_arb, error, values)
                 centre = [v.mid() for v in values]
                 if not (radius.is_finite() and all(x.is_finite() for x in centre)) or \
                         radius > to_arb(MAX_RADIUS) * (1 + _norm2_upper(centre)):  # nan compares false: test finiteness first
