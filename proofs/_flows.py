@@ -15,6 +15,7 @@ the balls cannot), and the flows' work is bounded (:data:`MAX_FLOW_STEPS`,
 
 from fractions import Fraction
 from functools import lru_cache
+import random
 import hashlib
 import os
 import time
@@ -26,13 +27,13 @@ from lcnsym.algebra.filters import final_filter
 from lcnsym.checking.evidence import Evidence
 from lcnsym.dynamics.bounds import balancedness, g_bound_ball, tau
 from lcnsym.dynamics.data import random_problem, validate_data
-from lcnsym.dynamics.engines import DEFAULT_ENGINE
+from lcnsym.dynamics.engines import DEFAULT_ENGINE, FlowProblem, taylor
 from lcnsym.checking.cache import default_cache, library_fingerprint
 from lcnsym.dynamics.flow import Trajectory, gradient_flow
 from lcnsym.dynamics.losses import example_losses, parse_loss
 from lcnsym.dynamics.risk import _gradient, empirical_risk, empirical_risk_ball, predictions
 from lcnsym.errors import ConvergenceError, HorizonError, HypothesisFails, LcnsymError, PrecisionError, WorkLimitError
-from lcnsym.numeric import (ARB, CHECK_DPS, DEFAULT_DPS, MPMATH, ball_bounds, compare, escalation, exact_value, parse_rational, show,
+from lcnsym.numeric import (ARB, CHECK_DPS, DEFAULT_DPS, MPFR, MPMATH, ball_bounds, compare, escalation, exact_value, parse_rational, show,
                             show_tolerance, to_arb, to_float, to_rational, tolerance, working_precision)
 
 DPS = DEFAULT_DPS
@@ -365,8 +366,59 @@ def judge(loss_text, k, s, seed, t_max, check_h=False, engine=DEFAULT_ENGINE, st
                   "g_stop": traj.grad_norms[-1]}
 
 
+JET_ORDER = 16
+JET_TOL = Fraction(1, 10**20)
+"""The Taylor coefficients ``0..JET_ORDER-1`` of ``-grad L`` along a quadratic path, from the engines' jets at :data:`DPS`
+digits, against mpmath's expansion of the library's own gradient (``risk_gradient``) at twice the digits: relative to
+the largest coefficient.  The flows integrate these coefficients; the energy identity over a short window sees only the
+first few, and the invariants none (any error of ``dL/dv`` keeps them)."""
+
+
+@lru_cache(maxsize=256)
+def jet_defect(loss_text, k, s, seed):
+    """``(defect, order)``: the largest ``|jet_k - reference_k| / max_k |reference_k|`` over the field's entries, and the
+    order ``k`` where it is, along ``w(t) = w0 + t d1 + t^2 d2`` (``d1``, ``d2`` rational, from the seed)."""
+    arch, data, w0 = problem(k, s, seed)
+    loss = parse_loss(loss_text)
+    rng = random.Random(seed)
+    flat = [x for w in w0 for x in w]
+    d1, d2 = ([Fraction(rng.randint(-9, 9), 64) for _ in flat] for _ in range(2))  # slow: the series converges on [0, 1]
+    with working_precision(DPS, guard=taylor.GUARD):
+        tape = taylor._record_field(FlowProblem(arch, data, loss), len(flat))
+        path = [[MPFR.const(c) for c in terms] for terms in zip(flat, d1, d2)]
+        jets = [[exact_value(c) for c in out] for out in tape.field_series(path, JET_ORDER)]
+    memo = {}
+
+    def entry(i):
+        def f(t):  # mpmath differentiates at raised precision: a value is reused only at its own
+            if (t, mpmath.mp.prec) not in memo:
+                point = iter(MPMATH.const(x) + t * MPMATH.const(a) + t * t * MPMATH.const(b) for x, a, b in zip(flat, d1, d2))
+                w = [[next(point) for _ in range(ki)] for ki in arch.k]
+                memo[t, mpmath.mp.prec] = [-g for layer in _gradient(arch, w, data, loss, MPMATH) for g in layer]
+            return memo[t, mpmath.mp.prec][i]
+        return f
+
+    where = None
+    with working_precision(2 * DPS):
+        worst = MPMATH.const(0)
+        for i, jet in enumerate(jets):
+            reference = mpmath.taylor(entry(i), MPMATH.const(0), JET_ORDER - 1)
+            scale = max(abs(c) for c in reference) or MPMATH.const(1)
+            for order, (a, b) in enumerate(zip(jet, reference)):
+                defect = abs(MPMATH.const(a) - b) / scale
+                if defect > worst:
+                    worst, where = defect, order
+    return worst, where
+
+
 def _energy(loss_text, k, s, seed, engine, where):
-    """``(relative error, counterexample or None)`` of ``dL/dt = -||grad L||^2`` on one (loss, shape, seed)."""
+    """``(relative error, counterexample or None)`` of ``dL/dt = -||grad L||^2`` on one (loss, shape, seed), after the
+    engines' jets of ``-grad L`` are held against the library's gradient (:func:`jet_defect`)."""
+    jets, order = jet_defect(loss_text, k, s, seed)
+    if to_rational(jets, floats=True) > JET_TOL:
+        return None, {**where, "the Taylor engine's jets of -grad L differ from mpmath's expansion of risk_gradient "
+                      "(relative to the largest coefficient)": show(jets, 5), "at Taylor coefficient": order,
+                      "path": "w0 + t d1 + t^2 d2"}
     try:
         energy = energy_identity(loss_text, k, s, seed, engine)
     except (ConvergenceError, WorkLimitError) as exc:
@@ -799,7 +851,9 @@ def flow_combine(config, evidences, statement_scope, check_h=False, t_max=None, 
     energy_text = (f"dL/dt = -||grad L||^2 as the drop of L over a start window against Simpson's rule, to "
                    f"{show_tolerance(ENERGY_TOL)} relative, on all {len(flows_ev) + len(energy_ev)} (loss, shape, start)s"
                    + (f" (start window only: {'; '.join(extra)})" if extra else "")
-                   + f"; the same test refuses ||grad L|| x 99/70 (defect {show(_energy_control(), 3)})")
+                   + f"; the same test refuses ||grad L|| x 99/70 (defect {show(_energy_control(), 3)}); before it, the "
+                   f"engines' Taylor coefficients 0..{JET_ORDER - 1} of -grad L along a quadratic path held against mpmath's "
+                   f"expansion of risk_gradient at {2 * DPS} digits to {show_tolerance(JET_TOL)} of the largest")
     return Evidence(True, "search", f"{count} flows ({statement_scope}: {pairs} (k/s), {len(seeds(config))} random start(s) "
                     f"and data each; {DPS} digits, {engine} engine, "
                     f"t_max = {t_max}, integrator stopped at ||grad L|| < {', '.join(stops)} (at most "

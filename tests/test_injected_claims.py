@@ -35,6 +35,7 @@ def fresh_flows():
     def clear():
         _flows._flow.cache_clear()
         _flows.energy_identity.cache_clear()
+        _flows.jet_defect.cache_clear()
     clear()
     yield
     clear()
@@ -381,3 +382,18 @@ def test_a_certifier_that_skips_krawczyks_test_is_caught(monkeypatch):
     finally:
         _flows.krawczyk_control.cache_clear()
     assert "Krawczyk's test at a point far from any critical point" in cx
+
+
+def test_a_jet_recurrence_wrong_only_at_high_orders_is_caught(monkeypatch, fresh_flows):
+    """tanh's coefficients off by 2^-40 from order 7 on: the energy identity over a short window cannot see it and the
+    invariants are blind to it; the jets of -grad L along a path, held against mpmath's expansion, are not."""
+    real = taylor._Tanh.step
+
+    def drifting(self, k):
+        real(self, k)
+        if k > 6:
+            self.c[-1] = self.c[-1] * (1 + taylor.to_mpfr(2) ** -40)
+
+    monkeypatch.setattr(taylor._Tanh, "step", drifting)
+    cx = _fails(thm_3_4.check(QUICK))
+    assert cx["loss"] == "log-cosh:1" and cx["at Taylor coefficient"] >= 7
