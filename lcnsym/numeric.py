@@ -68,6 +68,7 @@ __all__ = [
     "prec_to_dps",
     "check_dps",
     "working_precision",
+    "current_bits",
     "tolerance",
     "abbreviate",
     "is_binary_float",
@@ -188,6 +189,19 @@ def working_precision(dps=None, prec=None, guard=0):
     finally:
         mpmath.mp.prec = saved_mp
         flint.ctx.prec = saved_flint
+
+
+def current_bits():
+    """mpmath's working precision now, in bits: the key of a value cached at it (a function differentiated by mpmath is
+    evaluated at raised precisions, and a value from a lower one must not be reused).
+
+    Examples
+    --------
+    >>> with working_precision(prec=200):
+    ...     current_bits()
+    200
+    """
+    return mpmath.mp.prec
 
 
 def escalation(dps, steps=3):

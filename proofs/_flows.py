@@ -33,7 +33,7 @@ from lcnsym.dynamics.flow import Trajectory, gradient_flow
 from lcnsym.dynamics.losses import example_losses, parse_loss
 from lcnsym.dynamics.risk import _gradient, empirical_risk, empirical_risk_ball, predictions
 from lcnsym.errors import ConvergenceError, HorizonError, HypothesisFails, LcnsymError, PrecisionError, WorkLimitError
-from lcnsym.numeric import (ARB, CHECK_DPS, DEFAULT_DPS, MPFR, MPMATH, ball_bounds, compare, escalation, exact_value, parse_rational, show,
+from lcnsym.numeric import (ARB, CHECK_DPS, DEFAULT_DPS, MPFR, MPMATH, ball_bounds, compare, current_bits, escalation, exact_value, parse_rational, show,
                             show_tolerance, to_arb, to_float, to_rational, tolerance, working_precision)
 
 DPS = DEFAULT_DPS
@@ -367,7 +367,7 @@ def judge(loss_text, k, s, seed, t_max, check_h=False, engine=DEFAULT_ENGINE, st
 
 
 JET_ORDER = 16
-JET_TOL = Fraction(1, 10**20)
+JET_TOL = Fraction(1, 10**22)
 """The Taylor coefficients ``0..JET_ORDER-1`` of ``-grad L`` along a quadratic path, from the engines' jets at :data:`DPS`
 digits, against mpmath's expansion of the library's own gradient (``risk_gradient``) at twice the digits: relative to
 the largest coefficient.  The flows integrate these coefficients; the energy identity over a short window sees only the
@@ -391,11 +391,11 @@ def jet_defect(loss_text, k, s, seed):
 
     def entry(i):
         def f(t):  # mpmath differentiates at raised precision: a value is reused only at its own
-            if (t, mpmath.mp.prec) not in memo:
+            if (t, current_bits()) not in memo:
                 point = iter(MPMATH.const(x) + t * MPMATH.const(a) + t * t * MPMATH.const(b) for x, a, b in zip(flat, d1, d2))
                 w = [[next(point) for _ in range(ki)] for ki in arch.k]
-                memo[t, mpmath.mp.prec] = [-g for layer in _gradient(arch, w, data, loss, MPMATH) for g in layer]
-            return memo[t, mpmath.mp.prec][i]
+                memo[t, current_bits()] = [-g for layer in _gradient(arch, w, data, loss, MPMATH) for g in layer]
+            return memo[t, current_bits()][i]
         return f
 
     where = None
