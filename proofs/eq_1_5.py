@@ -25,6 +25,14 @@ MALFORMED = [
 ]
 
 
+# The minimums, kept apart from the grid's generator so that a shrunk grid fails as "search too small".
+MIN_GRID = {"quick": (24, 3), "thorough": (40, 4)}
+"""``(largest d0, depth)``: every ``(d0, k, s)`` up to these, with every ``k_i <= LEAST_K, s_i <= LEAST_S``, must run."""
+LEAST_K, LEAST_S = 4, 3
+MIN_OUTCOMES = {"quick": (8262, 36954), "thorough": (99067, 805733)}
+"""``(valid, refused)`` architectures of that grid (counted by eq. 1.5 in exact arithmetic)."""
+
+
 def expected_widths(d0, k, s):
     """Widths by eq. (1.5) in exact arithmetic: ``(widths, None)`` or ``(None, (layer, d_prev, k_i, s_i))``."""
     widths = [d0]
@@ -56,19 +64,70 @@ def _judge(architecture, d0, k, s):
     return None
 
 
+def grid_shortfall(config, tally, d0s, valid, refused):
+    """What the grid lacks (``{}`` if nothing): every ``(d0, k, s)`` of the profile's grid, and enough of each outcome.
+
+    ``tally`` maps each depth to ``[distinct shapes, max k_i, max s_i]``; ``d0s`` is the set of input widths every
+    shape ran at.
+    """
+    max_d0, depth = MIN_GRID[config.profile]
+    short = {}
+    if not set(range(1, max_d0 + 1)) <= d0s:
+        short["d0"] = f"every shape ran at d0 in {_ranges(d0s)}, minimum 1..{max_d0}"
+    for n in range(1, depth + 1):
+        count, kk, ss = tally.get(n, (0, 0, 0))
+        complete = count == (kk * ss) ** n  # distinct shapes with k_i <= kk, s_i <= ss: all of them ran
+        if not complete or kk < LEAST_K or ss < LEAST_S:
+            short[f"N={n}"] = (f"ran {count} distinct shapes (k_i<={kk}, s_i<={ss}{'' if complete else ', not all'}), "
+                               f"minimum all {(LEAST_K * LEAST_S) ** n} with k_i<={LEAST_K}, s_i<={LEAST_S}")
+    least_valid, least_refused = MIN_OUTCOMES[config.profile]
+    if valid < least_valid:
+        short["valid"] = f"ran {valid}, minimum {least_valid}"
+    if refused < least_refused:
+        short["refused"] = f"ran {refused}, minimum {least_refused}"
+    return short
+
+
+def _run_from_one(values):
+    """The largest ``n`` with ``1..n`` all in ``values`` (0 if 1 is not)."""
+    n = 0
+    while n + 1 in values:
+        n += 1
+    return n
+
+
+def _ranges(values):
+    """``1..24`` for a run of whole numbers, else the list."""
+    values = sorted(values)
+    if values and values == list(range(values[0], values[-1] + 1)):
+        return f"{values[0]}..{values[-1]}"
+    return str(values)
+
+
 def check(config=CheckConfig(), *, architecture=Architecture):
     """Every ``(d0, k, s)`` of a grid is accepted with the right widths or refused naming the layer and numbers."""
     max_d0, depth = (40, 4) if config.thorough else (24, 3)
     valid = refused = 0
-    for k, s in shapes(depth, 4, 3):
+    tally, d0s = {}, None  # what ran: distinct shapes per depth, and the input widths every shape ran at
+    for k, s in dict.fromkeys(shapes(depth, 4, 3)):
+        ran = set()
         for d0 in range(1, max_d0 + 1):
             bad = _judge(architecture, d0, k, s)
             if bad is not None:
-                return Evidence(False, "exact", f"grid d0<={max_d0}, N<={depth}, k_i<=4, s_i<=3", valid + refused + 1, counterexample=bad)
+                return Evidence(False, "exact", "the grid of (d0, k, s)", valid + refused + 1, counterexample=bad)
             if expected_widths(d0, k, s)[0] is None:
                 refused += 1
             else:
                 valid += 1
+            ran.add(d0)
+        n, kk, ss = tally.get(len(k), (0, 0, 0))
+        tally[len(k)] = (n + 1, max(kk, *k), max(ss, *s))
+        d0s = ran if d0s is None else d0s & ran
+    d0s = d0s or set()
+    short = grid_shortfall(config, tally, d0s, valid, refused)
+    if short:
+        return Evidence(False, "exact", "a search smaller than its minimum", valid + refused,
+                        counterexample={"search too small": short})
     for args, words in MALFORMED:
         try:
             architecture(*args)
@@ -79,10 +138,13 @@ def check(config=CheckConfig(), *, architecture=Architecture):
         except Exception as exc:  # a wrong error type is a failure too
             return Evidence(False, "exact", "malformed input", 1, counterexample={"input": args, "raised": f"{type(exc).__name__}: {exc}"})
         return Evidence(False, "exact", "malformed input", 1, counterexample={"input": args, "accepted": True})
+    top = _run_from_one(d0s)  # only what ran, with no gap, is claimed
+    depths = range(1, _run_from_one({n for n, (m, kk, ss) in tally.items() if m == (kk * ss) ** n}) + 1)
+    kk, ss = min(tally[n][1] for n in depths), min(tally[n][2] for n in depths)  # every depth is complete up to these
     return Evidence(
         True,
         "exact",
-        f"every (d0, k, s) with d0<={max_d0}, N<={depth}, k_i<=4, s_i<=3 ({valid} valid, {refused} refused "
+        f"every (d0, k, s) with d0<={top}, N<={depths[-1]}, k_i<={kk}, s_i<={ss} ({valid} valid, {refused} refused "
         f"naming the layer and numbers) and {len(MALFORMED)} malformed inputs",
         valid + refused + len(MALFORMED),
         details={"valid": valid, "refused": refused},

@@ -4,12 +4,15 @@ from fractions import Fraction
 import math
 import random
 
-from lcnsym.algebra.architecture import Architecture
+from lcnsym.algebra import coefficients, polynomials
+from lcnsym.algebra.architecture import Architecture, final_filter_width
 from lcnsym.algebra.coefficients import convolve, final_filter_recursive
 from lcnsym.checking.evidence import CheckConfig, Evidence, combine_parts, exact_over
+from lcnsym.errors import NumberError
 from lcnsym.algebra.filters import symbolic_filters
-from lcnsym.algebra.polynomials import coefficient_norm, stride_polynomial_coefficients
-from lcnsym.proofs.prop_1_1 import parts as grid_parts, shapes_of
+from lcnsym.algebra.polynomials import stride_polynomial_coefficients
+from lcnsym.numeric import to_rational
+from lcnsym.proofs import prop_1_1
 
 ID = "prop-2.1"
 STATEMENT = (
@@ -22,9 +25,49 @@ CLI = "lcnsym filter --k 3,2,3 --s 2,1,2 --latex"
 EVIDENCE = "exact: symbolic identity over the grid of prop-1.1; exact p-norms at rational filters"
 REFERENCE = "Proposition 2.1, eq. (2.1)"
 
+P_VALUES = (1, 2, 3, math.inf)
+"""The ``p`` of the norm identity at random rational filters."""
+# The minimums, kept apart from what the search runs, so that a shrunk search fails as "search too small".
+REQUIRED_P = ("1", "2", "3", "inf")
+MIN_NORM_FILTERS = {"quick": 12, "thorough": 40}
+"""Random rational filters per ``p`` in ``REQUIRED_P``."""
+ANCHORS = [([1, -1], 1, 2), ([3, -4], 2, 25), ([1, -2, 2], 3, 17), ([1, -7, 2], math.inf, 7)]
+"""``(coefficients, p, value)`` known by hand: ``|||1 - x|||_1 = 2``, ``|||3 - 4x|||_2 = 5``,
+``|||1 - 2x + 2x^2|||_3 = 17^(1/3)``, ``|||1 - 7x + 2x^2|||_inf = 7`` (``value`` in the form of :func:`norm_as_stated`)."""
+
+
+def _p_text(p):
+    return "inf" if p == math.inf else str(p)
+
+
+def norm_as_stated(coeffs, p):
+    """``||a||_p`` of Section 2.1 transcribed in ``Fraction``: itself for ``p = 1, inf``, its ``p``-th power otherwise.
+
+    The ``p``-th power keeps ``p = 2, 3`` rational, so the comparison is exact.
+
+    Examples
+    --------
+    >>> norm_as_stated([3, -4], 2), norm_as_stated([1, -7, 2], math.inf)
+    (Fraction(25, 1), Fraction(7, 1))
+    """
+    a = [abs(to_rational(c)) for c in coeffs]
+    if p == math.inf:
+        return max(a)
+    if p == 1:
+        return sum(a, Fraction(0))
+    return sum((c ** p for c in a), Fraction(0))
+
+
+def _in_stated_form(norm, p):
+    """A library norm in the form of :func:`norm_as_stated` (``None`` if that is not rational: then it is wrong)."""
+    try:
+        return to_rational(norm if p in (1, math.inf) else norm ** p)
+    except NumberError:
+        return None
+
 
 def check_shape(k, s, stride_coefficients=stride_polynomial_coefficients, final_filter=final_filter_recursive):
-    """``None`` if the factorization, the degrees and the coefficient supports hold for ``(k, s)``."""
+    """``None`` if the factorization, the degrees, the coefficient supports and ``final_filter_by_product`` hold for ``(k, s)``."""
     arch = Architecture.for_output_width(k, s)
     ctx, ws = symbolic_filters(arch)
     polys = [stride_coefficients(w, i, s) for i, w in enumerate(ws, 1)]
@@ -43,53 +86,101 @@ def check_shape(k, s, stride_coefficients=stride_polynomial_coefficients, final_
     for m, (a, b) in enumerate(zip(product, v)):
         if a != b:
             return {"k": k, "s": s, "power": m, "coefficient of prod p~_i": str(a), "v_{m+1}": str(b)}
+    by_product = coefficients.final_filter_by_product(ws, s)  # the library's route for method="product"
+    if list(by_product) != list(v):
+        return {"k": k, "s": s, "final_filter_by_product": [str(c) for c in by_product],
+                "recursion (3.11)": [str(c) for c in v]}
     return None
 
 
 def _norm_instances(config, stride_coefficients):
-    """Exact p-norms of ``p~_i`` against ``w^(i)`` at random rational filters, via ``coefficient_norm``."""
+    """Exact p-norms of ``p~_i`` and ``w^(i)`` at random rational filters against a transcription, and the anchors.
+
+    Returns ``(count, counterexample or None, {p: filters})``.
+    """
+    norm = polynomials.coefficient_norm  # looked up at run time: the library's function, whatever it is now
+    for coeffs, p, value in ANCHORS:
+        got = _in_stated_form(norm(coeffs, p), p)
+        if got != value or norm_as_stated(coeffs, p) != value:
+            return 0, {"anchor": coeffs, "p": _p_text(p), "coefficient_norm (stated form)": str(got),
+                       "transcription": str(norm_as_stated(coeffs, p)), "known value": str(value)}, {}
     rng = random.Random(config.seed)
-    count = 0
+    count, per_p = len(ANCHORS), {}
     for n in range(40 if config.thorough else 12):
         depth = rng.randint(1, 4)
         k = tuple(rng.randint(1, 4) for _ in range(depth))
         s = tuple(rng.randint(1, 3) for _ in range(depth))
         w = [Fraction(rng.randint(-50, 50), rng.randint(1, 9)) for _ in range(k[-1])]
-        for p in (1, 2, 3, math.inf):
-            lhs = coefficient_norm(stride_coefficients(w, depth, s), p)
-            rhs = coefficient_norm(w, p)
+        for p in P_VALUES:
+            q = stride_coefficients(w, depth, s)
+            lhs, rhs = norm(q, p), norm(w, p)
+            stated_q, stated_w = norm_as_stated(q, p), norm_as_stated(w, p)
             count += 1
-            if lhs != rhs:
-                return count, {"k": k, "s": s, "w": [str(c) for c in w], "p": p, "|||p~|||_p": str(lhs), "||w||_p": str(rhs)}
-    return count, None
+            if not (lhs == rhs and _in_stated_form(lhs, p) == stated_q == stated_w == _in_stated_form(rhs, p)):
+                form = "" if p in (1, math.inf) else " (p-th powers)"
+                return count, {"k": k, "s": s, "w": [str(c) for c in w], "p": _p_text(p), "|||p~|||_p": str(lhs),
+                               "||w||_p": str(rhs), f"transcription for p~{form}": str(stated_q),
+                               f"transcription for w{form}": str(stated_w)}, per_p
+            per_p[_p_text(p)] = per_p.get(_p_text(p), 0) + 1
+    return count, None, per_p
 
 
 def parts(config):
-    """The pieces of prop-1.1's grid, and the p-norms at random rational filters."""
-    return grid_parts(config) + [("norms",)]
+    """The p-norms at random rational filters (first: quick to fail), and the pieces of prop-1.1's grid."""
+    return [("norms",)] + prop_1_1.parts(config)
 
 
 def check_part(config, part, **variants):
     """Prop. 2.1 on one piece of the grid, or the exact p-norm instances."""
     if part == ("norms",):
-        norms, bad = _norm_instances(config, variants.get("stride_coefficients", stride_polynomial_coefficients))
+        norms, bad, per_p = _norm_instances(config, variants.get("stride_coefficients", stride_polynomial_coefficients))
         if bad is not None:
             return Evidence(False, "exact", "p-norms at rational filters", norms, counterexample=bad)
-        return Evidence(True, "exact", "p-norms", norms, details={"norm instances": norms})
-    return exact_over(shapes_of(part), lambda k, s: check_shape(k, s, **variants), f"part {part}, symbolic in w{{i}}_{{j}}")
+        least = MIN_NORM_FILTERS[config.profile]
+        short = {f"p = {p}": f"ran {per_p.get(p, 0)}, minimum {least}" for p in REQUIRED_P if per_p.get(p, 0) < least}
+        if short:
+            return Evidence(False, "exact", "a search smaller than its minimum", norms, counterexample={"search too small": short})
+        return Evidence(True, "exact", "p-norms", norms,
+                        details={"norm instances": norms, "per p": per_p, "anchors": len(ANCHORS)})
+    found = prop_1_1.shapes_of(part)
+    short = prop_1_1.part_shortfall(part, found)
+    if short is not None:
+        return Evidence(False, "exact", "a search smaller than its minimum", 0, counterexample={"search too small": short})
+    ev = exact_over(found, lambda k, s: check_shape(k, s, **variants), f"part {part}, symbolic in w{{i}}_{{j}}")
+    ev.details = {"part": "deep" if part == ("deep",) else list(part), "shapes": prop_1_1.grid_tally(part, found),
+                  "max k_v": max((final_filter_width(k, s) for k, s in found), default=0)}
+    return ev
 
 
 def combine(config, evidences):
-    """The evidence of the whole check from its parts."""
-    norms = evidences[-1].details.get("norm instances", 0)
-    count = sum(e.instances for e in evidences) - norms
+    """The evidence of the whole check from its parts, with the search's minimums."""
+    total = sum(e.instances for e in evidences)
+    if not all(e.passed for e in evidences):
+        return combine_parts(evidences, "exact", "")
+    grid = [e.details for e in evidences if "shapes" in e.details]
+    normed = [e.details for e in evidences if "norm instances" in e.details]
+    short, _ = prop_1_1.grid_shortfall(config, grid)
+    if not normed:
+        short["p-norms"] = "ran 0"
+    if short:
+        return Evidence(False, "exact", "a search smaller than its minimum", total, counterexample={"search too small": short})
+    norms = sum(d["norm instances"] for d in normed)
+    per_p = normed[0]["per p"]
+    count = total - norms
     scope = (
-        f"{count} architectures symbolic in w{{i}}_{{j}} (the grid of prop-1.1): product, degrees t_i and the coefficients "
-        f"of each p~_i (hence every p-norm); plus {norms} exact p-norms (p = 1, 2, 3, inf) at random rational filters"
+        f"{count} architectures symbolic in w{{i}}_{{j}} (the grid of prop-1.1: {prop_1_1.grid_scope(config, grid)}): "
+        f"product, degrees t_i, the coefficients of each p~_i (hence every p-norm) and final_filter_by_product; plus "
+        f"{norms} exact p-norms: {normed[0]['anchors']} known values, then p = {', '.join(per_p)} at "
+        f"{min(per_p.values())} random rational filters each, against a transcription of ||w||_p"
     )
     return combine_parts(evidences, "exact", scope)
 
 
 def check(config=CheckConfig(), **variants):
     """Prop. 2.1 symbolically over the grid of prop-1.1, and the norm identity at random rational filters."""
-    return combine(config, [check_part(config, p, **variants) for p in parts(config)])
+    evidences = []
+    for part in parts(config):  # stops at the first failing part: combine reports the first failure anyway
+        evidences.append(check_part(config, part, **variants))
+        if not evidences[-1].passed:
+            break
+    return combine(config, evidences)

@@ -1,8 +1,12 @@
 """The checks eq-1.5, prop-1.1 and prop-2.1 pass, and each fails on a deliberately wrong variant."""
 
 import pytest
-from lcnsym.algebra.architecture import Architecture, final_filter_width, stride_products
-from lcnsym.algebra.coefficients import compose_filters, stride_substitute
+import sympy as sp
+
+from lcnsym.algebra import coefficients, polynomials
+from lcnsym.algebra.architecture import Architecture, final_filter_width, shapes, stride_products
+from lcnsym.algebra.coefficients import compose_filters, sparse_product, stride_substitute
+from lcnsym.algebra.polynomials import coefficients_of
 from lcnsym.algebra.convolution import convolution_rows
 from lcnsym.errors import ArchitectureError
 from lcnsym.checking.evidence import CheckConfig
@@ -105,5 +109,113 @@ def test_prop_2_1_catches_a_wrong_norm():
     def scaled(w, i, s):  # right shape, wrong values: every p-norm doubles
         return [2 * c for c in stride_substitute(list(w), stride_products(s)[i - 1])]
 
-    ev = prop_2_1.check(CheckConfig(), stride_coefficients=scaled)
+    ev = prop_2_1.check(CheckConfig(), stride_coefficients=scaled)  # the p-norms run first
+    c = ev.counterexample
+    assert not ev.passed and c["|||p~|||_p"] != c["||w||_p"] and c["transcription for p~"] != c["transcription for w"]
+    ev = prop_2_1.check_part(CheckConfig(), (2, 2, 1), stride_coefficients=scaled)  # and the grid's coefficients
     assert not ev.passed and "w^(i)" in ev.counterexample
+
+
+# Injections from the campaign (/tmp/campaign_A.md): each false variant must make its check FAIL.
+
+
+def test_prop_1_1_catches_for_output_width_ignoring_dN(monkeypatch):  # L1
+    from lcnsym.algebra import architecture
+
+    real = architecture._smallest
+    monkeypatch.setattr(architecture, "_smallest", lambda cls, k, s, dN: real(cls, k, s, 1))  # always d_N = 1
+    ev = prop_1_1.check(CheckConfig())
+    assert not ev.passed
+    c = ev.counterexample
+    assert c["asked d_N"] == 2 and c["d0 by eq. (1.5) backwards"] == prop_1_1.input_width(c["k"], c["s"], 2)
+    assert "d_N=1" in c["for_output_width gave"]
+
+
+def test_prop_1_1_catches_a_grid_with_fewer_strides(monkeypatch):  # C1
+    def fewer_strides(part):  # strides of layers 2..N limited to <= 2
+        if part == ("deep",):
+            return prop_1_1.DEEP
+        n, k1, s1 = part
+        return [((k1,) + k, (s1,) + s) for k, s in shapes(n - 1, 4, 2, min_depth=n - 1)] if n > 1 else [((k1,), (s1,))]
+
+    monkeypatch.setattr(prop_1_1, "shapes_of", fewer_strides)
+    for mod in (prop_1_1, prop_2_1):
+        ev = mod.check(CheckConfig())
+        assert not ev.passed and "search too small" in ev.counterexample
+        assert "minimum 12 (every k_i<=4, s_i<=3)" in ev.counterexample["search too small"]
+
+
+def test_prop_1_1_catches_a_grid_with_fewer_parts(monkeypatch):  # C1, the parts side: the whole grid is counted too
+    real = prop_1_1.parts
+    monkeypatch.setattr(prop_1_1, "parts", lambda config: [p for p in real(config) if p == ("deep",) or p[2] < 3])
+    ev = prop_1_1.check(CheckConfig())
+    assert not ev.passed and "ran 8 distinct shapes (k_i<=4, s_i<=2)" in ev.counterexample["search too small"]["N=1"]
+
+
+def test_prop_1_1_catches_a_single_input_width(monkeypatch):  # C2
+    monkeypatch.setattr(prop_1_1, "output_widths", lambda k: (1,))
+    ev = prop_1_1.check(CheckConfig())
+    assert not ev.passed and ev.counterexample["search too small"] == "checked at 1 input width(s) d0 = [1], minimum 2"
+
+
+def test_prop_1_1_catches_missing_depths():
+    ev = prop_1_1.combine(CheckConfig(), [prop_1_1.check_part(CheckConfig(), p) for p in prop_1_1.parts(CheckConfig())[:12]]
+                          + [prop_1_1.check_part(CheckConfig(), ("deep",))])
+    assert not ev.passed and set(ev.counterexample["search too small"]) == {"N=2", "N=3", "N=4"}
+
+
+def _norm_without_abs(real):
+    def wrong(q, p=2, **kw):  # |||q|||_1 as the plain sum of the coefficients
+        if p == 1:
+            return sp.Add(*[sp.sympify(c) for c in coefficients_of(q)])
+        return real(q, p, **kw)
+
+    return wrong
+
+
+def test_prop_2_1_catches_a_one_norm_without_abs(monkeypatch):  # L4
+    monkeypatch.setattr(polynomials, "coefficient_norm", _norm_without_abs(polynomials.coefficient_norm))
+    ev = prop_2_1.check(CheckConfig())
+    assert not ev.passed and ev.counterexample["anchor"] == [1, -1] and ev.counterexample["coefficient_norm (stated form)"] == "0"
+    monkeypatch.setattr(prop_2_1, "ANCHORS", [])  # the transcription alone catches it too
+    ev = prop_2_1.check(CheckConfig())
+    c = ev.counterexample
+    assert not ev.passed and c["p"] == "1" and c["|||p~|||_p"] != c["transcription for w"]
+
+
+def test_prop_2_1_catches_a_product_with_non_cumulative_strides(monkeypatch):  # L5
+    def step_strides(filters, strides):  # steps 1, s_1, ..., s_{N-1} instead of prod_{n<i} s_n
+        prod_poly = None
+        for w, step in zip(filters, (1,) + tuple(strides[:-1])):
+            p = {j * step: wj for j, wj in enumerate(w)}
+            prod_poly = p if prod_poly is None else sparse_product(prod_poly, p)
+        return [prod_poly.get(i, 0 * prod_poly[0]) for i in range(max(prod_poly) + 1)]
+
+    monkeypatch.setattr(coefficients, "final_filter_by_product", step_strides)
+    ev = prop_2_1.check(CheckConfig())
+    assert not ev.passed and "final_filter_by_product" in ev.counterexample and len(ev.counterexample["s"]) >= 3
+    bad = prop_2_1.check_shape((2, 2, 2), (2, 2, 1))  # the campaign's instance
+    assert bad is not None and len(bad["final_filter_by_product"]) == 6 and len(bad["recursion (3.11)"]) == 8
+
+
+def test_prop_2_1_catches_fewer_p_values(monkeypatch):  # C3
+    monkeypatch.setattr(prop_2_1, "P_VALUES", (1,))
+    ev = prop_2_1.check(CheckConfig())
+    assert not ev.passed and ev.counterexample["search too small"] == {
+        "p = 2": "ran 0, minimum 12", "p = 3": "ran 0, minimum 12", "p = inf": "ran 0, minimum 12"}
+
+
+def test_eq_1_5_catches_a_grid_with_stride_one(monkeypatch):  # C4
+    monkeypatch.setattr(eq_1_5, "shapes", lambda depth, k, s, **kw: shapes(depth, k, 1, **kw))
+    ev = eq_1_5.check(CheckConfig())
+    assert not ev.passed
+    short = ev.counterexample["search too small"]
+    assert short["valid"] == "ran 1674, minimum 8262" and short["refused"] == "ran 342, minimum 36954"
+    assert "ran 64 distinct shapes (k_i<=4, s_i<=1)" in short["N=3"]
+
+
+def test_eq_1_5_catches_fewer_input_widths():  # C4, the d0 side
+    tally = {n: ((4 * 3) ** n, 4, 3) for n in (1, 2, 3)}
+    short = eq_1_5.grid_shortfall(CheckConfig(), tally, set(range(1, 13)), 8262, 36954)
+    assert short == {"d0": "every shape ran at d0 in 1..12, minimum 1..24"}
+    assert eq_1_5.grid_shortfall(CheckConfig(), tally, set(range(1, 25)), 8262, 36954) == {}
