@@ -69,3 +69,273 @@ def test_lemma_2_4_catches_library_constants_that_are_not_the_papers(monkeypatch
     monkeypatch.setattr(lemma_2_4, "factorizations_for_all_classifications", loosened)
     ev = lemma_2_4.check(CheckConfig())
     assert not ev.passed and ev.counterexample["why"] == "a constant differs from RESULTS.md"
+
+
+# Injection campaign A: each mistake below used to let lemma-2.2, lemma-2.3 or lemma-2.4 pass.  The check must now
+# fail on its own, naming an instance.
+
+import dataclasses
+
+import flint
+import mpmath
+
+from lcnsym import numeric
+from lcnsym.analysis import factorization, families
+from lcnsym.analysis.roots import normalize_polynomial
+
+QUICK = CheckConfig()
+
+
+def _fails(ev):
+    assert not ev.passed, ev.summary()
+    assert ev.counterexample, ev.summary()
+    return ev.counterexample
+
+
+def _ratio_by_abs_of_sum(p, q):
+    """A1: ``|sum pq|`` for ``sum |pq|``: at most 1, and 1 on nonnegative pairs, so the bound alone cannot see it."""
+    p, q = [Fraction(c) for c in p], [Fraction(c) for c in q]
+    pq = [Fraction(0)] * (len(p) + len(q) - 1)
+    for i, x in enumerate(p):
+        for j, y in enumerate(q):
+            pq[i + j] += x * y
+    return abs(sum(pq)) / (sum(map(abs, p)) * sum(map(abs, q)))
+
+
+def _ratio_ball_re_plus_im(p, q, norm=1, *, dps=numeric.DEFAULT_DPS):
+    """A2: ``|Re c| + |Im c|`` for ``|c|`` (also submultiplicative, so every ratio stays <= 1)."""
+    with numeric.working_precision(dps):
+        p, q = [numeric.to_acb(c) for c in p], [numeric.to_acb(c) for c in q]
+        pq = (flint.acb_poly(p) * flint.acb_poly(q)).coeffs()
+
+        def size(cs):
+            total = sum((abs(c) ** norm if norm > 1 else abs(c.real) + abs(c.imag) for c in cs), numeric.to_arb(0))
+            return total.root(norm) if norm > 1 else total
+
+        return size(pq) / (size(p) * size(q))
+
+
+@pytest.mark.parametrize("anchors", [True, False], ids=["anchors", "search only"])
+def test_lemma_2_2_a1_ratio_of_the_absolute_sum_is_caught(monkeypatch, anchors):
+    monkeypatch.setattr(lemma_2_2, "one_norm_ratio", _ratio_by_abs_of_sum)
+    if not anchors:
+        monkeypatch.setattr(lemma_2_2, "ANCHORS", ())
+    cx = _fails(lemma_2_2.check(QUICK))
+    if anchors:
+        assert cx["anchor"] == "(1 - x)(1 + x) = 1 - x^2" and cx["one_norm_ratio"] == "0" and cx["known ratio"] == "1/2"
+    else:
+        assert cx["problem"] == "one_norm_ratio differs from the exact ratio" and cx["p"] and cx["q"]
+
+
+@pytest.mark.parametrize("anchors", [True, False], ids=["anchors", "search only"])
+def test_lemma_2_2_a2_complex_modulus_as_re_plus_im_is_caught(monkeypatch, anchors):
+    monkeypatch.setattr(lemma_2_2, "norm_ratio_ball", _ratio_ball_re_plus_im)
+    if not anchors:
+        monkeypatch.setattr(lemma_2_2, "_anchors", lambda: None)
+    cx = _fails(lemma_2_2.check(QUICK))
+    if anchors:
+        assert cx["anchor"] == "((1+i) + x)(1 + (1+i) x)" and cx["norm_ratio_ball"]["mid"].startswith("0.7777")
+    else:
+        assert cx["kind"] == "complex" and cx["problem"] == "the library's ball misses the ratio" and cx["p"]
+
+
+def test_lemma_2_2_c5b_degrees_shrunk_to_3_is_caught(monkeypatch):
+    real = lemma_2_2._pairs
+    shrink = lambda c: c if len(c) <= 4 else c[:3] + c[-1:]  # degree <= 3, the leading coefficient kept
+    monkeypatch.setattr(lemma_2_2, "_pairs", lambda rng, count: ((k, shrink(p), shrink(q)) for k, p, q in real(rng, count)))
+    cx = _fails(lemma_2_2.check(QUICK))
+    assert "with a factor of degree >= 10" in cx["search too small"]
+
+
+def test_lemma_2_2_c6_complex_pairs_made_real_is_caught(monkeypatch):
+    real = lemma_2_2._pairs
+    realify = lambda c: [(x[0], 0 * x[1]) if isinstance(x, tuple) else x for x in c]
+    monkeypatch.setattr(lemma_2_2, "_pairs", lambda rng, count: ((k, realify(p), realify(q)) for k, p, q in real(rng, count)))
+    cx = _fails(lemma_2_2.check(QUICK))
+    assert "with a non-real coefficient" in cx["search too small"]
+
+
+def test_lemma_2_2_text_reports_what_ran():
+    ev = lemma_2_2.check(QUICK)
+    assert ev.passed and "degree <= 12" in ev.scope and "known-answer anchors" in ev.scope
+    assert "with a non-real coefficient" in ev.scope and "with a factor of degree >= 10" in ev.scope
+
+
+def _squares(coeffs):
+    poly = normalize_polynomial(coeffs)
+    return poly, [re * re + im * im for re, im in poly.coeffs]
+
+
+def _a_squared_n_cubed(coeffs):  # A3
+    poly, sq = _squares(coeffs)
+    return poly.degree**3 * max(sq) / sq[-1]
+
+
+def _a_squared_without_a_n(coeffs):  # A4: a false Lemma 2.3
+    poly, sq = _squares(coeffs)
+    return poly.degree**2 * max(sq[:-1]) / sq[-1]
+
+
+@pytest.mark.parametrize("variant", [_a_squared_n_cubed, _a_squared_without_a_n], ids=["A3 n^3", "A4 a_n left out"])
+def test_lemma_2_3_a3_a4_library_a_squared_not_the_papers_is_caught(monkeypatch, variant):
+    monkeypatch.setattr(lemma_2_3, "root_bound_squared", variant)
+    cx = _fails(lemma_2_3.check(QUICK))
+    assert cx["polynomial"] and "differs from RESULTS.md" in cx["problem"]
+    assert Fraction(cx["root_bound_squared"]) != Fraction(cx["A^2 as stated"])
+
+
+def test_lemma_2_3_a4_as_the_bound_itself_fails_on_the_roots():
+    """A bound that leaves a_n out of the max is false: the dominant-leading-coefficient instances have roots beyond it."""
+    def without_a_n(poly):
+        if poly.degree == 1:  # |x| = A exactly there, which balls cannot decide; the variant matters for n >= 2
+            return 2 * root_bound(poly)
+        if poly.is_real:
+            return poly.degree * max(abs(re) for re, _ in poly.coeffs[:-1]) / abs(poly.coeffs[-1][0])
+        _, sq = _squares(poly)
+        with numeric.working_precision(60):
+            return poly.degree * mpmath.sqrt(numeric.to_mpf(max(sq[:-1]) / sq[-1]))
+
+    cx = _fails(lemma_2_3.check(QUICK, bound=without_a_n))
+    assert cx["polynomial"] and ("|x|^2 (ball)" in cx or cx.get("problem") in (
+        "|x| > A exactly", "the ball's verdict contradicts the exact one"))
+
+
+def test_lemma_2_3_dominant_leading_coefficients_break_a_bound_without_a_n():
+    for name, coeffs in (("9x^2 + x + 1", [1, 1, 9]), ("x^3 - 10^-3", [-Fraction(1, 1000), 0, 0, 1])):
+        _, sq = _squares(coeffs)
+        roots = lemma_2_3.certified_roots(coeffs, 40)
+        assert any(numeric.compare(abs(r.ball) ** 2, _a_squared_without_a_n(coeffs)) is False for r in roots), name
+
+
+def test_lemma_2_3_a5_root_bound_without_n_is_caught(monkeypatch):
+    real = lemma_2_3.root_bound
+
+    def without_n(coeffs, *, dps=numeric.DEFAULT_DPS):
+        poly = normalize_polynomial(coeffs)
+        if poly.is_real:
+            return max(abs(re) for re, _ in poly.coeffs) / abs(poly.coeffs[-1][0])
+        return real(coeffs, dps=dps)
+
+    monkeypatch.setattr(lemma_2_3, "root_bound", without_n)
+    cx = _fails(lemma_2_3.check(QUICK))
+    assert cx["polynomial"] and cx["problem"].startswith("root_bound squared is not RESULTS.md's A^2")
+
+
+def test_lemma_2_3_c8_degree_one_bound_loosened_is_caught(monkeypatch):
+    real = lemma_2_3._degree_one
+    monkeypatch.setattr(lemma_2_3, "_degree_one", lambda poly: (real(poly)[0], 4 * real(poly)[1]))
+    cx = _fails(lemma_2_3.check(QUICK))
+    assert cx["polynomial"] and cx["problem"] == "the exact degree-1 A^2 differs from RESULTS.md's"
+
+
+def test_lemma_2_4_a6_factor_norm_of_the_sum_is_caught(monkeypatch):
+    real = factorization._build
+
+    def norm_of_sum(*args):
+        f = real(*args)
+        f.factor_norms = [abs(c0 + c1) for c0, c1 in f.factors]
+        return f
+
+    monkeypatch.setattr(factorization, "_build", norm_of_sum)
+    cx = _fails(lemma_2_4.check(QUICK))
+    assert cx["polynomial"] and cx["why"] == "the library's factor norms are not |c0| + |c1| of its factors"
+
+
+@pytest.mark.parametrize("attr", ["scaled_bound", "bound"])
+def test_lemma_2_4_a7_bound_6_n_plus_1_t_is_caught(monkeypatch, attr):
+    cls = factorization.LinearFactorization
+    if attr == "scaled_bound":
+        real = cls.scaled_bound
+        monkeypatch.setattr(cls, "scaled_bound", lambda self, constant=6: real(self, constant) * Fraction(self.degree + 1, self.degree))
+    else:
+        monkeypatch.setattr(cls, "bound", property(lambda self: 6 * (self.degree + 1) * self.T))
+    cx = _fails(lemma_2_4.check(QUICK))
+    assert cx["polynomial"] and cx["why"] == "the library's 6 n T is not 6 n T as stated"
+
+
+def test_lemma_2_4_a8_midpoint_choice_falling_back_to_case_1_is_caught(monkeypatch):
+    def all_big(enclosures):
+        mods = [enc.modulus_squared() for enc in enclosures for _ in range(enc.multiplicity)]
+        return [i for i, m in enumerate(mods) if m >= 1] if all(m > 1 for m in mods) else []
+
+    monkeypatch.setattr(factorization, "_midpoint_choice", all_big)
+    cx = _fails(lemma_2_4.check(QUICK))
+    assert cx["polynomial"] and cx["why"].startswith("linear_factorization counts r = 0 big roots, not an admissible")
+
+
+def test_lemma_2_4_a12_25_left_undecided_by_the_library_is_decided_by_the_check(monkeypatch):
+    """A12 (the library skips (2.5) when r = n) with (2.5) made false there: only the check's own decision sees it."""
+    cls = factorization.LinearFactorization
+    real_verdict, real_build = cls.verdict, factorization._build
+
+    def skipping(self, constant=6):
+        return real_verdict(dataclasses.replace(self, case=1) if self.case == 2 and self.r == self.degree else self, constant)
+
+    def false_25(*args):
+        f = real_build(*args)
+        if f.case == 2 and f.r == f.degree:
+            f.roots_product = 2 * numeric.to_arb(f.roots_product_bound)
+        return f
+
+    monkeypatch.setattr(cls, "verdict", skipping)
+    monkeypatch.setattr(factorization, "_build", false_25)
+    cx = _fails(lemma_2_4.check(QUICK))
+    assert cx["polynomial"] and cx["why"] == "(2.5) fails: |z_1...z_r| > 3 B n^r as stated" and cx["r"] == cx["degree"]
+
+
+def _constants_n_before_dropping(coeffs, r, prec):  # C7
+    a = [c if isinstance(c, tuple) else (Fraction(c), Fraction(0)) for c in coeffs]
+    n = len(a) - 1
+    while len(a) > 1 and a[-1] == (0, 0):
+        a.pop()
+    if all(im == 0 for _, im in a):
+        return max(sum(abs(re) for re, _ in a), Fraction(1)), 3 * (max(abs(re) for re, _ in a) / abs(a[-1][0])) * n ** r, n
+    sq = [Fraction(re) ** 2 + Fraction(im) ** 2 for re, im in a]
+    with numeric.working_precision(prec=prec):
+        return (sum((numeric.to_arb(x).sqrt() for x in sq), numeric.to_arb(0)).max(numeric.to_arb(1)),
+                3 * (numeric.to_arb(max(sq)) / numeric.to_arb(sq[-1])).sqrt() * numeric.to_arb(n) ** r, n)
+
+
+def test_lemma_2_4_c7_degree_taken_before_dropping_zero_leading_coefficients_is_caught(monkeypatch):
+    monkeypatch.setattr(lemma_2_4, "constants_as_stated", _constants_n_before_dropping)
+    cx = _fails(lemma_2_4.check(QUICK))
+    assert "zero leading coefficient" in cx["polynomial"] and cx["why"] == "a constant differs from RESULTS.md"
+
+
+def test_lemma_2_4_the_library_counting_the_stated_degree_is_caught(monkeypatch):
+    real = factorization._build
+    monkeypatch.setattr(factorization, "_build", lambda poly, *rest: dataclasses.replace(real(poly, *rest), degree=poly.stated_degree))
+    cx = _fails(lemma_2_4.check(QUICK))
+    assert "zero leading coefficient" in cx["polynomial"] and cx["n as stated"] < cx["degree"]
+
+
+def _random_without_complex(count, max_degree, seed, real=families.random_family):  # A10
+    for name, c in real(count, max_degree, seed):
+        if name.startswith("complex"):
+            name, c = name.replace("complex", "gaussian"), [re for re, _ in c]
+        yield name, c
+
+
+def _exact_modulus_shrunk(thorough=False, real=families.exact_modulus_family):  # A11: x^n - 1 for n in (2, 3) only
+    for name, c, m2 in real(thorough):
+        if not (name.startswith("x^") and "- 1 (roots on the unit circle)" in name and len(c) - 1 not in (2, 3)):
+            yield name, c, m2
+
+
+@pytest.mark.parametrize("mod", [lemma_2_3, lemma_2_4], ids=lambda m: m.ID)
+@pytest.mark.parametrize("family, variant, kind", [
+    ("random_family", _random_without_complex, "polynomials: random complex"),
+    ("exact_modulus_family", _exact_modulus_shrunk, "polynomials: roots on the unit circle of degree >= 5")],
+    ids=["A10 no random complex", "A11 unit circle shrunk"])
+def test_lemma_2_3_2_4_a10_a11_shrunk_families_are_caught(monkeypatch, mod, family, variant, kind):
+    monkeypatch.setattr(families, family, variant)
+    cx = _fails(mod.check(QUICK))
+    assert kind in cx["search too small"]
+
+
+@pytest.mark.parametrize("mod", [lemma_2_3, lemma_2_4], ids=lambda m: m.ID)
+def test_lemma_2_3_2_4_texts_count_the_kinds_that_ran(mod):
+    ev = mod.check(QUICK)
+    assert ev.passed
+    for kind, n in ev.details["kinds"].items():
+        assert f"{n} {kind}" in ev.scope and n >= mod.MIN_KINDS["quick"][kind]

@@ -12,10 +12,10 @@ import random
 
 import mpmath
 
-from lcnsym.numeric import to_mpf, to_rational, working_precision
+from lcnsym.numeric import to_complex_rational, to_mpf, to_rational, working_precision
 
 __all__ = ["random_family", "adversarial_family", "exact_modulus_family", "all_polynomials", "polynomial_instances", "Instance",
-           "coefficients_from_roots"]
+           "coefficients_from_roots", "KINDS", "kinds_of"]
 
 
 def _q(x):
@@ -70,7 +70,8 @@ def random_family(count, max_degree, seed):
 
 def adversarial_family(thorough=False, seed=0):
     """Hard cases: tiny leading coefficients, huge constants, roots on and near the unit circle,
-    multiple roots, Wilkinson-like spread roots, roots at zero, degree 1, high degree."""
+    multiple roots, Wilkinson-like spread roots, roots at zero, degree 1, mixed roots (some inside the unit
+    circle, some outside), a dominant leading coefficient, zero leading coefficients, high degree."""
     rng = random.Random(seed + 1)
     big = 400 if thorough else 200
     for e in (10, 20, 30):
@@ -90,6 +91,14 @@ def adversarial_family(thorough=False, seed=0):
     yield "spread roots 2^k, k = -10..10", coefficients_from_roots([Fraction(2) ** k for k in range(-10, 11)])
     yield "roots at zero: x^3 (x - 2)(x + 1/3)", [0, 0, 0] + [c for c in coefficients_from_roots([2, Fraction(-1, 3)])]
     yield "degree 1: 3x - 5", [-5, 3]
+    yield "mixed roots, leading coefficient 1e-10: 1e-10 x^3 - 3x + 1", [1, -3, 0, Fraction(1, 10**10)]
+    # |a_n| > n max_{i<n} |a_i|: a root bound that leaves a_n out of the max falls below these roots
+    yield "dominant leading coefficient: 9x^2 + x + 1", [1, 1, 9]
+    yield "dominant leading coefficient: 1000x^5 + x^4 - x + 1", [1, -1, 0, 0, 1, 1000]
+    yield "dominant leading coefficient, complex: (30+40j) x^3 + j x + 1", [1, (0, 1), 0, (30, 40)]
+    # zero leading coefficients (ascending lists with trailing zeros): the true degree is below the stated one
+    yield "zero leading coefficients: 0x^4 + 0x^3 + x^2 - 3x + 2", [2, -3, 1, 0, 0]
+    yield "zero leading coefficient, complex: 0x^2 + x + j", [(0, 1), 1, 0]
     yield "degree 1, complex: (1+2j) x + 1", [1, (1, 2)]
     for n in ((60, big) if not thorough else (60, 200, big)):
         yield f"random gaussian degree {n}", [_q(rng.gauss(0, 1)) for _ in range(n + 1)]
@@ -105,7 +114,8 @@ def exact_modulus_family(thorough=False):
     Lemma 2.4's classification ``|z| >= 1`` or ``<= 1`` is ambiguous for every
     ball), ``x^n - R^n`` (roots on ``|x| = R``), ``x^4 - i``, and degree-1
     polynomials whose root lies exactly on ``|x| = A`` of Lemma 2.3 (the bound
-    is attained there, so no ball can decide it strictly).  The thorough
+    is attained there, so no ball can decide it strictly), and ``x^n - 10^-(n e)`` (a dominant leading
+    coefficient: roots on ``|x| = 10^-e``, far beyond ``n max_{i<n} |a_i| / |a_n|``).  The thorough
     profile takes more and higher degrees.
 
     Examples
@@ -120,6 +130,8 @@ def exact_modulus_family(thorough=False):
     for n in (3, 6) + ((12,) if thorough else ()):
         yield f"x^{n} - (3/2)^{n} (roots on |x| = 3/2)", [-Fraction(3, 2) ** n] + [0] * (n - 1) + [1], Fraction(9, 4)
     yield "x^4 - i (roots on the unit circle)", [(0, -1), 0, 0, 0, 1], Fraction(1)
+    for n, e in ((3, 1), (4, 2)):  # x^n - eps, a dominant leading coefficient: roots on |x| = 10^-e, far beyond n eps
+        yield f"x^{n} - 10^-{n * e} (roots on |x| = 10^-{e})", [-Fraction(1, 10 ** (n * e))] + [0] * (n - 1) + [1], Fraction(1, 10 ** (2 * e))
     on_bound = [("3x - 5", [-5, 3]), ("-2x + 7", [7, -2]), ("x - 1", [-1, 1]), ("7x + 7", [7, 7]), ("3x + 10", [10, 3]),
                 ("11x - 13", [-13, 11]), ("(1+2j) x + (2-1j)", [(2, -1), (1, 2)]), ("(3+4j) x - 10", [-10, (3, 4)]),
                 ("(1+1j) x + 3", [3, (1, 1)])]
@@ -135,6 +147,37 @@ def _abs_sq(c):
 Instance = namedtuple("Instance", "family name coeffs modulus_squared")
 """A test polynomial: its family (``random``, ``adversarial``, ``exact modulus``), name, exact coefficients, and the
 exact ``|x|^2`` of every root where that is known (else ``None``)."""
+
+
+KINDS = ("random complex", "complex of degree >= 2", "roots on the unit circle of degree >= 5",
+         "dominant leading coefficient", "zero leading coefficients")
+"""The kinds of test polynomial a check of these families counts (:func:`kinds_of`), each with its own minimum."""
+
+
+def kinds_of(inst):
+    """The :data:`KINDS` an :class:`Instance` belongs to, read from its exact coefficients and known modulus (never its name).
+
+    ``random complex``: a random polynomial with a non-real coefficient; ``complex of degree >= 2``; ``roots on the
+    unit circle of degree >= 5`` (exactly known ``|x|^2 = 1``); ``dominant leading coefficient``: degree ``n >= 2`` and
+    ``|a_n| > n max_{i<n} |a_i|``; ``zero leading coefficients``: trailing zeros in the ascending list.
+
+    Examples
+    --------
+    >>> kinds_of(Instance("adversarial", "9x^2 + x + 1", [1, 1, 9, 0], None))
+    ['dominant leading coefficient', 'zero leading coefficients']
+    """
+    a = [to_complex_rational(c, floats=True) for c in inst.coeffs]
+    stated = len(a) - 1
+    while len(a) > 1 and a[-1] == (0, 0):
+        a.pop()
+    n, sq = len(a) - 1, [re * re + im * im for re, im in a]
+    nonreal = any(im != 0 for _, im in a)
+    found = {"random complex": nonreal and inst.family == "random",
+             "complex of degree >= 2": nonreal and n >= 2,
+             "roots on the unit circle of degree >= 5": inst.modulus_squared == 1 and n >= 5,
+             "dominant leading coefficient": n >= 2 and sq[-1] > n * n * max(sq[:-1]),
+             "zero leading coefficients": stated > n}
+    return [kind for kind in KINDS if found[kind]]
 
 
 def polynomial_instances(config, random_count=None, max_degree=30):
