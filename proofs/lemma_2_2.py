@@ -17,7 +17,8 @@ DEPENDS_ON = ()
 REFERENCE = "Lemma 2.2"
 LIBRARY = ("lcnsym.analysis.factorization.one_norm_ratio", "lcnsym.analysis.factorization.norm_ratio_ball", "lcnsym.analysis.factorization.norm_constant_search")
 CLI = 'lcnsym factor --coeffs "1,2,1"'
-EVIDENCE = "search: exact rationals (real pairs, and the equality case) and complex pairs decided by 50-digit balls; largest ratio"
+EVIDENCE = ("search: exact rationals (real pairs, and the equality case) and complex pairs decided by 50-digit balls, each ratio "
+            "recomputed by the check (Fractions; mpmath at 100 digits) and known-answer anchors; largest ratio")
 DPS = CHECK_DPS
 RECOMPUTE_DPS = 2 * DPS
 """The digits of the check's own mpmath ratio for complex pairs: finer than the library's balls, so only they can miss."""

@@ -22,7 +22,8 @@ STATEMENT = (
 DEPENDS_ON = ("prop-1.1",)
 LIBRARY = ("lcnsym.algebra.polynomials.stride_polynomial_coefficients", "lcnsym.algebra.coefficients.convolve", "lcnsym.algebra.polynomials.coefficient_norm")
 CLI = "lcnsym filter --k 3,2,3 --s 2,1,2 --latex"
-EVIDENCE = "exact: symbolic identity over the grid of prop-1.1; exact p-norms at rational filters"
+EVIDENCE = ("exact: symbolic identity over the grid of prop-1.1, and final_filter_by_product equal to the recursion; exact "
+            "p-norms at rational filters against the check's transcription and known values")
 REFERENCE = "Proposition 2.1, eq. (2.1)"
 
 P_VALUES = (1, 2, 3, math.inf)

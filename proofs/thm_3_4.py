@@ -11,6 +11,8 @@ REFERENCE = "Theorem 3.4"
 LIBRARY = ("lcnsym.dynamics.flow.gradient_flow", "lcnsym.dynamics.engines.taylor.TaylorEngine", "lcnsym.dynamics.bounds.tau", "lcnsym.dynamics.bounds.g_bound")
 CLI = "lcnsym flow --k 2,2 --s 1,1 --t-max 20"
 EVIDENCE = ("search: integrated flows at 30 digits: L non-increasing, dL/dt = -||grad L||^2, bounded by tau, gradient below 1e-20, critical limit at 50 digits"
+            "; the engine's jets against mpmath's expansion of the gradient; negative controls for the energy, criticality and "
+            "Krawczyk tests"
             "; certified: one flow per loss enclosed by the certified engine, with a convergence certificate (Krawczyk, "
             "Hessian positive definite on the balanced slice)")
 
