@@ -222,7 +222,7 @@ def _windows(arch, data, loss, w0, engine=DEFAULT_ENGINE, scale=1):
 
 
 def _energy_defect(losses, grad_norms, window):
-    """``(|drop - int ||grad L||^2| / |drop|, None)`` from 65 equally spaced samples of ``L`` and ``||grad L||`` over
+    """``(|drop - int ||grad L||^2| / max(|drop|, int), None)`` from 65 equally spaced samples of ``L`` and ``||grad L||`` over
     ``[0, window]`` (Simpson on 64 panels), or ``(None, the rule's own spread)`` where 32 and 64 panels differ by more
     than 1e-10 of the drop."""
     with working_precision(DPS):
@@ -230,9 +230,12 @@ def _energy_defect(losses, grad_norms, window):
         h = MPMATH.const(window / 64)
         fine_rule, coarse_rule = _simpson(g2, h), _simpson(g2[::2], 2 * h)
         drop = losses[0] - losses[-1]
-        if abs(fine_rule - coarse_rule) <= MPMATH.const(Fraction(1, 10**10)) * abs(drop):
-            return abs(drop - fine_rule) / abs(drop), None
-        return None, abs(fine_rule - coarse_rule) / abs(drop)
+        scale = max(abs(drop), abs(fine_rule))  # not |drop| alone: a flow whose samples do not move has drop 0
+        if scale == 0:
+            return scale, None
+        if abs(fine_rule - coarse_rule) <= MPMATH.const(Fraction(1, 10**10)) * scale:
+            return abs(drop - fine_rule) / scale, None
+        return None, abs(fine_rule - coarse_rule) / scale
 
 
 @lru_cache(maxsize=1)
@@ -345,7 +348,12 @@ def judge(loss_text, k, s, seed, t_max, check_h=False, engine=DEFAULT_ENGINE, st
         bound = tau(T, arch.k_v, balancedness(exact_w0))
     except HypothesisFails as exc:
         return {**where, "hypothesis fails": str(exc)}, None
-    largest = to_rational(traj.max_layer_norm_sq(), floats=True)
+    # the sampled states' layer norms, exactly: the trajectory's recorded ones must be them
+    largest = max(sum((to_rational(c, floats=True) ** 2 for c in layer), Fraction(0)) for state in traj.states for layer in state)
+    recorded = to_rational(traj.max_layer_norm_sq(), floats=True)
+    if abs(recorded - largest) > tolerance(DPS, DRIFT_DIGITS_LOST) * (1 + largest):
+        return {**where, "recorded max ||w^(i)||^2": show(traj.max_layer_norm_sq(), 10),
+                "max ||w^(i)||^2 of the sampled states": show(largest, 10)}, None
     if largest > bound:
         return {**where, "max ||w^(i)||^2": show(traj.max_layer_norm_sq(), 10), "tau": show(bound)}, None
     energy, bad = _energy(loss_text, k, s, seed, engine, where)
@@ -398,22 +406,39 @@ def jet_defect(loss_text, k, s, seed):
             return memo[t, current_bits()][i]
         return f
 
-    where = None
     with working_precision(2 * DPS):
-        worst = MPMATH.const(0)
-        for i, jet in enumerate(jets):
-            reference = mpmath.taylor(entry(i), MPMATH.const(0), JET_ORDER - 1)
-            scale = max(abs(c) for c in reference) or MPMATH.const(1)
-            for order, (a, b) in enumerate(zip(jet, reference)):
-                defect = abs(MPMATH.const(a) - b) / scale
-                if defect > worst:
-                    worst, where = defect, order
+        return _jet_compare(jets, [mpmath.taylor(entry(i), MPMATH.const(0), JET_ORDER - 1) for i in range(len(jets))])
+
+
+def _jet_compare(jets, references):
+    """``(defect, order)``: the largest ``|jet_k - reference_k| / max_k |reference_k|`` over the entries and every order,
+    and where; a jet with fewer coefficients than its reference is compared as if the rest were 0."""
+    worst, where = MPMATH.const(0), None
+    for jet, reference in zip(jets, references):
+        scale = max(abs(c) for c in reference) or MPMATH.const(1)
+        padded = list(jet) + [0] * (len(reference) - len(jet))
+        for order, (a, b) in enumerate(zip(padded, reference)):
+            defect = abs(MPMATH.const(a) - b) / scale
+            if defect > worst:
+                worst, where = defect, order
     return worst, where
+
+
+def _jet_control():
+    """The negative control of the jets' comparison: a reference whose last coefficient moves by ``10^-12`` of the
+    largest must be seen (a comparison cut to the first coefficients would not)."""
+    with working_precision(2 * DPS):
+        reference = [MPMATH.const(Fraction(1, 2 ** k)) for k in range(JET_ORDER)]
+        jets = [exact_value(c) for c in reference[:-1]] + [exact_value(reference[-1] + MPMATH.const(Fraction(1, 10**12)))]
+        return _jet_compare([jets], [reference])
 
 
 def _energy(loss_text, k, s, seed, engine, where):
     """``(relative error, counterexample or None)`` of ``dL/dt = -||grad L||^2`` on one (loss, shape, seed), after the
     engines' jets of ``-grad L`` are held against the library's gradient (:func:`jet_defect`)."""
+    control, at = _jet_control()
+    if to_rational(control, floats=True) <= JET_TOL or at != JET_ORDER - 1:
+        return None, {**where, "the jets' comparison missed a last coefficient moved by 1e-12": show(control, 5)}
     jets, order = jet_defect(loss_text, k, s, seed)
     if to_rational(jets, floats=True) > JET_TOL:
         return None, {**where, "the Taylor engine's jets of -grad L differ from mpmath's expansion of risk_gradient "

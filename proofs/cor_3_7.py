@@ -129,6 +129,54 @@ def h_on_matrices(config, losses):
     return None, count, per_loss
 
 
+def h_as_stated(loss, L, dN, m):
+    """``h(L)`` of (3.8) as RESULTS.md states it, transcribed here (balls; ``L`` exact): ``dN m sqrt(L)`` for the square
+    loss (thm-1.2), ``dN m p^(1/p) L^(1/p)`` for ``l_p`` (thm-3.8), else ``L + c m`` with cor-3.7's ``c``: pseudo-Huber
+    ``0``, generalized Huber ``0`` for ``beta >= 0`` and ``(dN/alpha) log(2/(2+beta))`` below, log-cosh
+    ``dN log(2)/alpha``; ``None`` for a loss RESULTS.md does not state."""
+    L, dN, m = ARB.const(L), ARB.const(dN), ARB.const(m)
+    if loss.name == "square":
+        return dN * m * ARB.sqrt(L)
+    if loss.name == "lp":
+        p = ARB.const(loss.p)
+        return dN * m * ARB.exp(ARB.log(p) / p) * (ARB.exp(ARB.log(L) / p) if L > 0 else ARB.const(0))
+    if loss.name == "pseudo-huber":
+        c = ARB.const(0)
+    elif loss.name == "gen-huber":
+        beta = ARB.const(loss.beta)
+        c = ARB.const(0) if loss.beta >= 0 else dN / ARB.const(loss.alpha) * ARB.log(2 / (2 + beta))
+    elif loss.name == "log-cosh":
+        c = dN * ARB.log(ARB.const(2)) / ARB.const(loss.alpha)
+    else:
+        return None
+    return L + c * m
+
+
+H_POINTS = (Fraction(0), Fraction(1, 3), Fraction(7), Fraction(10**6))
+"""The values of ``L`` at which each loss's ``h`` is held against :func:`h_as_stated` (with ``dN = 1, 3`` and ``m = 1, 4``:
+a constant counted twice, or ``p`` for ``p^(1/p)``, differs there)."""
+
+
+def h_against_statement(losses):
+    """``(counterexample or None, count)``: every loss's ``h_of`` against :func:`h_as_stated` (the balls overlap): (3.8)'s
+    checks only ask ``||R||_1 <= h(L)``, which an ``h`` too large passes."""
+    count = 0
+    for loss in losses:
+        for dN in (1, 3):
+            for m in (1, 4):
+                for L in H_POINTS:
+                    with working_precision(DIGITS[0]):
+                        stated = h_as_stated(loss, L, dN, m)
+                        if stated is None:
+                            continue
+                        library = loss.h_of(ARB.const(L), dN, m, ARB)
+                        count += 1
+                        if not library.overlaps(stated):
+                            return {"loss": loss.label(), "dN": dN, "m": m, "L": show(L), "h_of": show(library, 20),
+                                    "h as RESULTS.md states it": show(stated, 20)}, count
+    return None, count
+
+
 def _all_losses():
     """The grid of cor-3.7 and every example loss (l_p and square have their own h): each label once."""
     out = {}
@@ -199,6 +247,12 @@ def check(config=CheckConfig(), c_shift=0):
     if short or not losses:
         return Evidence(False, "certified", "a search smaller than its minimum", count,
                         counterexample={"search too small": short or "no loss in the grid"})
+    bad, stated = h_against_statement(_all_losses())
+    if bad is not None:
+        return Evidence(False, "certified", "h of (3.8) against RESULTS.md", count + stated, counterexample=bad)
+    if stated < len(_all_losses()) * 16:
+        return Evidence(False, "certified", "a search smaller than its minimum", count + stated, counterexample={
+            "search too small": f"h against RESULTS.md at {stated} points, minimum 16 per loss"})
     bad, matrices, per_matrix = h_on_matrices(config, _all_losses())
     if bad is not None:
         return Evidence(False, "certified", "(3.8) on residual matrices", count + matrices, counterexample=bad)
@@ -218,5 +272,6 @@ def check(config=CheckConfig(), c_shift=0):
                     f"{matrices} residual matrices (dN, m = 1..3; equal-sized entries from 0 to 1e6, where Hoelder is "
                     f"tight, and random) for all {len(per_matrix)} losses (the grid, lp and square), at least "
                     f"{min(per_matrix.values())} each, in balls, else exactly (l_p, square) or, for h = L + c m, by c = dN c1 "
-                    f"(sympy) and the entries' excesses",
+                    f"(sympy) and the entries' excesses; every loss's h equal to RESULTS.md's, transcribed in the check, in balls at "
+                    f"{stated} points (dN = 1, 3; m = 1, 4)",
                     count + matrices, worst_margin=f"smallest loss(r) + c - ||r||_1 = {slack:.6g}", details={"smallest slack": slack})

@@ -403,3 +403,48 @@ def test_a_jet_recurrence_wrong_only_at_high_orders_is_caught(monkeypatch, fresh
     monkeypatch.setattr(taylor._Tanh, "step", drifting)
     cx = _fails(thm_3_4.check(QUICK))
     assert cx["loss"] == "log-cosh:1" and cx["at Taylor coefficient"] >= 7
+
+
+# the second campaign of 2026-12-03 (section 3)
+
+@pytest.mark.parametrize("where", ["lp", "default"])
+def test_an_h_too_large_is_caught_against_the_statement(monkeypatch, where):
+    """(3.8)'s checks ask only ||R||_1 <= h(L), which an h too large passes: l_p's h with p for p^(1/p), or the default
+    L + c m counting dN twice, each fail against RESULTS.md's h transcribed in cor-3.7."""
+    from lcnsym.dynamics.losses import base, lp
+
+    if where == "lp":
+        monkeypatch.setattr(lp.Lp, "h_of", lambda self, L, dN, m, F: dN * m * F.const(self.p) * F.root(L, self.p))
+    else:
+        monkeypatch.setattr(base.Loss, "h_of", lambda self, L, dN, m, F: L + self.c_of(dN, F) * m * dN)
+    cx = _fails(cor_3_7.check(QUICK))
+    assert "h as RESULTS.md states it" in cx and (cx["loss"] == "lp:4" if where == "lp" else cx["dN"] == 3)
+
+
+def test_a_jet_comparison_cut_to_the_first_coefficients_is_caught(monkeypatch, fresh_flows):
+    real = _flows._jet_compare
+    monkeypatch.setattr(_flows, "_jet_compare", lambda jets, refs: real([j[:2] for j in jets], [r[:2] for r in refs]))
+    cx = _fails(thm_1_2.check(QUICK))
+    assert any("jets' comparison missed" in key for key in cx)
+
+
+def test_layer_norms_recorded_wrong_are_caught_against_the_states(monkeypatch, fresh_flows):
+    from lcnsym.dynamics import flow as flow_module
+
+    real = flow_module._Sampler.record
+
+    def one_norms(self, traj, t, state):  # 1-norms where squared 2-norms belong: tau is decades above either
+        real(self, traj, t, state)
+        traj.layer_norms_sq[-1] = [sum(abs(c) for c in w) for w in traj.states[-1]]
+
+    monkeypatch.setattr(flow_module._Sampler, "record", one_norms)
+    cx = _fails(thm_1_2.check(QUICK))
+    assert "recorded max ||w^(i)||^2" in cx
+
+
+def test_samples_that_do_not_move_fail_the_energy_identity_by_name(monkeypatch, fresh_flows):
+    """An engine whose samples (and steps) keep the state at the step's start: the drop is 0, the integral is not; a
+    named counterexample, not a ZeroDivisionError."""
+    monkeypatch.setattr(taylor, "_horner", lambda coeffs, x: coeffs[0])
+    energy, bad = _flows._energy("square", (2, 2), (1, 1), 1, "taylor", {"loss": "square"})
+    assert bad is not None and float(bad["dL/dt = -||grad L||^2 fails by (relative)"]) > 0.5
