@@ -281,6 +281,22 @@ def _h_holds(arch, data, loss, w):
     return ok, lhs, rhs
 
 
+ENGINES_AGREE = {"k": (2, 1), "s": (1, 1), "seed": 1, "loss": "square", "t": Fraction(1, 64)}
+"""A short flow integrated by both the Taylor engine and mpmath's ``odefun`` (the reference engine of ``lcnsym flow
+--engine odefun``): they must agree to ``10^-(DPS - 5)``."""
+
+
+@lru_cache(maxsize=1)
+def engines_agree():
+    """``max |w_taylor - w_odefun|`` at the end of :data:`ENGINES_AGREE`'s flow (mpmath number at :data:`DPS`)."""
+    c = ENGINES_AGREE
+    arch, data, w0 = problem(c["k"], c["s"], c["seed"])
+    ends = [gradient_flow(arch, data, parse_loss(c["loss"]), [list(w) for w in w0], c["t"], dps=DPS, samples=1, engine=engine,
+                          on_interrupt="raise").states[-1] for engine in ("taylor", "odefun")]
+    with working_precision(DPS):
+        return max(abs(a - b) for wa, wb in zip(*ends) for a, b in zip(wa, wb))
+
+
 CRITICAL_CONTROL = Fraction(1, 10**12)
 """The negative control of the criticality test: ``L(w) = (w - 2)^2`` on one weight at ``w = 2 + 10^-12``, where
 ``||grad L|| = 2 10^-12``, between the acceptance threshold and what a threshold compared unsquared would let through."""
@@ -334,6 +350,9 @@ def judge(loss_text, k, s, seed, t_max, check_h=False, engine=DEFAULT_ENGINE, st
     critical, g2 = _critical(arch, data, loss, final)  # the limit is a critical point: in balls at the exact final state
     with working_precision(CRITICAL_DPS):
         g = g2.nonnegative_part().sqrt()
+    gap = engines_agree()
+    if to_rational(gap, floats=True) > tolerance(DPS, DRIFT_DIGITS_LOST):
+        return {**where, "the Taylor and odefun engines differ on a short flow by": show(gap, 5), "flow": ENGINES_AGREE}, None
     if not _critical_control():  # the criticality test must refuse a gradient of 2e-12
         return {**where, "the criticality test misjudged (w - 2)^2 at w = 2 + 1e-12 or at w = 2":
                 f"accepted below {show_tolerance(CRITICAL_TOL)}"}, None
@@ -885,6 +904,7 @@ def flow_combine(config, evidences, statement_scope, check_h=False, t_max=None, 
                     f"{max(num('g_stop')):.3g} reached); limit accepted as critical when ||grad L|| <= {', '.join(accepts)} "
                     f"certified in {CRITICAL_DPS}-digit balls at the exact final state (at most {max(num('g_limit')):.3g}; the same test "
                     f"refuses ||grad L|| = 2e-12 and accepts 0 on (w - 2)^2); "
+                    f"the odefun engine agrees with the Taylor engine to {show(engines_agree(), 2)} on a short flow; "
                     f"L non-increasing; drift below {show_tolerance(tolerance(DPS, DRIFT_DIGITS_LOST))}; {energy_text}"
                     + ("; (3.8) ||WX - Y||_1 <= h(L) at every sample, decided in balls" if check_h else "") + ")"
                     + (f"; certificates ({len(certified)}): {cert_text}; "

@@ -93,3 +93,38 @@ def test_a_hessian_that_blew_up_over_the_ball_certifies_nothing():
     nan = flint.arb("nan")
     assert _least_eigen_lower([[to_arb(2), to_arb(0)], [to_arb(0), nan]]) is None
     assert _least_eigen_lower([[to_arb(2), to_arb(0)], [to_arb(0), to_arb(3)]]) > 0
+
+
+def test_the_printed_bound_is_the_certified_reach_and_the_reach_holds_the_enclosures_radius():
+    """|w(t) - w*| <= reach e^(-c (t - t_f)) with reach = the enclosure's radius + the distance to w*: the text must print
+    that reach (not the ball's radius), and a reach that drops the enclosure's radius is caught."""
+    from lcnsym.dynamics.certificate import certify_convergence
+    from lcnsym.dynamics.engines import FlowProblem
+    from lcnsym.dynamics.engines.certified import ArbTape
+    from lcnsym.dynamics.engines.taylor import _record_field
+    from lcnsym.dynamics.bounds import balancedness
+    from lcnsym.numeric import show_upper, to_arb, working_precision
+
+    arch, data, w0 = _flows.problem((2, 2), (1, 1), 1)
+    w0 = [list(w) for w in w0]
+    traj, cert = _certified(arch, data, w0, Fraction(4))
+    assert cert.converges
+    assert cert.as_dict()["bound"].startswith(f"|w(t) - w*| <= {show_upper(cert.reach)} exp(")
+    wide = Fraction(1, 10**8)  # an enclosure far wider than the distance to w*
+    with working_precision(20, guard=10):
+        tape = _record_field(FlowProblem(arch, data, SQUARE), 4, ArbTape)
+    deltas = balancedness(w0)
+    wider = certify_convergence(arch, tape, traj.enclosures[-1].centre, to_arb(wide), deltas, dps=20)
+    assert wider.converges and wider.reach >= to_arb(wide)
+
+
+def test_a_pivot_whose_ball_holds_zero_is_not_positive():
+    from lcnsym.dynamics.certificate import _positive_definite as certificate_pd
+    from lcnsym.dynamics.engines.certified import _positive_definite as engine_pd
+    from lcnsym.numeric import make_ball, to_arb, working_precision
+
+    with working_precision(20):
+        for pd in (certificate_pd, engine_pd):
+            assert pd([[to_arb(2), to_arb(1)], [to_arb(1), to_arb(2)]])
+            assert not pd([[make_ball(Fraction(1, 10**6), Fraction(1, 10**5))]])  # a pivot ball around 0
+            assert not pd([[to_arb(1), to_arb(1)], [to_arb(1), make_ball(1, Fraction(1, 10**9))]])  # singular within the ball

@@ -280,3 +280,21 @@ def test_the_next_radius_takes_the_upper_end_of_the_growth():
         mu = make_ball(0, 1)  # e^(mu h) anywhere in [1/e, e] for h = 1
         radius = _next_radius(to_arb(1), mu, to_arb(1), to_arb(0), [to_arb(0)])
         assert radius >= to_arb(1).exp()
+
+
+def test_the_a_priori_reach_grows_the_ball_by_the_logarithmic_norm():
+    """At the saddle 0 the field expands (mu > 0): every solution from B(c, rho) stays within rho e^(mu h) +
+    |F(c)| (e^(mu h) - 1)/mu, and a reach that leaves out the ball's growth is below it."""
+    from lcnsym.dynamics.engines.certified import _a_priori
+
+    with working_precision(20, guard=10):
+        proof, _ = _proofs_at("square")
+        centre = [to_arb(0)] * 4  # the saddle at 0: F(centre) = 0, so only the ball's growth moves the reach
+        radius, h, found = to_arb(Fraction(1, 1000)), to_arb(Fraction(1, 16)), None
+        while found is None and h > to_arb(Fraction(1, 10**6)):
+            h = h / 4
+            found = _a_priori(proof.tape, centre, radius, h, None)
+        assert found is not None
+        mu, reach = found[1], found[3]
+        assert mu > 0, mu
+        assert reach >= radius * (mu * h).exp()

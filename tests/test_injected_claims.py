@@ -454,3 +454,21 @@ def test_samples_that_do_not_move_fail_the_energy_identity_by_name(monkeypatch, 
     monkeypatch.setattr(taylor, "_horner", lambda coeffs, x: coeffs[0])
     energy, bad = _flows._energy("square", (2, 2), (1, 1), 1, "taylor", {"loss": "square"})
     assert bad is not None and float(bad["dL/dt = -||grad L||^2 fails by (relative)"]) > 0.5
+
+
+def test_an_odefun_engine_that_reads_every_layer_from_the_first_is_caught(monkeypatch, fresh_flows):
+    from lcnsym.dynamics.engines import odefun
+
+    real = odefun._gradient
+
+    def first_layer_only(arch, filters, data, loss, F):  # the split y[i:i + k_i] without i += k_i
+        flat = [x for w in filters for x in w]
+        return real(arch, [flat[:len(w)] for w in filters], data, loss, F)
+
+    monkeypatch.setattr(odefun, "_gradient", first_layer_only)
+    _flows.engines_agree.cache_clear()
+    try:
+        cx = _fails(thm_1_2.check(QUICK))
+    finally:
+        _flows.engines_agree.cache_clear()
+    assert "the Taylor and odefun engines differ on a short flow by" in cx

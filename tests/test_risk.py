@@ -55,3 +55,25 @@ def test_gradient_in_function_space():
     G = dloss_dv(ARCH, [1, 0, 0], DATA, parse_loss("square"), dps=30)
     with working_precision(30):
         assert len(G) == 3 and all(abs(g - to_mpf(round(g))) < mpmath.mpf(10) ** -25 for g in G)  # integers: exact data
+
+
+@pytest.mark.parametrize("k, s", [((2, 2), (1, 1)), ((2, 1, 2), (2, 1, 1))])
+def test_the_normal_equations_give_the_square_loss_exactly(k, s):
+    """||Pi(w) X - Y||^2 = v^T A v - 2 b^T v + c at random rational points, dN = 2 (a c from y y^T, or A, b with the
+    windows' order slipped, is off here)."""
+    import random
+
+    from lcnsym.algebra.coefficients import final_filter_recursive
+    from lcnsym.dynamics.data import random_problem
+    from lcnsym.dynamics.risk import normal_equations
+
+    arch = Architecture.for_output_width(k, s, dN=2)
+    data, _ = random_problem(arch, arch.d0 + 2, 3)
+    A, b, c = normal_equations(arch, data)
+    rng = random.Random(5)
+    for _ in range(3):
+        v = final_filter_recursive([[Fraction(rng.randint(-9, 9), 4) for _ in range(ki)] for ki in k], s)
+        direct = sum((z - y) ** 2 for j, zs in enumerate(predictions(arch, v, data)) for z, y in zip(zs, data.column(j)[1]))
+        quadratic = sum(v[i] * A[i][q] * v[q] for i in range(len(v)) for q in range(len(v))) - 2 * sum(
+            bi * vi for bi, vi in zip(b, v)) + c
+        assert direct == quadratic
