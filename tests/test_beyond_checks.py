@@ -6,7 +6,7 @@ from fractions import Fraction
 from lcnsym.checking.evidence import CheckConfig
 from lcnsym.checking.registry import discover
 from lcnsym.exploration.critical import critical_points
-from lcnsym.numeric import to_fmpq
+from lcnsym.numeric import to_arb, to_fmpq
 from lcnsym.proofs import beyond_critical, beyond_filling, beyond_flows, beyond_tightness
 
 QUICK = CheckConfig()
@@ -72,3 +72,185 @@ def test_tightness_passes_and_a_smaller_constant_fails_with_its_witness():
     assert e.passed and "Lemma 2.4" in e.worst_margin
     e = beyond_tightness.check(QUICK, bounds={"2.2": Fraction(1), "2.3": Fraction(1), "2.4": Fraction(1, 2)})
     assert not e.passed and e.counterexample["lemma"] == "2.4" and e.counterexample["witness"]
+
+
+# ---------------------------------------------------------------- campaign A2: C1, C2, C3 (critical points)
+
+def test_critical_points_catch_inertia_from_sign_permanences(monkeypatch):
+    """C1: Descartes' permanences instead of sign changes swap the counts, and minima become "maximum"."""
+    from lcnsym.exploration import critical as crit
+
+    real = crit._inertia
+
+    def permanences(hessian, f, root_of, dps):
+        positive, negative, zero = real(hessian, f, root_of, dps)
+        return negative, positive, zero
+
+    monkeypatch.setattr(crit, "_inertia", permanences)
+    e = beyond_critical.check(QUICK)
+    assert not e.passed and e.counterexample["kind"] == "maximum"
+    assert e.counterexample["why"] == "a least-squares risk has no local maximum"
+    assert e.counterexample["inertia from the check's own Hessian (Jacobi)"] == [3, 0, 0]
+
+
+def test_critical_points_catch_an_undeduplicated_filter_count(monkeypatch):
+    """C2: ``complex_count = len(labels)`` (one per root of g) instead of the number of distinct labels."""
+    from lcnsym.exploration import critical as crit
+
+    real = crit.CriticalReport
+
+    def undeduplicated(*args):
+        args = list(args)
+        args[6] = args[3]  # len(labels) == len(roots)
+        return real(*args)
+
+    monkeypatch.setattr(crit, "CriticalReport", undeduplicated)
+    e = beyond_critical.check(QUICK)
+    assert not e.passed and e.counterexample["reported complex filters"] == 6
+    assert e.counterexample["distinct complex filters recounted"] == 5
+
+
+def test_critical_points_catch_real_points_of_one_factor_only(monkeypatch):
+    """C3: ``_real_points`` reads only the first irreducible factor of g; the Sturm count of g's real roots is larger."""
+    from lcnsym.exploration import critical as crit
+
+    real = crit._real_points
+
+    def first_factor(arch, g, *args):
+        f = g.factor()[1][0][0]
+        f = f / f.coeffs()[-1]
+        return [p for p in real(arch, g, *args) if p.modulus == f]
+
+    monkeypatch.setattr(crit, "_real_points", first_factor)
+    e = beyond_critical.check(QUICK)
+    assert not e.passed
+    got, expected = e.counterexample["reported real points"], e.counterexample["real roots of the eliminant (Sturm)"]
+    assert got < expected
+
+
+def test_critical_points_catch_a_maximum_label_alone():
+    """Any "maximum" for a square loss fails, whatever the inertia says."""
+    def relabelled(arch, data, dps):
+        report = critical_points(arch, data, dps=dps)
+        report.real = [dataclasses.replace(p, kind="maximum") if p.kind == "saddle" else p for p in report.real]
+        return report
+
+    e = beyond_critical.check(QUICK, solver=relabelled)
+    assert not e.passed and e.counterexample["kind"] == "maximum"
+
+
+# ---------------------------------------------------------------- campaign A2: T1 to T4 (constants-tightness)
+
+def _first_root_ratio(coeffs, dps):
+    """T1: Lemma 2.3's ratio from the first root's modulus, not the largest."""
+    from lcnsym.analysis.factorization import root_bound
+    from lcnsym.analysis.roots import normalize_polynomial
+    from lcnsym.exploration.tightness import certified_roots
+    from lcnsym.numeric import GUARD_DIGITS, show, to_arb, working_precision
+
+    poly = normalize_polynomial(coeffs)
+    A = root_bound(poly)
+    if poly.degree == 1:
+        (a0, _), (a1, _) = poly.coeffs
+        return abs(a0 / a1) / A, {"A": show(A)}
+    roots = certified_roots(poly, dps + GUARD_DIGITS)
+    with working_precision(dps, guard=GUARD_DIGITS):
+        return abs(roots[0].ball) / to_arb(A), {"A": show(A)}
+
+
+def test_tightness_catches_the_first_root_for_the_largest(monkeypatch):
+    """T1.  ``certified_roots`` lists the roots by decreasing modulus, so the first root alone gives the right value
+    today; with the roots in any other order (here reversed) the anchors ``(x -+ 3)(x +- 2)`` catch it."""
+    from lcnsym.analysis.roots import certified_roots
+    from lcnsym.exploration import tightness as module
+
+    monkeypatch.setitem(module._EVALUATORS, "2.3", _first_root_ratio)
+    monkeypatch.setattr(module, "certified_roots", lambda *a, **k: certified_roots(*a, **k)[::-1])
+    e = beyond_tightness.check(QUICK)
+    assert not e.passed and e.counterexample["lemma"] == "2.3"
+    assert e.counterexample["expected"] == "1/4" and e.counterexample["evaluate"].startswith("0.16666")
+
+
+def test_tightness_catches_a_downhill_search(monkeypatch):
+    """T2: the hill climb keeps smaller ratios; the ratio 1 at degree 1 (and 2.2's equality case) is not reached."""
+    from lcnsym.exploration import tightness as module
+
+    real = module._key
+    monkeypatch.setattr(module, "_key", lambda value: -real(value))
+    e = beyond_tightness.check(QUICK)
+    assert not e.passed and "below the ratio 1 attained there" in e.counterexample["search too small"]
+
+
+def test_tightness_catches_a_downhill_search_above_degree_one(monkeypatch):
+    """T2 where the floors at degree 1 hold: the check's own random sample beats a downhill search."""
+    from lcnsym.exploration import tightness as module
+
+    real_key, real_search = module._key, module._search_degree
+
+    def downhill_above_one(lemma, n, *args):
+        if n >= 2:
+            monkeypatch.setattr(module, "_key", lambda value: -real_key(value))
+        try:
+            return real_search(lemma, n, *args)
+        finally:
+            monkeypatch.setattr(module, "_key", real_key)
+
+    monkeypatch.setattr(module, "_search_degree", downhill_above_one)
+    monkeypatch.setattr(beyond_tightness, "LEMMAS", ("2.3", "2.4"))
+    e = beyond_tightness.check(QUICK)
+    assert not e.passed and "the best of 8 random polynomials" in e.counterexample["search too small"]
+
+
+def test_tightness_catches_a_search_of_the_top_degree_only(monkeypatch):
+    """T3: only degree 5 searched, while the text said every degree 1 to 5."""
+    from lcnsym.exploration import tightness as module
+
+    real = module._search_degree
+
+    def top_only(lemma, n, factors, restarts, steps, *rest):
+        return real(lemma, n, factors, restarts, steps, *rest) if n == 5 else (None, 0, 0)
+
+    monkeypatch.setattr(module, "_search_degree", top_only)
+    e = beyond_tightness.check(QUICK)
+    assert not e.passed and "candidates evaluated (minimum 150)" in e.counterexample["search too small"]
+
+
+def test_tightness_catches_missing_degrees(monkeypatch):
+    """T3 as in the campaign (``range(degree, degree + 1)``): the degrees below are absent from ``by_degree``."""
+    from lcnsym.exploration import tightness as module
+
+    real = module.tightness
+
+    def top_only(lemma, degree, **kwargs):
+        report = real(lemma, degree, **kwargs)
+        report.by_degree = {degree: report.by_degree[degree]}
+        return report
+
+    monkeypatch.setattr(beyond_tightness, "tightness", top_only)
+    e = beyond_tightness.check(QUICK)
+    assert not e.passed and e.counterexample["search too small"] == "degrees searched [5], not every degree 1 to 5"
+
+
+def test_tightness_catches_a_search_that_skips_case_two(monkeypatch):
+    """T4: every case-2 polynomial of Lemma 2.4 skipped; the skipped share is far above the undecided ones'."""
+    from lcnsym.analysis.factorization import linear_factorization
+    from lcnsym.exploration import tightness as module
+
+    def case_one_only(coeffs, dps):
+        f = linear_factorization(coeffs, dps)
+        if f.ambiguous or f.case == 2:
+            raise module._Skip("skipped")
+        return f.ratio, {"case": f.case, "r": f.r, "T": str(f.T)}
+
+    monkeypatch.setitem(module._EVALUATORS, "2.4", case_one_only)
+    e = beyond_tightness.check(QUICK)
+    assert not e.passed and e.counterexample["lemma"] == "2.4" and "skipped as undecided" in e.counterexample["search too small"]
+
+
+def test_tightness_catches_a_wrong_2_4_ratio(monkeypatch):
+    """A ratio of Lemma 2.4 computed against 6 n T (not n T) differs from the check's own from the factors."""
+    from lcnsym.analysis.factorization import LinearFactorization
+
+    monkeypatch.setattr(LinearFactorization, "ratio", property(lambda self: self.max_factor_norm / to_arb(self.bound)))
+    e = beyond_tightness.check(QUICK)
+    assert not e.passed and e.counterexample["lemma"] == "2.4" and e.counterexample["from the definition"].startswith("1.0")
