@@ -2,6 +2,7 @@
 
 from fractions import Fraction
 
+from lcnsym.algebra import convolution
 from lcnsym.algebra.architecture import Architecture, shapes
 from lcnsym.errors import ArchitectureError
 from lcnsym.checking.evidence import CheckConfig, Evidence
@@ -62,6 +63,56 @@ def _judge(architecture, d0, k, s):
     if tuple(arch.d) != widths:
         return {"d0": d0, "k": k, "s": s, "widths": tuple(arch.d), "expected": widths}
     return None
+
+
+CONVOLUTION_ANCHOR = ([1, 2], 7, 2)
+"""``convolution_matrix([1, 2], 7, 2)``: ``(7 - 2)/2 + 1 = 7/2`` is not whole, so the public matrix route must refuse it."""
+
+
+def _judge_layer(d_in, k, s):
+    """``None`` if ``convolution_rows`` (the route of ``convolution_matrix`` and the network matrix) follows eq. (1.5)
+    for one layer: refused naming ``k``, ``s``, ``d_in`` when ``(d_in - k)/s + 1`` is not a positive integer, else
+    ``d_out`` rows, and a wrong ``d_out`` refused; otherwise what went wrong."""
+    widths, _ = expected_widths(d_in, (k,), (s,))
+    w = list(range(1, k + 1))
+    where = {"convolution_rows": f"(w1..w{k}, d_in={d_in}, s={s})", "(d_in - k)/s + 1": str(Fraction(d_in - k, s) + 1)}
+    try:
+        rows = convolution.convolution_rows(w, d_in, s)
+    except ArchitectureError as exc:
+        if widths is not None:
+            return {**where, "refused with": str(exc), "expected d_out": widths[1]}
+        if not all(str(n) in str(exc) for n in (d_in, k, s)):
+            return {**where, "message": str(exc), "should name": f"k = {k}, s = {s}, d_in = {d_in}"}
+        return None
+    if widths is None:
+        return {**where, "accepted with rows": len(rows), "but": "not a positive integer (eq. 1.5)"}
+    if len(rows) != widths[1]:
+        return {**where, "rows": len(rows), "d_out by eq. (1.5)": widths[1]}
+    try:
+        convolution.convolution_rows(w, d_in, s, widths[1] + 1)
+    except ArchitectureError:
+        return None
+    return {**where, "d_out given": widths[1] + 1, "accepted, but eq. (1.5) gives": widths[1]}
+
+
+def _convolution_layers(max_d0):
+    """``(count, counterexample or None)``: every single layer ``d_in <= max_d0``, ``k <= LEAST_K``, ``s <= LEAST_S``
+    through ``convolution_rows``, then the anchor through the public ``convolution_matrix``."""
+    count = 0
+    for d_in in range(1, max_d0 + 1):
+        for k in range(1, LEAST_K + 1):
+            for s in range(1, LEAST_S + 1):
+                count += 1
+                bad = _judge_layer(d_in, k, s)
+                if bad is not None:
+                    return count, bad
+    w, d_in, s = CONVOLUTION_ANCHOR
+    try:
+        got = convolution.convolution_matrix(w, d_in, s)
+    except ArchitectureError:
+        return count + 1, None
+    return count + 1, {"convolution_matrix": f"({w}, {d_in}, {s})", "(d_in - k)/s + 1": str(Fraction(d_in - len(w), s) + 1),
+                       "accepted as": f"{got.shape[0]} x {got.shape[1]}", "but": "not a whole number (eq. 1.5)"}
 
 
 def grid_shortfall(config, tally, d0s, valid, refused):
@@ -138,6 +189,11 @@ def check(config=CheckConfig(), *, architecture=Architecture):
         except Exception as exc:  # a wrong error type is a failure too
             return Evidence(False, "exact", "malformed input", 1, counterexample={"input": args, "raised": f"{type(exc).__name__}: {exc}"})
         return Evidence(False, "exact", "malformed input", 1, counterexample={"input": args, "accepted": True})
+    # Architecture is not the only place eq. (1.5) is enforced: the convolution matrices check it on their own
+    layers, bad = _convolution_layers(max_d0)
+    if bad is not None:
+        return Evidence(False, "exact", "eq. (1.5) in convolution_rows / convolution_matrix", valid + refused + layers,
+                        counterexample=bad)
     top = _run_from_one(d0s)  # only what ran, with no gap, is claimed
     depths = range(1, _run_from_one({n for n, (m, kk, ss) in tally.items() if m == (kk * ss) ** n}) + 1)
     kk, ss = min(tally[n][1] for n in depths), min(tally[n][2] for n in depths)  # every depth is complete up to these
@@ -145,7 +201,9 @@ def check(config=CheckConfig(), *, architecture=Architecture):
         True,
         "exact",
         f"every (d0, k, s) with d0<={top}, N<={depths[-1]}, k_i<={kk}, s_i<={ss} ({valid} valid, {refused} refused "
-        f"naming the layer and numbers) and {len(MALFORMED)} malformed inputs",
-        valid + refused + len(MALFORMED),
+        f"naming the layer and numbers) and {len(MALFORMED)} malformed inputs; convolution_rows on every single layer "
+        f"with d_in<={max_d0}, k<={LEAST_K}, s<={LEAST_S} and convolution_matrix on 1 anchor ({layers} in all), "
+        f"refusing exactly what eq. (1.5) refuses",
+        valid + refused + len(MALFORMED) + layers,
         details={"valid": valid, "refused": refused},
     )

@@ -5,6 +5,7 @@ import random
 
 import mpmath
 
+from lcnsym.analysis import factorization
 from lcnsym.analysis.factorization import norm_ratio_ball, one_norm_ratio
 from lcnsym.checking.evidence import CheckConfig, Evidence
 from lcnsym.errors import PrecisionError
@@ -116,6 +117,37 @@ def _anchors():
     return None
 
 
+SEARCH_TRIALS = 30
+"""Trials of ``norm_constant_search`` (seed 0): enough to draw ``(1 + x)(1 + x)``, its degree-2 maximizer for ``p = 2``."""
+
+
+def _search_supremum(norm):
+    """The largest ratio over products of degree 2, as a ball: ``1`` for ``norm = 1`` (Lemma 2.2, equality at
+    nonnegative pairs), ``sqrt(3/2)`` for ``norm = 2``: a constant times ``q`` gives 1, and for linear factors
+    ``|||(a+bx)(c+dx)|||_2^2 = (a^2+b^2)(c^2+d^2) + 2abcd <= (3/2)(a^2+b^2)(c^2+d^2)``, equality at ``(1+x)^2``."""
+    with working_precision(RECOMPUTE_DPS):
+        return to_arb(1) if norm == 1 else (to_arb(3) / 2).sqrt()
+
+
+def _search_route():
+    """``None``, or a counterexample: the public ``norm_constant_search`` at degree 2 must return the largest ratio of
+    its search, which draws nonnegative pairs and ``(1 + x)^2``, so exactly the supremum of
+    :func:`_search_supremum`; and its pair must have that ratio, recomputed here."""
+    for norm in (1, 2):
+        best, (q1, q2) = factorization.norm_constant_search(norm, 2, trials=SEARCH_TRIALS, dps=DPS)
+        known = _search_supremum(norm)
+        mine = exact_ratio(q1, q2) if norm == 1 else recomputed_ratio_ball(q1, q2, norm)
+        with working_precision(RECOMPUTE_DPS):
+            value = exact_value(best)
+            got = make_ball(value, abs(value) * tolerance(DPS))
+            if not (got.overlaps(known) and got.overlaps(to_arb(mine) if norm == 1 else mine)):
+                return {"norm_constant_search": f"(norm={norm}, degree=2, trials={SEARCH_TRIALS})",
+                        "returned ratio": show_ball(got, 20), "its pair, recomputed in the check": show(mine, 20),
+                        "largest ratio of the search": show_ball(known, 20),
+                        "problem": "not the largest ratio (the supremum, which the search draws) or not its pair's"}
+    return None
+
+
 MIN_PAIRS = {"quick": 2000, "thorough": 20000}
 """The fewest pairs a run may check and still pass (a tenth of them at least: decided by balls, with a non-real
 coefficient, nonnegative, and with a factor of degree >= ``HIGH_DEGREE``)."""
@@ -126,7 +158,7 @@ def check(config=CheckConfig(), norm=1, constant=1, pairs=None):
     """Exact ratios for rational pairs, ball-decided ratios for complex pairs, each recomputed in the check;
     ``norm=2`` or ``constant<1`` are false variants."""
     if norm == 1:
-        bad = _anchors()
+        bad = _anchors() or _search_route()
         if bad is not None:
             return Evidence(False, "search", "known-answer anchors", 0, counterexample=bad)
     rng = random.Random(config.seed)
@@ -182,7 +214,7 @@ def check(config=CheckConfig(), norm=1, constant=1, pairs=None):
     return Evidence(
         True, "search",
         f"{count} pairs of degree <= {top} ({', '.join(f'{n} {k}' for k, n in kinds.items())}; {high} with a factor of "
-        f"degree >= {HIGH_DEGREE}; {nonreal} with a non-real coefficient){' and ' + str(len(ANCHORS) + 1) + ' known-answer anchors' if norm == 1 else ''}: "
+        f"degree >= {HIGH_DEGREE}; {nonreal} with a non-real coefficient){' and ' + str(len(ANCHORS) + 1) + ' known-answer anchors, norm_constant_search reaching the degree-2 suprema (1 and sqrt(3/2) for p = 1, 2)' if norm == 1 else ''}: "
         f"{count - by_balls} ratios decided exactly, {by_balls} by {DPS}-digit balls, each ratio recomputed in the check "
         f"(Fractions; mpmath at {RECOMPUTE_DPS} digits for the balls) and matching the library's; the equality case "
         f"|||pq|||_1 = |||p|||_1 |||q|||_1 shown exactly on all {equal} nonnegative pairs",

@@ -1,8 +1,11 @@
 """prop-1.1: composing the layers is one convolution with stride ``s_v``, width ``k_v`` and filter (3.11)."""
 
+import sympy as sp
+
+from lcnsym.algebra import convolution
 from lcnsym.algebra.architecture import Architecture, final_filter_width, shapes
 from lcnsym.algebra.coefficients import final_filter_recursive
-from lcnsym.algebra.convolution import convolution_rows, first_row_difference, network_rows
+from lcnsym.algebra.convolution import first_row_difference, network_rows
 from lcnsym.checking.evidence import CheckConfig, Evidence, combine_parts, exact_over
 from lcnsym.algebra.filters import symbolic_filters
 
@@ -131,8 +134,92 @@ def grid_scope(config, details):
     return f"every N<={depth}, k_i<={kk}, s_i<={ss}, plus N={','.join(map(str, deep_depths))} with k_v up to {kv}"
 
 
-def check_shape(k, s, output_widths, final_filter=final_filter_recursive, width=final_filter_width, rows=convolution_rows):
-    """Prop. 1.1 for ``(k, s)`` at every output width: ``(None, d0s checked)`` or ``(counterexample, d0s checked)``."""
+def rows_as_stated(w, d_in, s):
+    """``Pi_{(d_in,d_out),k,s}(w)`` transcribed from eq. (1.4): row ``j`` (0-based) holds ``w_n`` at column ``j s + n``.
+
+    ``d_out = (d_in - k)/s + 1`` (the callers pass admissible widths only).
+
+    Examples
+    --------
+    >>> rows_as_stated(["a", "b"], 5, 3)
+    [{0: 'a', 1: 'b'}, {3: 'a', 4: 'b'}]
+    """
+    w = list(w)
+    return [{j * s + n: wn for n, wn in enumerate(w)} for j in range((d_in - len(w)) // s + 1)]
+
+
+def layout_difference(rows, w, d_in, s):
+    """``None``, or the first row (1-based) where ``rows`` is not the layout of eq. (1.4), as a counterexample part."""
+    stated = rows_as_stated(w, d_in, s)
+    if len(rows) != len(stated):
+        return {"rows": len(rows), "rows by eq. (1.4)": len(stated)}
+    for j, (a, b) in enumerate(zip(rows, stated)):
+        if a != b:  # the entries are the same objects: a structural comparison is exact here
+            return {"row": j + 1, "columns of the library's row": [c + 1 for c in sorted(a)],
+                    "columns by eq. (1.4)": [c + 1 for c in sorted(b)],
+                    "first column by eq. (1.4)": f"(j-1)s + 1 = {j}*{s} + 1 = {j * s + 1}"}
+    return None
+
+
+EQ_1_4_ANCHOR = ((4, 8, 2), [[1, 2, 3, 4, 0, 0, 0, 0],
+                             [0, 0, 1, 2, 3, 4, 0, 0],
+                             [0, 0, 0, 0, 1, 2, 3, 4]])
+"""RESULTS.md's example of eq. (1.4), ``k = 4, s = 2``, ``3 x 8``: entry ``n`` stands for ``w_n``, 0 for zero."""
+
+
+def eq_1_4_anchor():
+    """``None``, or how the public ``convolution_matrix`` differs from RESULTS.md's ``3 x 8`` example of eq. (1.4)."""
+    (k, d_in, s), table = EQ_1_4_ANCHOR
+    w = sp.symbols(f"w1:{k + 1}")
+    stated = sp.Matrix([[w[n - 1] if n else 0 for n in row] for row in table])
+    got = convolution.convolution_matrix(w, d_in, s)
+    if got.shape != stated.shape or sp.Matrix(got) != stated:
+        return {"anchor": f"convolution_matrix(w1..w{k}, {d_in}, {s}) (eq. 1.4)", "got": str(sp.Matrix(got).tolist()),
+                "eq. (1.4)": str(stated.tolist())}
+    return None
+
+
+class _StrideOffByOne:
+    """A deliberately wrong architecture for ``network_matrix_matches``: ``s_v + 1`` and ``d0`` widened to keep ``d_N``
+    rows, so ``Pi(pi(w))`` agrees with ``W^(N)...W^(1)`` in row 1 and differs from row 2 on."""
+
+    def __init__(self, arch):
+        self.d, self.s, self.k, self.N = arch.d, arch.s, arch.k, arch.N
+        self.s_v = arch.s_v + 1
+        self.d0 = (arch.dN - 1) * self.s_v + arch.k_v
+        self.dN = arch.dN
+
+
+NEGATIVE_CONTROL = ((2, 3), (2, 1), 3)
+"""``(k, s, d_N)`` of the negative control of ``network_matrix_matches`` (``N >= 2``: ``d0`` enters only ``Pi(pi(w))``)."""
+
+
+def public_route_controls():
+    """``None``, or a counterexample: the public ``network_matrix_matches`` must find the later-row difference of
+    :class:`_StrideOffByOne` (a comparison of the first row alone answers "equal")."""
+    k, s, dN = NEGATIVE_CONTROL
+    arch = Architecture.for_output_width(k, s, dN)
+    ctx, ws = symbolic_filters(arch)
+    v = final_filter_recursive(ws, s)
+    if convolution.network_matrix_matches(arch, ws, v) is not None:
+        return {"k": k, "s": s, "d_N": dN, "problem": "network_matrix_matches finds a difference where there is none"}
+    wrong = _StrideOffByOne(arch)
+    got = convolution.network_matrix_matches(wrong, ws, v)
+    if got is None or got[0] < 1:
+        return {"k": k, "s": s, "d_N": dN, "negative control": f"Pi_{{(d0,dN),k_v,s_v+1}}(pi(w)), d0 = {wrong.d0}",
+                "network_matrix_matches": "equal" if got is None else f"first difference in row {got[0] + 1}",
+                "expected": "a difference first in row 2 (row 1 agrees)"}
+    return None
+
+
+def check_shape(k, s, output_widths, final_filter=final_filter_recursive, width=final_filter_width, rows=None):
+    """Prop. 1.1 for ``(k, s)`` at every output width: ``(None, d0s checked)`` or ``(counterexample, d0s checked)``.
+
+    ``Pi(pi(w))`` is held to eq. (1.4) as transcribed here; for ``N <= 3`` and the deep shapes (not all: it repeats the
+    network product) the public ``network_matrix_matches`` must agree too.
+    """
+    public = len(k) <= 3 or (tuple(k), tuple(s)) in DEEP
+    rows = rows or convolution.convolution_rows  # looked up at run time: the library's function, whatever it is now
     ctx, ws = symbolic_filters(Architecture.for_output_width(k, s))
     v = final_filter(ws, s)
     if len(v) != width(k, s):
@@ -146,11 +233,20 @@ def check_shape(k, s, output_widths, final_filter=final_filter_recursive, width=
                     "for_output_width gave": f"d0={arch.d0}, d_N={arch.dN}, k={arch.k}, s={arch.s}"}, checked
         if len(v) > arch.d0:
             return {"k": k, "s": s, "d0": arch.d0, "k_v": len(v), "problem": "final filter wider than the input"}, checked
-        diff = first_row_difference(network_rows(arch, ws), rows(v, arch.d0, arch.s_v))
+        conv = rows(v, arch.d0, arch.s_v)
+        # both sides below come from the library: anchor the right one to eq. (1.4) as transcribed here
+        layout = layout_difference(conv, v, arch.d0, arch.s_v)
+        if layout is not None:
+            return {"k": k, "s": s, "d0": arch.d0, "s_v": arch.s_v, "problem": "Pi(pi(w)) is not laid out as eq. (1.4)",
+                    **layout}, checked
+        diff = first_row_difference(network_rows(arch, ws), conv)
         if diff is not None:
             r, c, a, b = diff
             return {"k": k, "s": s, "d0": arch.d0, "row": r + 1, "column": None if c is None else c + 1,
                     "W^(N)...W^(1) entry": str(a), "Pi(pi(w)) entry": str(b)}, checked
+        if public and convolution.network_matrix_matches(arch, ws, v) is not None:  # the CLI's --check-matrix route
+            return {"k": k, "s": s, "d0": arch.d0, "problem": "network_matrix_matches reports a difference the check "
+                    "does not find", "network_matrix_matches": str(convolution.network_matrix_matches(arch, ws, v))}, checked
         checked.append((dN, d0))
     return None, checked
 
@@ -161,6 +257,10 @@ def check_part(config, part, **variants):
     short = part_shortfall(part, found)
     if short is not None:  # before any symbolic work: a shrunk part fails at once
         return Evidence(False, "exact", "a search smaller than its minimum", 0, counterexample={"search too small": short})
+    if part == ("deep",):  # once per run: the deep part always runs
+        bad = eq_1_4_anchor() or public_route_controls()
+        if bad is not None:
+            return Evidence(False, "exact", "eq. (1.4) anchor and network_matrix_matches controls", 1, counterexample=bad)
     widths, counts, kv = {}, [], 0
 
     def judge(k, s):

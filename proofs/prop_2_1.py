@@ -4,6 +4,8 @@ from fractions import Fraction
 import math
 import random
 
+import sympy as sp
+
 from lcnsym.algebra import coefficients, polynomials
 from lcnsym.algebra.architecture import Architecture, final_filter_width
 from lcnsym.algebra.coefficients import convolve, final_filter_recursive
@@ -11,7 +13,7 @@ from lcnsym.checking.evidence import CheckConfig, Evidence, combine_parts, exact
 from lcnsym.errors import NumberError
 from lcnsym.algebra.filters import symbolic_filters
 from lcnsym.algebra.polynomials import stride_polynomial_coefficients
-from lcnsym.numeric import to_rational
+from lcnsym.numeric import to_rational, to_sympy
 from lcnsym.proofs import prop_1_1
 
 ID = "prop-2.1"
@@ -37,6 +39,15 @@ ANCHORS = [([1, -1], 1, 2), ([3, -4], 2, 25), ([1, -2, 2], 3, 17), ([1, -7, 2], 
 ``|||1 - 2x + 2x^2|||_3 = 17^(1/3)``, ``|||1 - 7x + 2x^2|||_inf = 7`` (``value`` in the form of :func:`norm_as_stated`)."""
 
 
+COMPLEX_ANCHORS = [([(1, 0), (0, 1)], 2, 2), ([(1, 0), (0, 1)], 1, 2), ([(3, 4), (0, -5)], 3, 250),
+                   ([(1, 1), (1, 0)], 4, 5), ([(3, 4), (1, 0)], math.inf, 5)]
+"""Complex ``(coefficients as (re, im), p, value)``: ``|||1 + i x|||_2 = sqrt 2``, ``|||1 + i x|||_1 = 2``,
+``|||(3+4i) - 5i x|||_3 = 250^(1/3)``, ``|||(1+i) + x|||_4 = 5^(1/4)``, ``|||(3+4i) + x|||_inf = 5``. A norm right
+for real coefficients only (``(c^2)^(p/2)`` for ``|c|^p``) fails here."""
+STRIDE_ANCHOR = (([1, 2, 3], 2, (2, 1)), {0: 1, 2: 2, 4: 3})
+"""``p~_{3,(2,1)}(1, 2, 3) = 1 + 2 x^2 + 3 x^4`` for layer 2 (eq. 2.1), as ``{power: coefficient}``."""
+
+
 def _p_text(p):
     return "inf" if p == math.inf else str(p)
 
@@ -44,19 +55,71 @@ def _p_text(p):
 def norm_as_stated(coeffs, p):
     """``||a||_p`` of Section 2.1 transcribed in ``Fraction``: itself for ``p = 1, inf``, its ``p``-th power otherwise.
 
-    The ``p``-th power keeps ``p = 2, 3`` rational, so the comparison is exact.
+    The ``p``-th power keeps ``p = 2, 3`` rational, so the comparison is exact. A coefficient may be ``(re, im)``:
+    for even ``p`` through ``re^2 + im^2``, otherwise its modulus must be rational.
 
     Examples
     --------
     >>> norm_as_stated([3, -4], 2), norm_as_stated([1, -7, 2], math.inf)
     (Fraction(25, 1), Fraction(7, 1))
     """
-    a = [abs(to_rational(c)) for c in coeffs]
+    if p != math.inf and p % 2 == 0:  # |c|^p = (re^2 + im^2)^(p/2): rational for every complex rational c
+        return sum((_modulus_squared(c) ** (p // 2) for c in coeffs), Fraction(0))
+    a = [_modulus(c) for c in coeffs]
     if p == math.inf:
         return max(a)
     if p == 1:
         return sum(a, Fraction(0))
     return sum((c ** p for c in a), Fraction(0))
+
+
+def _modulus_squared(c):
+    """``|c|^2 = re^2 + im^2`` as a Fraction, ``c`` a rational or ``(re, im)``."""
+    re, im = c if isinstance(c, tuple) else (c, 0)
+    return to_rational(re) ** 2 + to_rational(im) ** 2
+
+
+def _modulus(c):
+    """``|c|`` as a Fraction; ``c`` a rational or ``(re, im)`` with a rational modulus ``sqrt(re^2 + im^2)``.
+
+    Examples
+    --------
+    >>> _modulus((3, -4)), _modulus(-2)
+    (Fraction(5, 1), Fraction(2, 1))
+    """
+    if not isinstance(c, tuple):
+        return abs(to_rational(c))
+    sq = _modulus_squared(c)
+    root = Fraction(math.isqrt(sq.numerator), math.isqrt(sq.denominator))
+    if root * root != sq:  # the anchors are chosen with rational moduli, so the transcription stays exact
+        raise ValueError(f"|{c}|^2 = {sq} is not a rational square")
+    return root
+
+
+def stride_as_stated(w, i, s):
+    """``p~_{k_i,s}(w^(i))`` of eq. (2.1) transcribed here, as ``{power: coefficient}``: ``w_j`` at ``x^(j prod_{n<i} s_n)``.
+
+    Examples
+    --------
+    >>> stride_as_stated([1, 2, 3], 2, (2, 1))
+    {0: 1, 2: 2, 4: 3}
+    """
+    step = math.prod(s[:i - 1])
+    return {j * step: c for j, c in enumerate(w)}
+
+
+def _poly_difference(w, i, s):
+    """``None``, or how the public sympy ``stride_polynomial`` (the ``--latex`` route) differs from eq. (2.1) as
+    transcribed here or from the library's ascending ``stride_polynomial_coefficients`` (both looked up at run time:
+    the library's functions, whatever they are now)."""
+    x = sp.Symbol("x")
+    got = polynomials.stride_polynomial(w, i, s, x)
+    by_stated = sp.Add(*[to_sympy(c) * x ** e for e, c in stride_as_stated(w, i, s).items()])
+    by_list = sp.Add(*[to_sympy(c) * x ** e for e, c in enumerate(polynomials.stride_polynomial_coefficients(w, i, s))])
+    if sp.expand(got.as_expr() - by_stated) != 0 or sp.expand(by_list - by_stated) != 0:
+        return {"w": [str(c) for c in w], "layer": i, "s": s, "stride_polynomial": str(got.as_expr()),
+                "eq. (2.1)": str(by_stated), "from stride_polynomial_coefficients": str(by_list)}
+    return None
 
 
 def _in_stated_form(norm, p):
@@ -105,13 +168,26 @@ def _norm_instances(config, stride_coefficients):
         if got != value or norm_as_stated(coeffs, p) != value:
             return 0, {"anchor": coeffs, "p": _p_text(p), "coefficient_norm (stated form)": str(got),
                        "transcription": str(norm_as_stated(coeffs, p)), "known value": str(value)}, {}
+    for coeffs, p, value in COMPLEX_ANCHORS:
+        got = _in_stated_form(norm([to_sympy(c) for c in coeffs], p), p)
+        if got != value or norm_as_stated(coeffs, p) != value:
+            return 0, {"anchor": [f"{re}{im:+}i" for re, im in coeffs], "p": _p_text(p),
+                       "coefficient_norm (stated form)": str(got), "transcription": str(norm_as_stated(coeffs, p)),
+                       "known value": str(value)}, {}
+    (w, i, s), stated = STRIDE_ANCHOR
+    bad = _poly_difference(w, i, s)
+    if bad is not None or stride_as_stated(w, i, s) != stated:
+        return 0, {"anchor": "1 + 2x^2 + 3x^4", **(bad or {"transcription": str(stride_as_stated(w, i, s))})}, {}
     rng = random.Random(config.seed)
-    count, per_p = len(ANCHORS), {}
+    count, per_p = len(ANCHORS) + len(COMPLEX_ANCHORS) + 1, {}
     for n in range(40 if config.thorough else 12):
         depth = rng.randint(1, 4)
         k = tuple(rng.randint(1, 4) for _ in range(depth))
         s = tuple(rng.randint(1, 3) for _ in range(depth))
         w = [Fraction(rng.randint(-50, 50), rng.randint(1, 9)) for _ in range(k[-1])]
+        bad = _poly_difference(w, depth, s)
+        if bad is not None:
+            return count, {"k": k, **bad}, per_p
         for p in P_VALUES:
             q = stride_coefficients(w, depth, s)
             lhs, rhs = norm(q, p), norm(w, p)
@@ -142,7 +218,7 @@ def check_part(config, part, **variants):
         if short:
             return Evidence(False, "exact", "a search smaller than its minimum", norms, counterexample={"search too small": short})
         return Evidence(True, "exact", "p-norms", norms,
-                        details={"norm instances": norms, "per p": per_p, "anchors": len(ANCHORS)})
+                        details={"norm instances": norms, "per p": per_p, "anchors": len(ANCHORS) + len(COMPLEX_ANCHORS)})
     found = prop_1_1.shapes_of(part)
     short = prop_1_1.part_shortfall(part, found)
     if short is not None:
@@ -171,8 +247,9 @@ def combine(config, evidences):
     scope = (
         f"{count} architectures symbolic in w{{i}}_{{j}} (the grid of prop-1.1: {prop_1_1.grid_scope(config, grid)}): "
         f"product, degrees t_i, the coefficients of each p~_i (hence every p-norm) and final_filter_by_product; plus "
-        f"{norms} exact p-norms: {normed[0]['anchors']} known values, then p = {', '.join(per_p)} at "
-        f"{min(per_p.values())} random rational filters each, against a transcription of ||w||_p"
+        f"{norms} exact p-norms: {normed[0]['anchors']} known values (complex ones among them), then p = "
+        f"{', '.join(per_p)} at {min(per_p.values())} random rational filters each, against a transcription of "
+        f"||w||_p, the sympy stride_polynomial of each against eq. (2.1) as transcribed"
     )
     return combine_parts(evidences, "exact", scope)
 

@@ -1,9 +1,11 @@
 """The checks eq-1.5, prop-1.1 and prop-2.1 pass, and each fails on a deliberately wrong variant."""
 
+import math
+
 import pytest
 import sympy as sp
 
-from lcnsym.algebra import coefficients, polynomials
+from lcnsym.algebra import coefficients, convolution, polynomials
 from lcnsym.algebra.architecture import Architecture, final_filter_width, shapes, stride_products
 from lcnsym.algebra.coefficients import compose_filters, sparse_product, stride_substitute
 from lcnsym.algebra.polynomials import coefficients_of
@@ -178,6 +180,7 @@ def test_prop_2_1_catches_a_one_norm_without_abs(monkeypatch):  # L4
     ev = prop_2_1.check(CheckConfig())
     assert not ev.passed and ev.counterexample["anchor"] == [1, -1] and ev.counterexample["coefficient_norm (stated form)"] == "0"
     monkeypatch.setattr(prop_2_1, "ANCHORS", [])  # the transcription alone catches it too
+    monkeypatch.setattr(prop_2_1, "COMPLEX_ANCHORS", [])
     ev = prop_2_1.check(CheckConfig())
     c = ev.counterexample
     assert not ev.passed and c["p"] == "1" and c["|||p~|||_p"] != c["transcription for w"]
@@ -219,3 +222,90 @@ def test_eq_1_5_catches_fewer_input_widths():  # C4, the d0 side
     short = eq_1_5.grid_shortfall(CheckConfig(), tally, set(range(1, 13)), 8262, 36954)
     assert short == {"d0": "every shape ran at d0 in 1..12, minimum 1..24"}
     assert eq_1_5.grid_shortfall(CheckConfig(), tally, set(range(1, 25)), 8262, 36954) == {}
+
+
+# Campaign A2: library injections that used to pass verify (N1-N4, N7). Each variant is the library's function with
+# the campaign's one-line change.
+
+def test_prop_2_1_catches_a_stride_polynomial_from_unreversed_coefficients(monkeypatch):  # A2 N1
+    def unreversed(w, i, s, var=polynomials.x):
+        coeffs = polynomials.stride_polynomial_coefficients([polynomials._as_sympy(c) for c in w], i, s)
+        return sp.Poly.from_list(list(coeffs), var)  # wrong: Poly.from_list wants the leading coefficient first
+
+    monkeypatch.setattr(polynomials, "stride_polynomial", unreversed)
+    ev = prop_2_1.check(CheckConfig())
+    assert not ev.passed
+    c = ev.counterexample
+    assert c["anchor"] == "1 + 2x^2 + 3x^4" and c["stride_polynomial"] == "x**4 + 2*x**2 + 3"
+    assert c["eq. (2.1)"] == "3*x**4 + 2*x**2 + 1"
+    monkeypatch.setattr(prop_2_1, "STRIDE_ANCHOR", (([1, 1], 1, (1,)), {0: 1, 1: 1}))  # the random filters catch it too
+    ev = prop_2_1.check(CheckConfig())
+    assert not ev.passed and "k" in ev.counterexample and ev.counterexample["stride_polynomial"] != ev.counterexample["eq. (2.1)"]
+
+
+def test_prop_2_1_catches_a_norm_right_for_real_coefficients_only(monkeypatch):  # A2 N7
+    real = polynomials.coefficient_norm
+
+    def squared(q, p=2, **kw):  # (c^2)^(p/2) for |c|^p: equal for real c only
+        if p in (1, math.inf):
+            return real(q, p, **kw)
+        coeffs = [polynomials._as_sympy(c) for c in coefficients_of(q)]
+        p = sp.Rational(p)
+        return sp.Add(*[(c ** 2) ** (p / 2) for c in coeffs]) ** (1 / p)
+
+    monkeypatch.setattr(polynomials, "coefficient_norm", squared)
+    ev = prop_2_1.check(CheckConfig())
+    assert not ev.passed
+    c = ev.counterexample
+    assert c["anchor"] == ["1+0i", "0+1i"] and c["p"] == "2" and c["coefficient_norm (stated form)"] == "0"
+    assert c["known value"] == c["transcription"] == "2"
+
+
+def test_prop_1_1_catches_convolution_rows_in_reverse_order(monkeypatch):  # A2 N2
+    real = convolution.convolution_rows
+    monkeypatch.setattr(convolution, "convolution_rows", lambda w, d_in, s, d_out=None: real(w, d_in, s, d_out)[::-1])
+    ev = prop_1_1.check(CheckConfig())
+    assert not ev.passed
+    c = ev.counterexample
+    assert c["problem"] == "Pi(pi(w)) is not laid out as eq. (1.4)" and c["row"] == 1
+    assert c["columns by eq. (1.4)"][0] == 1 and c["columns of the library's row"][0] > 1
+    assert prop_1_1.eq_1_4_anchor()["anchor"] == "convolution_matrix(w1..w4, 8, 2) (eq. 1.4)"  # the anchor on its own
+
+
+def test_prop_1_1_catches_network_matrix_matches_comparing_the_first_row_only(monkeypatch):  # A2 N3
+    def first_row_only(arch, filters, final=None):
+        lhs = convolution.network_rows(arch, filters)
+        rhs = convolution.convolution_rows(final, arch.d0, arch.s_v, None)
+        return convolution.first_row_difference(lhs[:1], rhs[:1])
+
+    assert prop_1_1.public_route_controls() is None
+    monkeypatch.setattr(convolution, "network_matrix_matches", first_row_only)
+    ev = prop_1_1.check_part(CheckConfig(), ("deep",))  # the part that runs the controls, once per run
+    assert not ev.passed
+    c = ev.counterexample
+    assert c["network_matrix_matches"] == "equal" and c["expected"] == "a difference first in row 2 (row 1 agrees)"
+
+
+def test_prop_1_1_catches_network_matrix_matches_seeing_differences_that_are_not_there(monkeypatch):  # A2 N3, the other way
+    monkeypatch.setattr(convolution, "network_matrix_matches", lambda arch, filters, final=None: (0, 0, "a", "b"))
+    ev = prop_1_1.check(CheckConfig())
+    assert not ev.passed and ev.counterexample["k"] == (1,)
+    assert ev.counterexample["problem"].startswith("network_matrix_matches reports a difference")
+
+
+def test_eq_1_5_catches_convolution_rows_accepting_fractional_widths(monkeypatch):  # A2 N4
+    def lenient(k, d_in, s):  # forgets (d_in - k) % s
+        if k > d_in:
+            raise ArchitectureError(f"a filter of width k = {k} with stride s = {s} does not fit an input of width {d_in}")
+        return (d_in - k) // s + 1
+
+    monkeypatch.setattr(convolution, "_output_width", lenient)
+    with pytest.raises(ArchitectureError):
+        Architecture(7, (2,), (2,))  # the constructor alone still refuses: that is all eq-1.5 used to test
+    ev = eq_1_5.check(CheckConfig())
+    assert not ev.passed
+    c = ev.counterexample
+    assert c["convolution_rows"] == "(w1..w1, d_in=2, s=2)" and c["(d_in - k)/s + 1"] == "3/2" and c["accepted with rows"] == 1
+    monkeypatch.setattr(eq_1_5, "LEAST_K", 0)  # no single layers: the public convolution_matrix anchor alone
+    ev = eq_1_5._convolution_layers(24)
+    assert ev[1]["convolution_matrix"] == "([1, 2], 7, 2)" and ev[1]["accepted as"] == "3 x 7"

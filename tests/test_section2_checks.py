@@ -1,6 +1,7 @@
 """Section 2.2's checks lemma-2.2, lemma-2.3, lemma-2.4: they pass, and each fails with a counterexample on a false variant."""
 
 from fractions import Fraction
+import random
 
 import pytest
 
@@ -339,3 +340,55 @@ def test_lemma_2_3_2_4_texts_count_the_kinds_that_ran(mod):
     assert ev.passed
     for kind, n in ev.details["kinds"].items():
         assert f"{n} {kind}" in ev.scope and n >= mod.MIN_KINDS["quick"][kind]
+
+
+# Campaign A2: library injections that used to pass verify (N5, A1).
+
+def test_lemma_2_2_catches_norm_constant_search_keeping_the_smallest_ratio(monkeypatch):  # A2 N5
+    def keeps_smallest(norm, degree, trials=2000, seed=0, *, dps=factorization.DEFAULT_DPS):  # the library's search with r < best
+        rng = random.Random(seed)
+        best, arg = None, None
+        for t in range(trials):
+            d = rng.randint(0, degree)
+            kind = t % 3
+
+            def draw(k):
+                if kind == 0:
+                    return [Fraction(rng.gauss(0, 1)) for _ in range(k + 1)]
+                if kind == 1:
+                    return [Fraction(rng.random()) + Fraction(1, 10**9) for _ in range(k + 1)]
+                return [Fraction(1)] * (k + 1)
+
+            q1, q2 = draw(d), draw(degree - d)
+            r = factorization.norm_ratio(q1, q2, norm, dps=dps)
+            if best is None or r < best:
+                best, arg = r, (q1, q2)
+        return best, arg
+
+    assert lemma_2_2._search_route() is None
+    monkeypatch.setattr(factorization, "norm_constant_search", keeps_smallest)
+    ev = lemma_2_2.check(CheckConfig())
+    assert not ev.passed
+    c = ev.counterexample
+    assert c["norm_constant_search"] == f"(norm=1, degree=2, trials={lemma_2_2.SEARCH_TRIALS})"
+    assert c["returned ratio"]["mid"].startswith("0.") and c["largest ratio of the search"]["mid"].startswith("1.000")
+
+
+def test_lemma_2_2_catches_norm_constant_search_below_the_p2_supremum(monkeypatch):  # A2 N5, the p = 2 side
+    real = factorization.norm_constant_search
+    monkeypatch.setattr(factorization, "norm_constant_search",
+                        lambda norm, degree, trials=2000, **kw: real(norm, degree, trials=min(trials, 6), **kw))
+    ev = lemma_2_2.check(CheckConfig())  # 6 trials never draw (1 + x)^2: 1.1505.. < sqrt(3/2)
+    assert not ev.passed and ev.counterexample["norm_constant_search"].startswith("(norm=2")
+    assert ev.counterexample["largest ratio of the search"]["mid"].startswith("1.2247448713")
+
+
+def test_lemma_2_4_catches_a_ratio_against_6nT_instead_of_nT(monkeypatch):  # A2 A1
+    cls = factorization.LinearFactorization
+    monkeypatch.setattr(cls, "ratio", property(lambda self: self.max_factor_norm / numeric.to_arb(self.bound)))
+    ev = lemma_2_4.check(CheckConfig())
+    assert not ev.passed
+    why = ev.counterexample["why"]
+    assert why.startswith("LinearFactorization.ratio ") and "is not max |||u_i|||_1 / (n T) = " in why
+    library, own = (Fraction(part.split()[0]) for part in why.split("ratio ")[1].split(" = "))
+    assert own / library > 5  # a sixth, up to the 15 digits shown
