@@ -24,7 +24,7 @@ import mpmath
 
 from lcnsym.algebra.architecture import Architecture
 from lcnsym.algebra.filters import final_filter
-from lcnsym.checking.evidence import Evidence
+from lcnsym.checking.evidence import Evidence, run_in_turn
 from lcnsym.dynamics.bounds import balancedness, g_bound_ball, tau
 from lcnsym.dynamics.data import random_problem, validate_data
 from lcnsym.dynamics.engines import DEFAULT_ENGINE, FlowProblem, taylor
@@ -238,13 +238,17 @@ def _energy_defect(losses, grad_norms, window):
         return None, abs(fine_rule - coarse_rule) / scale
 
 
+ENERGY_CONTROL_SCALE = Fraction(99, 70)
+"""The energy identity's negative control scales ``||grad L||`` by this (``sqrt 2`` to ``1e-4``: ``||grad L||^2`` doubled)."""
+
+
 @lru_cache(maxsize=1)
 def _energy_control():
     """The negative control of the energy identity: its test on a flow's samples with ``||grad L||`` scaled by
     ``99/70 ~ sqrt 2`` (the field of a flow whose ``grad L`` is doubled, as far as ``dL/dt`` is concerned) must see a relative
     defect near 1, far above :data:`ENERGY_TOL` (a test that compares Simpson's rule with itself would not)."""
     arch, data, w0 = problem((2, 2), (1, 1), 1)
-    return _windows(arch, data, parse_loss("square"), w0, scale=Fraction(99, 70))[0]  # 99/70: sqrt 2 to 1e-4
+    return _windows(arch, data, parse_loss("square"), w0, scale=ENERGY_CONTROL_SCALE)[0]
 
 
 ENERGY_WINDOWS = 12
@@ -304,7 +308,7 @@ CRITICAL_CONTROL = Fraction(1, 10**12)
 
 @lru_cache(maxsize=1)
 def _critical_control():
-    """Whether the criticality test refuses a point with ``||grad L|| = 2e-12`` and accepts the exact minimum."""
+    """Whether the criticality test refuses a point with ``||grad L|| = 2 CRITICAL_CONTROL`` and accepts the exact minimum."""
     arch = Architecture(1, (1,), (1,))
     data = validate_data(arch, [[1]], [[2]])
     loss = parse_loss("square")
@@ -353,8 +357,8 @@ def judge(loss_text, k, s, seed, t_max, check_h=False, engine=DEFAULT_ENGINE, st
     gap = engines_agree()
     if to_rational(gap, floats=True) > tolerance(DPS, DRIFT_DIGITS_LOST):
         return {**where, "the Taylor and odefun engines differ on a short flow by": show(gap, 5), "flow": ENGINES_AGREE}, None
-    if not _critical_control():  # the criticality test must refuse a gradient of 2e-12
-        return {**where, "the criticality test misjudged (w - 2)^2 at w = 2 + 1e-12 or at w = 2":
+    if not _critical_control():  # the criticality test must refuse a gradient of 2 CRITICAL_CONTROL
+        return {**where, f"the criticality test misjudged (w - 2)^2 at w = 2 + {show_tolerance(CRITICAL_CONTROL)} or at w = 2":
                 f"accepted below {show_tolerance(CRITICAL_TOL)}"}, None
     if not critical:
         return {**where, f"||grad L|| at the limit ({CRITICAL_DPS} digits)": show(g, 5),
@@ -895,7 +899,7 @@ def flow_combine(config, evidences, statement_scope, check_h=False, t_max=None, 
     energy_text = (f"dL/dt = -||grad L||^2 as the drop of L over a start window against Simpson's rule, to "
                    f"{show_tolerance(ENERGY_TOL)} relative, on all {len(flows_ev) + len(energy_ev)} (loss, shape, start)s"
                    + (f" (start window only: {'; '.join(extra)})" if extra else "")
-                   + f"; the same test refuses ||grad L|| x 99/70 (defect {show(_energy_control(), 3)}); before it, the "
+                   + f"; the same test refuses ||grad L|| x {show(ENERGY_CONTROL_SCALE)} (defect {show(_energy_control(), 3)}); before it, the "
                    f"engines' Taylor coefficients 0..{JET_ORDER - 1} of -grad L along a quadratic path held against mpmath's "
                    f"expansion of risk_gradient at {2 * DPS} digits to {show_tolerance(JET_TOL)} of the largest")
     return Evidence(True, "search", f"{count} flows ({statement_scope}: {pairs} (k/s), {len(seeds(config))} random start(s) "
@@ -903,7 +907,7 @@ def flow_combine(config, evidences, statement_scope, check_h=False, t_max=None, 
                     f"t_max = {t_max}, integrator stopped at ||grad L|| < {', '.join(stops)} (at most "
                     f"{max(num('g_stop')):.3g} reached); limit accepted as critical when ||grad L|| <= {', '.join(accepts)} "
                     f"certified in {CRITICAL_DPS}-digit balls at the exact final state (at most {max(num('g_limit')):.3g}; the same test "
-                    f"refuses ||grad L|| = 2e-12 and accepts 0 on (w - 2)^2); "
+                    f"refuses ||grad L|| = 2 x {show_tolerance(CRITICAL_CONTROL)} and accepts 0 on (w - 2)^2); "
                     f"the odefun engine agrees with the Taylor engine to {show(engines_agree(), 2)} on a short flow; "
                     f"L non-increasing; drift below {show_tolerance(tolerance(DPS, DRIFT_DIGITS_LOST))}; {energy_text}"
                     + ("; (3.8) ||WX - Y||_1 <= h(L) at every sample, decided in balls" if check_h else "") + ")"
@@ -912,17 +916,6 @@ def flow_combine(config, evidences, statement_scope, check_h=False, t_max=None, 
                        if certified else "; no flow certified (numerical evidence)"),
                     count, worst_margin=margin, details={"engine": engine, "flows": count, "energy checks": len(energy_ev),
                                                          "stop_tol": stops, "critical_tol": accepts})
-
-
-def run_in_turn(parts, check_part, combine):
-    """A flow check run one part after another, stopping at the first failure: the same parts and the same
-    ``combine`` (so the same losses required) as a parallel run, one code path for both."""
-    evidences = []
-    for part in parts:
-        evidences.append(check_part(part))
-        if not evidences[-1].passed:
-            break
-    return combine(evidences)
 
 
 def flow_evidence(losses, config, statement_scope, check_h=False, t_max=None, engine=DEFAULT_ENGINE, stop_tol=None):

@@ -1,11 +1,13 @@
 """critical-points: all critical points of the square loss on small instances, counted two ways, the real ones exact."""
 
+from functools import reduce
 import random
 
 import flint
 import sympy as sp
 
 from lcnsym.algebra.architecture import Architecture
+from lcnsym.algebra.coefficients import convolve
 from lcnsym.checking.evidence import CheckConfig, Evidence
 from lcnsym.dynamics.data import random_problem
 from lcnsym.dynamics.risk import normal_equations
@@ -60,14 +62,7 @@ def _horner(p, x):
 
 
 def _product(polys):
-    out = [to_arb(1)]
-    for p in polys:
-        new = [to_arb(0)] * (len(out) + len(p) - 1)
-        for a, x in enumerate(out):
-            for c, y in enumerate(p):
-                new[a + c] += x * y
-        out = new
-    return out
+    return reduce(convolve, polys, [to_arb(1)])
 
 
 def _hessian(arch, A, b, w, free):

@@ -1,9 +1,11 @@
 """constants-tightness: how close the constants of Lemmas 2.2, 2.3 and 2.4 come to being attained (searched)."""
 
 from fractions import Fraction
+from functools import reduce
 from math import isqrt
 import random
 
+from lcnsym.algebra.coefficients import convolve
 from lcnsym.analysis.factorization import linear_factorization
 from lcnsym.analysis.roots import certified_roots
 from lcnsym.checking.evidence import CheckConfig, Evidence
@@ -58,13 +60,7 @@ def _value(x):
 # ---------------------------------------------------------------- the check's own ratios, from the definitions
 
 def _own_2_2(factors):
-    product = [Fraction(1)]
-    for p in factors:
-        out = [Fraction(0)] * (len(product) + len(p) - 1)
-        for i, a in enumerate(product):
-            for j, b in enumerate(p):
-                out[i + j] += a * b
-        product = out
+    product = reduce(convolve, factors, [Fraction(1)])  # the algebra layer's product, not the search's own loop
     denominator = Fraction(1)
     for p in factors:
         denominator *= sum(abs(c) for c in p)

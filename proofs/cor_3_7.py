@@ -152,9 +152,12 @@ def h_as_stated(loss, L, dN, m):
     return L + c * m
 
 
+DERIVATIVE_POINTS = (Fraction(0), Fraction(1, 3), Fraction(-7, 2), Fraction(20))
+"""Where each loss's excess form, ball form of ``phi'`` and ``dphi`` are held against ``phi``."""
+H_DN, H_M = (1, 3), (1, 4)
 H_POINTS = (Fraction(0), Fraction(1, 3), Fraction(7), Fraction(10**6))
-"""The values of ``L`` at which each loss's ``h`` is held against :func:`h_as_stated` (with ``dN = 1, 3`` and ``m = 1, 4``:
-a constant counted twice, or ``p`` for ``p^(1/p)``, differs there)."""
+"""The values of ``L`` at which each loss's ``h`` is held against :func:`h_as_stated`, with each ``dN`` of ``H_DN`` and ``m``
+of ``H_M`` (a constant counted twice, or ``p`` for ``p^(1/p)``, differs there)."""
 
 
 def h_against_statement(losses):
@@ -162,8 +165,8 @@ def h_against_statement(losses):
     checks only ask ``||R||_1 <= h(L)``, which an ``h`` too large passes."""
     count = 0
     for loss in losses:
-        for dN in (1, 3):
-            for m in (1, 4):
+        for dN in H_DN:
+            for m in H_M:
                 for L in H_POINTS:
                     with working_precision(DIGITS[0]):
                         stated = h_as_stated(loss, L, dN, m)
@@ -208,7 +211,7 @@ def check(config=CheckConfig(), c_shift=0):
     slack, count, losses = None, 0, grid_losses()
     per_loss, dims, largest, extremes = {}, set(), Fraction(0), set()
     for loss in losses:
-        for x in (Fraction(0), Fraction(1, 3), Fraction(-7, 2), Fraction(20)):
+        for x in DERIVATIVE_POINTS:
             if not _consistent(loss, x, DIGITS[0]):
                 return Evidence(False, "certified", "the losses' excess forms", count, counterexample={
                     "loss": loss.label(), "r": show(x), "problem": "excess_of(r) differs from phi(r) + c1 - |r|"})
@@ -250,9 +253,10 @@ def check(config=CheckConfig(), c_shift=0):
     bad, stated = h_against_statement(_all_losses())
     if bad is not None:
         return Evidence(False, "certified", "h of (3.8) against RESULTS.md", count + stated, counterexample=bad)
-    if stated < len(_all_losses()) * 16:
+    points = len(H_DN) * len(H_M) * len(H_POINTS)
+    if stated < len(_all_losses()) * points:
         return Evidence(False, "certified", "a search smaller than its minimum", count + stated, counterexample={
-            "search too small": f"h against RESULTS.md at {stated} points, minimum 16 per loss"})
+            "search too small": f"h against RESULTS.md at {stated} points, minimum {points} per loss"})
     bad, matrices, per_matrix = h_on_matrices(config, _all_losses())
     if bad is not None:
         return Evidence(False, "certified", "(3.8) on residual matrices", count + matrices, counterexample=bad)
@@ -268,10 +272,10 @@ def check(config=CheckConfig(), c_shift=0):
                     f"{min(per_loss.values())} each: loss(r) + c - ||r||_1 >= 0 decided in {DIGITS[0]}-digit balls "
                     f"(more digits where undecided) from each loss's stable excess form, itself checked against phi "
                     f"(and dphi, which the flows integrate, against phi's derivative in balls, and the certified engine's "
-                    f"form of phi' against dphi, at r = 0, 1/3, -7/2, 20); and (3.8), ||R||_1 <= h(L(R)), on "
+                    f"form of phi' against dphi, at r = {', '.join(show(x) for x in DERIVATIVE_POINTS)}); and (3.8), ||R||_1 <= h(L(R)), on "
                     f"{matrices} residual matrices (dN, m = 1..3; equal-sized entries from 0 to 1e6, where Hoelder is "
                     f"tight, and random) for all {len(per_matrix)} losses (the grid, lp and square), at least "
                     f"{min(per_matrix.values())} each, in balls, else exactly (l_p, square) or, for h = L + c m, by c = dN c1 "
                     f"(sympy) and the entries' excesses; every loss's h equal to RESULTS.md's, transcribed in the check, in balls at "
-                    f"{stated} points (dN = 1, 3; m = 1, 4)",
+                    f"{stated} points (dN = {', '.join(map(str, H_DN))}; m = {', '.join(map(str, H_M))})",
                     count + matrices, worst_margin=f"smallest loss(r) + c - ||r||_1 = {slack:.6g}", details={"smallest slack": slack})

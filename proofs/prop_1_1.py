@@ -6,7 +6,7 @@ from lcnsym.algebra import convolution
 from lcnsym.algebra.architecture import Architecture, final_filter_width, shapes
 from lcnsym.algebra.coefficients import final_filter_recursive
 from lcnsym.algebra.convolution import first_row_difference, network_rows
-from lcnsym.checking.evidence import CheckConfig, Evidence, combine_parts, exact_over
+from lcnsym.checking.evidence import CheckConfig, Evidence, combine_parts, exact_over, run_in_turn
 from lcnsym.algebra.filters import symbolic_filters
 
 ID = "prop-1.1"
@@ -317,9 +317,5 @@ def combine(config, evidences):
 
 def check(config=CheckConfig(), **variants):
     """Prop. 1.1 symbolically (exact polynomials in ``w{i}_{j}``) over the whole grid."""
-    evidences = []
-    for part in parts(config):  # stops at the first failing part: combine reports the first failure anyway
-        evidences.append(check_part(config, part, **variants))
-        if not evidences[-1].passed:
-            break
-    return combine(config, evidences)
+    return run_in_turn(parts(config), lambda part: check_part(config, part, **variants),
+                       lambda evidences: combine(config, evidences))

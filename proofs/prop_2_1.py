@@ -9,7 +9,7 @@ import sympy as sp
 from lcnsym.algebra import coefficients, polynomials
 from lcnsym.algebra.architecture import Architecture, final_filter_width
 from lcnsym.algebra.coefficients import convolve, final_filter_recursive
-from lcnsym.checking.evidence import CheckConfig, Evidence, combine_parts, exact_over
+from lcnsym.checking.evidence import CheckConfig, Evidence, combine_parts, exact_over, run_in_turn
 from lcnsym.errors import NumberError
 from lcnsym.algebra.filters import symbolic_filters
 from lcnsym.algebra.polynomials import stride_polynomial_coefficients
@@ -256,9 +256,5 @@ def combine(config, evidences):
 
 def check(config=CheckConfig(), **variants):
     """Prop. 2.1 symbolically over the grid of prop-1.1, and the norm identity at random rational filters."""
-    evidences = []
-    for part in parts(config):  # stops at the first failing part: combine reports the first failure anyway
-        evidences.append(check_part(config, part, **variants))
-        if not evidences[-1].passed:
-            break
-    return combine(config, evidences)
+    return run_in_turn(parts(config), lambda part: check_part(config, part, **variants),
+                       lambda evidences: combine(config, evidences))

@@ -1,8 +1,8 @@
 """thm-1.2: for the square loss the gradient flow converges to a critical point."""
 
-from lcnsym.checking.evidence import CheckConfig
+from lcnsym.checking.evidence import CheckConfig, run_in_turn
 from lcnsym.dynamics.engines import DEFAULT_ENGINE
-from lcnsym.proofs._flows import flow_combine, flow_part, flow_parts, run_in_turn
+from lcnsym.proofs._flows import flow_combine, flow_part, flow_parts
 
 ID = "thm-1.2"
 STATEMENT = "for the square loss ||y - z||_2^2 and any initialization, the gradient flow converges to a critical point of L"

@@ -1,8 +1,8 @@
 """thm-3.4: ``L`` analytic (Lojasiewicz) with ``||pi(w)||_1 <= g(L(w))`` implies the flow is bounded and converges."""
 
-from lcnsym.checking.evidence import CheckConfig
+from lcnsym.checking.evidence import CheckConfig, run_in_turn
 from lcnsym.dynamics.engines import DEFAULT_ENGINE
-from lcnsym.proofs._flows import flow_combine, flow_part, flow_parts, run_in_turn
+from lcnsym.proofs._flows import flow_combine, flow_part, flow_parts
 
 ID = "thm-3.4"
 STATEMENT = "if ||pi(w)||_1 <= g(L(w)) with g non-decreasing, the flow exists for all t >= 0, is bounded and converges to a critical point"

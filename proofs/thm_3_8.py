@@ -1,8 +1,8 @@
 """thm-3.8: the flow converges for the l_p, pseudo-Huber, generalized Huber and log-cosh losses."""
 
-from lcnsym.checking.evidence import CheckConfig
+from lcnsym.checking.evidence import CheckConfig, run_in_turn
 from lcnsym.dynamics.engines import DEFAULT_ENGINE
-from lcnsym.proofs._flows import LOSSES, flow_combine, flow_part, flow_parts, run_in_turn
+from lcnsym.proofs._flows import LOSSES, flow_combine, flow_part, flow_parts
 
 ID = "thm-3.8"
 STATEMENT = "for the l_p (p even), pseudo-Huber, generalized Huber and log-cosh losses the gradient flow converges to a critical point"

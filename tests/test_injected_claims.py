@@ -10,6 +10,7 @@ from functools import lru_cache
 import time
 
 import flint
+from helpers import injected
 import pytest
 
 from lcnsym import numeric
@@ -32,11 +33,11 @@ def _fails(ev):
 
 @pytest.fixture
 def fresh_flows():
-    """The flows are cached per process: an injected field must not leak into (or out of) other tests."""
-    def clear():
-        _flows._flow.cache_clear()
-        _flows.energy_identity.cache_clear()
-        _flows.jet_defect.cache_clear()
+    """The flows and controls are cached per process: an injected bug must not leak into (or out of) other tests."""
+    def clear():  # the flows, and the controls a test may have run on an injected library
+        for cached in (_flows._flow, _flows.energy_identity, _flows.jet_defect, _flows._energy_control,
+                       _flows._critical_control, _flows.krawczyk_control, _flows.engines_agree):
+            cached.cache_clear()
     clear()
     yield
     clear()
@@ -351,11 +352,7 @@ def test_an_energy_test_that_compares_simpson_with_itself_is_caught(monkeypatch,
 
     original = _flows._energy_defect
     monkeypatch.setattr(_flows, "_energy_defect", self_agreement)
-    _flows._energy_control.cache_clear()
-    try:
-        cx = _fails(thm_1_2.check(QUICK))
-    finally:
-        _flows._energy_control.cache_clear()
+    cx = _fails(thm_1_2.check(QUICK))
     assert any("energy test accepted" in key for key in cx)
 
 
@@ -366,33 +363,18 @@ def test_a_criticality_threshold_compared_unsquared_is_caught(monkeypatch, fresh
         return real_compare(a, _flows.CRITICAL_TOL if b == _flows.CRITICAL_TOL ** 2 else b)
 
     monkeypatch.setattr(_flows, "compare", unsquared)
-    _flows._critical_control.cache_clear()
-    try:
-        cx = _fails(thm_1_2.check(QUICK))
-    finally:
-        _flows._critical_control.cache_clear()
+    cx = _fails(thm_1_2.check(QUICK))
     assert any("criticality test misjudged" in key for key in cx)
 
 
-def test_a_certifier_that_skips_krawczyks_test_is_caught(monkeypatch):
+def test_a_certifier_that_skips_krawczyks_test_is_caught(monkeypatch, fresh_flows):
     """Newton lands on the true limit, so the flows' certificates stay right without Krawczyk's test: only a control far
     from any critical point sees the test gone (the saddle control is refused by the Hessian, after Krawczyk)."""
-    import inspect
-    import textwrap
-
     from lcnsym.dynamics import certificate
 
-    source = textwrap.dedent(inspect.getsource(certificate.certify_convergence))
-    test = "if not all(abs(K[i] - y[i]).upper() < r for i in range(size)):"
-    assert source.count(test) == 1
-    namespace = dict(vars(certificate))
-    exec(source.replace(test, "if False:"), namespace)  # the injected certifier: K(X) inside X never asked
-    monkeypatch.setattr(certificate, "certify_convergence", namespace["certify_convergence"])
-    _flows.krawczyk_control.cache_clear()
-    try:
-        cx = _fails(_flows._certified_part(QUICK, ("square", (2, 2), (1, 1), 1, "certify"), None, "taylor", None, {}))
-    finally:
-        _flows.krawczyk_control.cache_clear()
+    test = "if not all(abs(K[i] - y[i]).upper() < r for i in range(size)):"  # K(X) inside X: never asked
+    monkeypatch.setattr(certificate, "certify_convergence", injected(certificate.certify_convergence, test, "if False:"))
+    cx = _fails(_flows._certified_part(QUICK, ("square", (2, 2), (1, 1), 1, "certify"), None, "taylor", None, {}))
     assert "Krawczyk's test at a point far from any critical point" in cx
 
 
@@ -466,9 +448,5 @@ def test_an_odefun_engine_that_reads_every_layer_from_the_first_is_caught(monkey
         return real(arch, [flat[:len(w)] for w in filters], data, loss, F)
 
     monkeypatch.setattr(odefun, "_gradient", first_layer_only)
-    _flows.engines_agree.cache_clear()
-    try:
-        cx = _fails(thm_1_2.check(QUICK))
-    finally:
-        _flows.engines_agree.cache_clear()
+    cx = _fails(thm_1_2.check(QUICK))
     assert "the Taylor and odefun engines differ on a short flow by" in cx

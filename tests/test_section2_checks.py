@@ -1,7 +1,6 @@
 """Section 2.2's checks lemma-2.2, lemma-2.3, lemma-2.4: they pass, and each fails with a counterexample on a false variant."""
 
 from fractions import Fraction
-import random
 
 import pytest
 
@@ -345,26 +344,10 @@ def test_lemma_2_3_2_4_texts_count_the_kinds_that_ran(mod):
 # Campaign A2: library injections that used to pass verify (N5, A1).
 
 def test_lemma_2_2_catches_norm_constant_search_keeping_the_smallest_ratio(monkeypatch):  # A2 N5
-    def keeps_smallest(norm, degree, trials=2000, seed=0, *, dps=factorization.DEFAULT_DPS):  # the library's search with r < best
-        rng = random.Random(seed)
-        best, arg = None, None
-        for t in range(trials):
-            d = rng.randint(0, degree)
-            kind = t % 3
+    from helpers import injected
 
-            def draw(k):
-                if kind == 0:
-                    return [Fraction(rng.gauss(0, 1)) for _ in range(k + 1)]
-                if kind == 1:
-                    return [Fraction(rng.random()) + Fraction(1, 10**9) for _ in range(k + 1)]
-                return [Fraction(1)] * (k + 1)
-
-            q1, q2 = draw(d), draw(degree - d)
-            r = factorization.norm_ratio(q1, q2, norm, dps=dps)
-            if best is None or r < best:
-                best, arg = r, (q1, q2)
-        return best, arg
-
+    keeps_smallest = injected(factorization.norm_constant_search, "if best is None or r > best:",
+                              "if best is None or r < best:")
     assert lemma_2_2._search_route() is None
     monkeypatch.setattr(factorization, "norm_constant_search", keeps_smallest)
     ev = lemma_2_2.check(CheckConfig())

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, asdict
 
 from lcnsym.errors import InputError
 
-__all__ = ["Evidence", "CheckConfig", "EVIDENCE_KINDS", "PROFILES", "combine_parts", "exact_over"]
+__all__ = ["Evidence", "CheckConfig", "EVIDENCE_KINDS", "PROFILES", "combine_parts", "exact_over", "run_in_turn"]
 
 EVIDENCE_KINDS = ("exact", "search", "certified")
 PROFILES = ("quick", "thorough")
@@ -117,6 +117,23 @@ class Evidence:
         out = asdict(self)
         out["summary"] = self.summary()
         return out
+
+
+def run_in_turn(parts, check_part, combine):
+    """A split check run one part after another, stopping at the first failure, then ``combine``: the same parts and
+    the same combination as a parallel run, one code path for both.
+
+    Examples
+    --------
+    >>> run_in_turn([1, 2, 3], lambda n: Evidence(n != 2, "exact", f"part {n}", 1), lambda evs: [e.scope for e in evs])
+    ['part 1', 'part 2']
+    """
+    evidences = []
+    for part in parts:
+        evidences.append(check_part(part))
+        if not evidences[-1].passed:
+            break
+    return combine(evidences)
 
 
 def combine_parts(evidences, kind, scope, details=None):
