@@ -282,6 +282,21 @@ def test_the_next_radius_takes_the_upper_end_of_the_growth():
         assert radius >= to_arb(1).exp()
 
 
+def test_the_tube_holds_the_start_spread_over_the_whole_step_where_balls_shrink():
+    """Near a minimum (mu < 0) a solution starts spread0 from p(0); the tube must be wider than that over the step, not
+    only than its spread0 e^(mu h) at the step's end (an injected tube without max(1, e^(mu h)) is below it)."""
+    from lcnsym.dynamics.engines.certified import _tube_need
+
+    with working_precision(20):
+        spread0, h = to_arb(1), to_arb(1)
+        for mu in (to_arb(-3), make_ball(-2, 1), to_arb(0)):
+            assert _tube_need(spread0, to_arb(0), mu, h) >= spread0
+        # with a defect: spread0 plus at least the defect's own contribution (e^(mu h) - 1)/mu, for mu of either sign
+        for mu in (to_arb(-3), to_arb(2)):
+            growth = (mu * h).exp()
+            assert _tube_need(spread0, to_arb(1), mu, h) >= spread0 * growth.max(to_arb(1)) + (growth - 1) / mu
+
+
 def test_the_a_priori_reach_grows_the_ball_by_the_logarithmic_norm():
     """At the saddle 0 the field expands (mu > 0): every solution from B(c, rho) stays within rho e^(mu h) +
     |F(c)| (e^(mu h) - 1)/mu, and a reach that leaves out the ball's growth is below it."""

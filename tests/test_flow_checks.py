@@ -19,15 +19,25 @@ def test_flow_checks_pass_and_say_what_ran():
 
 
 def test_a_run_that_has_not_converged_is_undecided_never_a_pass_or_a_counterexample():
-    with pytest.raises(HorizonError, match="undecided: .* had not converged by t_max = 1 ") as info:
+    # tried to t_max = 1, then to HORIZON_GROWTH x 1 = 5: undecided at the longer horizon, which the error names
+    with pytest.raises(HorizonError, match=f"undecided: .* had not converged by t_max = {_flows.HORIZON_GROWTH} ") as info:
         thm_1_2.check(CheckConfig(), t_max=1)
-    assert info.value.t_max == 1 and float(info.value.grad_norm) > 1e-20
+    assert info.value.t_max == _flows.HORIZON_GROWTH and float(info.value.grad_norm) > 1e-20
     from lcnsym.checking.runner import run_check
     from lcnsym.checking.registry import ProofCheck
     from lcnsym.checking.status import Status
 
     result = run_check(ProofCheck.from_module(thm_1_2), CheckConfig(), lambda config: thm_1_2.check(config, t_max=1))
     assert result.status == Status.ERROR and "undecided" in result.message
+
+
+def test_a_slow_flow_gets_a_longer_horizon_and_the_text_says_so():
+    """Square on (2,2)/(1,1), seed 3: rate 0.2, ||grad L|| = 1.7e-18 at t = 200 (undecided before, with --seed 2); it
+    converges by 5 x 200 and the evidence names the longer horizon."""
+    bad, figures = _flows.judge("square", (2, 2), (1, 1), 3, 200)
+    assert bad is None and figures["t_max"] == 1000 and 200 < figures["t"] < 1000, (bad, figures)
+    assert _flows._extended(200, [200.0, 1000.0]) == " (extended to 1000 for 1 flow(s) not converged by then)"
+    assert _flows._extended(200, [200.0]) == ""
 
 
 def test_a_loosened_stopping_tolerance_does_not_pass_the_criticality_test():

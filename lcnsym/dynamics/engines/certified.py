@@ -313,14 +313,28 @@ class _DefectProof:
             mu, guess = _log_norm(_jacobian(self.tape, tube), guess)
             if mu is None:  # the field's derivatives are unbounded on the tube: shorten the step
                 return None
-            growth = (mu * h).exp()
-            spread = h if mu == 0 else (growth - 1) / mu
-            need = (spread0 * growth.max(to_arb(1)) + defect * spread).upper()
+            growth, spread = _growth_and_spread(mu, h)
+            need = _tube_need(spread0, defect, mu, h)
             if need < d:
                 error = (self.start * growth + defect * spread).upper()
                 return (defect * spread).upper(), [p(h) for p in self.balls], error, mu, guess
             d = (need * 2).upper()
         return None
+
+
+def _growth_and_spread(mu, h):
+    """``(e^{mu h}, (e^{mu h} - 1)/mu)`` as balls (``h`` where ``mu = 0``)."""
+    growth = (mu * h).exp()
+    return growth, (h if mu == 0 else (growth - 1) / mu)
+
+
+def _tube_need(spread0, defect, mu, h):
+    """The upper bound of ``spread0 max(1, e^{mu h}) + defect (e^{mu h} - 1)/mu``: how far from ``p`` a solution
+    starting within ``spread0`` of ``p(0)`` can get over ``[0, h]`` while it is in the tube.  The bound is over the
+    whole step, not at its end: with ``mu < 0`` the distance at ``t = 0`` is already ``spread0``, more than
+    ``spread0 e^{mu h}``."""
+    growth, spread = _growth_and_spread(mu, h)
+    return (spread0 * growth.max(to_arb(1)) + defect * spread).upper()
 
 
 def _next_radius(radius, mu, h, error, values):
