@@ -59,6 +59,30 @@ def test_real_roots_are_certified_real_and_complex_ones_are_not():
     assert not mixed[0].is_real
 
 
+def test_close_real_roots_are_certified_real_at_the_working_precision():
+    # 1 +- 10^-60: the mirror test once ran at 53 bits, where a ball's rounded mirror image met the other root's ball
+    close = certified_roots([1 - Fraction(1, 10**120), -2, 1], dps=50)
+    assert len(close) == 2 and all(r.is_real and r.ball.imag == 0 for r in close)
+    pair = certified_roots([1 + Fraction(1, 10**120), -2, 1], dps=50)  # 1 +- 10^-60 i: never real
+    assert not any(r.is_real for r in pair)
+
+
+def test_a_ball_touching_the_axis_is_real_only_if_its_mirror_image_meets_no_other_root():
+    """A ball holding 1 + 10^-10 i that reaches the axis, beside a small one holding its conjugate: the mirror image of the
+    first meets the second, so the first is not made real (without the mirror test it was)."""
+    from lcnsym.analysis.roots import RootEnclosure, _certify_real
+    from lcnsym.numeric import make_ball, to_acb
+
+    with working_precision(prec=200):
+        wide = to_acb((make_ball(1, Fraction(1, 10**10)), make_ball(Fraction(1, 2 * 10**10), Fraction(12, 10**11))))
+        small = to_acb((make_ball(1, Fraction(1, 10**12)), make_ball(Fraction(-1, 10**10), Fraction(1, 10**12))))
+        assert not wide.overlaps(small) and wide.imag.contains(0)
+        out = _certify_real([RootEnclosure(wide, 1), RootEnclosure(small, 1)])
+        assert not out[0].is_real and out[0].ball.imag.rad() > 0
+        alone = _certify_real([RootEnclosure(to_acb((make_ball(1, Fraction(1, 10**10)), make_ball(0, Fraction(1, 10**10)))), 1)])
+        assert alone[0].is_real and alone[0].ball.imag == 0
+
+
 def test_mpmath_roots_agree_with_certified_enclosures():
     random_poly = [Fraction(random.Random(4).randint(-9, 9)) for _ in range(15)] + [1]
     ours = sorted((z for z, m in mpmath_roots(random_poly, dps=40)), key=lambda z: (z.real, z.imag))

@@ -217,12 +217,14 @@ def _squarefree_parts(poly):
 
 
 def _certify_real(found):
-    """For a real polynomial: a ball that meets the real axis and whose mirror image meets no other ball holds a real root."""
+    """For a real polynomial: a ball that meets the real axis and whose mirror image meets no other ball holds a real root
+    (a non-real root's conjugate is a root too, in another ball, which the mirror image then meets: any other ball,
+    not only those on the axis)."""
     near_axis = [i for i, r in enumerate(found) if r.ball.imag.contains(0)]
     out = list(found)
     for i in near_axis:
         mirror = found[i].ball.conjugate()
-        if all(not mirror.overlaps(found[j].ball) for j in near_axis if j != i):
+        if all(not mirror.overlaps(other.ball) for j, other in enumerate(found) if j != i):
             out[i] = RootEnclosure(to_acb((found[i].ball.real, 0)), found[i].multiplicity)
     return out
 
@@ -287,8 +289,9 @@ def certified_roots(coeffs, dps=DEFAULT_DPS, *, max_work=MAX_ROOT_WORK):
     else:
         raise PrecisionError(f"could not isolate the {poly.degree} roots to {dps} digits even at {prec} bits",
                              dps=dps, prec=prec, degree=poly.degree)
-    if poly.is_real:
-        found = _certify_real(found)
+    if poly.is_real:  # at the precision the balls were found at: the mirror image rounded to 53 bits meets a near root
+        with working_precision(prec=prec):
+            found = _certify_real(found)
 
     def key(r):
         re, im = exact_value(r.ball.real), exact_value(r.ball.imag)
