@@ -17,6 +17,7 @@ from fractions import Fraction
 from functools import lru_cache
 import random
 import hashlib
+import math
 import os
 import time
 
@@ -43,7 +44,14 @@ CRITICAL_DPS = CHECK_DPS
 CRITICAL_TOL = Fraction(1, 10**18)
 """The acceptance threshold: the limit is critical if ``||grad L||`` at the exact final state is certainly below it."""
 MAX_FLOW_STEPS = 100_000
-"""The most engine steps one flow of a check may take (the quick flows take a few hundred)."""
+"""The most engine steps one flow of a check may take (the quick flows take a few hundred), per 200 units of its
+horizon (:func:`step_budget`: a flow extended to 5000 converging at rate 0.03 takes 105,000 steps to t = 1500)."""
+
+
+def step_budget(t_max):
+    """The engine steps a check's flow to ``t_max`` may take: :data:`MAX_FLOW_STEPS` per 200 units of ``t``, at least
+    :data:`MAX_FLOW_STEPS` (its wall time is bounded apart, by :data:`MAX_FLOW_SECONDS`)."""
+    return max(MAX_FLOW_STEPS, math.ceil(MAX_FLOW_STEPS * Fraction(t_max) / 200))
 MAX_FLOW_SECONDS = {"quick": 120, "thorough": 3600}
 """The wall time one flow of a check may take, per profile."""
 MIN_FLOWS_PER_LOSS = 1
@@ -69,13 +77,15 @@ def t_max_of(config):
 
 
 HORIZON_GROWTH = 5
-"""A flow of a check not converged by ``t_max`` is integrated again to ``HORIZON_GROWTH x t_max`` before it is called
-undecided (a square flow on (2,2)/(1,1) with data seed 3 converges at rate 0.2 and reaches 1e-20 at t ~ 225)."""
+"""A flow of a check not converged by ``t_max`` is integrated again to ``HORIZON_GROWTH x t_max``, and once more to
+``HORIZON_GROWTH^2 x t_max``, before it is called undecided: square flows on (2,2)/(1,1) converge at rate 0.2 (data
+seed 3, ``||grad L|| < 1e-20`` at t ~ 225) and 0.03 (seed 7, at t ~ 1500)."""
 
 
 def horizons(t_max):
-    """The horizons a check's flow is tried with, in turn: ``t_max``, then ``HORIZON_GROWTH x t_max``."""
-    return (t_max, HORIZON_GROWTH * t_max)
+    """The horizons a check's flow is tried with, in turn: ``t_max``, ``HORIZON_GROWTH x t_max``, ``HORIZON_GROWTH^2 x
+    t_max``."""
+    return (t_max, HORIZON_GROWTH * t_max, HORIZON_GROWTH ** 2 * t_max)
 
 
 SAMPLES = {"quick": 40, "thorough": 200}
@@ -99,18 +109,19 @@ def _stop(stop_tol):
     return Fraction(STOP_TOL if stop_tol is None else stop_tol)
 
 
-def flow(loss_text, k, s, seed, t_max, engine=DEFAULT_ENGINE, stop_tol=None, profile="quick", dN=OUTPUT_WIDTH):
-    """The integrated flow, computed once per process whatever way the arguments are given.
+def flow(loss_text, k, s, seed, t_max, engine=DEFAULT_ENGINE, stop_tol=None, profile="quick", dN=OUTPUT_WIDTH, samples=None):
+    """The integrated flow, computed once per process whatever way the arguments are given; ``samples`` (default: the
+    profile's :data:`SAMPLES`) sample intervals to ``t_max``.
 
     Raises
     ------
     ConvergenceError, WorkLimitError
-        If the engine's step collapses, or the flow needs more than :data:`MAX_FLOW_STEPS` steps or
+        If the engine's step collapses, or the flow needs more than :func:`step_budget` steps or
         ``MAX_FLOW_SECONDS[profile]`` seconds.
     """
     return _flow(loss_text, tuple(k), tuple(s), seed, t_max, engine, _stop(stop_tol),
-                 MAX_FLOW_STEPS, MAX_FLOW_SECONDS.get(profile, MAX_FLOW_SECONDS["quick"]), SAMPLES.get(profile, SAMPLES["quick"]),
-                 dN)
+                 step_budget(t_max), MAX_FLOW_SECONDS.get(profile, MAX_FLOW_SECONDS["quick"]),
+                 samples or SAMPLES.get(profile, SAMPLES["quick"]), dN)
 
 
 def _load(stored):
@@ -345,7 +356,9 @@ def judge(loss_text, k, s, seed, t_max, check_h=False, engine=DEFAULT_ENGINE, st
     where = {"loss": loss_text, "k": k, "s": s, "seed": seed, "engine": engine}
     for horizon in horizons(t_max):  # a slow flow gets a longer horizon before it is called undecided
         try:
-            traj = flow(loss_text, k, s, seed, horizon, engine, stop_tol, profile)
+            # a longer horizon keeps the samples as dense as t_max's: the checks at the samples see the start as before
+            traj = flow(loss_text, k, s, seed, horizon, engine, stop_tol, profile,
+                        samples=SAMPLES.get(profile, SAMPLES["quick"]) * int(horizon / t_max))
         except (ConvergenceError, WorkLimitError) as exc:  # a broken field: a failure with the numbers, never a hang
             return {**where, "integration failed": f"{type(exc).__name__}: {exc}"}, None
         if traj.converged:
