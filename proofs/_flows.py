@@ -88,6 +88,16 @@ def horizons(t_max):
     return (t_max, HORIZON_GROWTH * t_max, HORIZON_GROWTH ** 2 * t_max)
 
 
+def until_converged(run, t_max):
+    """``(trajectory, horizon)``: ``run(horizon, scale)`` for each of :func:`horizons` (``scale = horizon / t_max``, by
+    which the caller scales its samples and step budget) until one has converged; else the last one's."""
+    for horizon in horizons(t_max):
+        traj = run(horizon, int(horizon / t_max))
+        if traj.converged:
+            break
+    return traj, horizon
+
+
 SAMPLES = {"quick": 40, "thorough": 200}
 """Samples per flow of a check (where (3.8), monotonicity and the layer norms are checked), per profile."""
 
@@ -354,15 +364,11 @@ def judge(loss_text, k, s, seed, t_max, check_h=False, engine=DEFAULT_ENGINE, st
     arch, data, w0 = problem(k, s, seed)
     loss = parse_loss(loss_text)
     where = {"loss": loss_text, "k": k, "s": s, "seed": seed, "engine": engine}
-    for horizon in horizons(t_max):  # a slow flow gets a longer horizon before it is called undecided
-        try:
-            # a longer horizon keeps the samples as dense as t_max's: the checks at the samples see the start as before
-            traj = flow(loss_text, k, s, seed, horizon, engine, stop_tol, profile,
-                        samples=SAMPLES.get(profile, SAMPLES["quick"]) * int(horizon / t_max))
-        except (ConvergenceError, WorkLimitError) as exc:  # a broken field: a failure with the numbers, never a hang
-            return {**where, "integration failed": f"{type(exc).__name__}: {exc}"}, None
-        if traj.converged:
-            break
+    try:  # a slow flow gets a longer horizon before it is called undecided, with t_max's sample spacing
+        traj, horizon = until_converged(lambda horizon, scale: flow(
+            loss_text, k, s, seed, horizon, engine, stop_tol, profile, samples=SAMPLES.get(profile, SAMPLES["quick"]) * scale), t_max)
+    except (ConvergenceError, WorkLimitError) as exc:  # a broken field: a failure with the numbers, never a hang
+        return {**where, "integration failed": f"{type(exc).__name__}: {exc}"}, None
     if not traj.converged:  # a horizon too short says nothing against convergence: undecided, never a counterexample
         raise HorizonError(f"undecided: the {loss_text} flow on k = {k}, s = {s}, seed {seed} ({engine} engine) had not "
                            f"converged by t_max = "
