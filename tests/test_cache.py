@@ -73,3 +73,68 @@ def test_no_deps_takes_recorded_results_and_says_so(tmp_path, cache_on):
     r = CliRunner().invoke(cli, ["verify", "--path", str(folder), "--only", "my-a", "--no-deps", "--json"])
     mine = [x for x in json.loads(r.stdout)["results"] if x["id"] == "my-a"][0]
     assert r.exit_code == 0 and "assuming the recorded results of eq-1.5" in mine["evidence"]
+
+
+def test_a_result_is_not_reused_for_another_seed_or_profile(tmp_path, cache_on):
+    """Injected in a campaign: a key without the seed served the seed-0 pass to a --seed 1 run whose report said seed 1."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "a.py").write_text(LEMMA.format(id="my-a", deps=(), scope="toy"))
+    run = lambda *extra: CliRunner().invoke(cli, ["verify", "--path", str(folder), "--only", "my-a", "--json", *extra])
+    assert _statuses(run("--seed", "0")) == {"my-a": "pass"}
+    assert _statuses(run("--seed", "1")) == {"my-a": "pass"}
+    assert _statuses(run("--seed", "1", "--profile", "thorough")) == {"my-a": "pass"}
+    assert _statuses(run("--seed", "0")) == {"my-a": "cached"}
+
+
+def test_a_helper_of_the_papers_package_is_part_of_its_checks_key(tmp_path, monkeypatch):
+    """Injected in a campaign: a package check keyed on its own file only kept lemma-3.5's cached pass after
+    proofs/_flows.py was broken.  A package of two modules on sys.path: editing the helper changes the other's key."""
+    from lcnsym.checking.registry import ProofCheck
+
+    package = tmp_path / "toyproofs"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "_helper.py").write_text("X = 1\n")
+    (package / "lemma.py").write_text(LEMMA.format(id="my-lemma", deps=(), scope="toy"))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import importlib
+
+    check = ProofCheck.from_module(importlib.import_module("toyproofs.lemma"))
+    assert check.source == ("module", "toyproofs.lemma")
+    cache, config = ResultCache(tmp_path / "cache"), CheckConfig()
+    before = cache.key(check, config, {})
+    (package / "_helper.py").write_text("X = 2\n")
+    assert cache.key(check, config, {}) != before
+
+
+def test_the_library_source_is_part_of_every_key(monkeypatch):
+    """Injected in a campaign: a fingerprint of the versions alone kept lemma-2.2's cached pass after the library was
+    broken.  The fingerprint must follow the library's files."""
+    from lcnsym.checking import cache as cache_module
+
+    seen = []
+    for tree in ("one", "two"):
+        monkeypatch.setattr(cache_module, "_FINGERPRINT", {})  # memoized per process: start afresh
+        monkeypatch.setattr(cache_module, "_tree_hash", lambda folder, tree=tree: tree)
+        seen.append(cache_module.library_fingerprint())
+    assert seen[0] != seen[1]
+
+
+def test_no_deps_refuses_a_result_recorded_with_another_profile_or_seed(tmp_path, cache_on):
+    """--no-deps assumes a recorded result only if it ran with the run's profile and seed (a quick seed-0 pass says
+    nothing of a thorough run); a result recorded without them is refused too."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "a.py").write_text(LEMMA.format(id="my-a", deps=(), scope="first"))
+    (folder / "b.py").write_text(LEMMA.format(id="my-b", deps=("my-a",), scope="second"))
+    run = lambda *extra: CliRunner().invoke(cli, ["verify", "--path", str(folder), "--json", *extra])
+    assert run("--only", "my-a", "--seed", "2").exit_code == 0
+    r = run("--only", "my-b", "--no-deps", "--seed", "3")
+    results = {x["id"]: x for x in json.loads(r.stdout)["results"]}
+    assert r.exit_code == 1 and "ran with profile quick, seed 2, not profile quick, seed 3" in results["my-a"]["message"]
+    assert results["my-b"]["status"] == "blocked"
+    assert run("--only", "my-b", "--no-deps", "--seed", "2").exit_code == 0
+    cache_on.put("ignored", CheckResult("my-a", "pass", Evidence(True, "search", "old", 1), 0.1))  # no profile, no seed
+    r = run("--only", "my-b", "--no-deps", "--seed", "2")
+    assert r.exit_code == 1 and "an unrecorded profile and seed" in r.stdout

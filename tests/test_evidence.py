@@ -27,3 +27,13 @@ def test_parts_and_exact_over():
                          "exact", "both").counterexample == {"y": 2}
     ev = exact_over([(1,), (2,), (3,)], lambda n: None if n < 3 else {"n": n}, "n <= 3")
     assert not ev.passed and ev.instances == 3
+
+
+def test_a_falsy_counterexample_or_a_passed_that_is_not_a_bool_is_never_a_pass():
+    """Injected in a campaign: `if bad:` in exact_over made an empty counterexample a pass; and a check's passed given
+    as a list of failures or the text "False" would read as True."""
+    for bad in ({}, [], 0, ""):
+        assert not exact_over([(1,)], lambda n, bad=bad: bad, "one").passed
+    for passed in ([], ["x"], "False", 1, None):
+        with pytest.raises(InputError):
+            Evidence(passed, "search", "toy", 1)

@@ -58,3 +58,23 @@ def test_k_selects_and_runs_dependencies_failures_and_crashes_are_shown(project)
 def test_m_not_lcnsym_leaves_them_out(project):
     result = project.runpytest_subprocess("--lcnsym-path", "mine", "-m", "not lcnsym", "-p", "no:cacheprovider")
     assert result.ret == 5  # no tests ran
+
+
+NO_EVIDENCE = """
+ID = "my-none"
+STATEMENT = "a check that returns nothing"
+DEPENDS_ON = ()
+def check(config):
+    return None
+"""
+
+
+def test_a_check_that_errors_without_raising_fails_under_pytest(pytester):
+    """Injected in a campaign: a plugin failing only on status fail reported a check returning no evidence as PASSED
+    (an error that is not an exception, like a time-out)."""
+    pytester.makeconftest('pytest_plugins = ["lcnsym.checking.pytest_plugin"]')
+    mine = pytester.mkdir("mine")
+    (mine / "none.py").write_text(NO_EVIDENCE)
+    result = pytester.runpytest_subprocess("--lcnsym-path", "mine", "-k", "my-none", "-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    assert "my-none: error" in result.stdout.str()

@@ -45,3 +45,11 @@ def test_only_runs_the_ids_and_their_ancestors():
     assert reg.generations() == [["a", "c"], ["b"]]
     with pytest.raises(UnknownDependencyError):
         reg.order(["zzz"])
+
+
+def test_only_with_several_ids_keeps_every_ones_ancestors():
+    """Injected in a campaign: the ancestors of the last id only; prop-1.1 then ran without eq-1.5."""
+    reg = Registry.from_modules([module("a"), module("b", ("a",)), module("c"), module("d", ("c",))])
+    assert set(reg.order(["b", "d"])) == set(reg.order(["d", "b"])) == {"a", "b", "c", "d"}
+    order = reg.order(["b", "d"])
+    assert order.index("a") < order.index("b") and order.index("c") < order.index("d")

@@ -104,3 +104,31 @@ def test_a_time_limit_swallowed_inside_a_check_still_ends_it():
 
     (res,) = run(Registry.from_modules([_swallowing(signal.SIGALRM, CheckTimeout)]), timeout=0.1)
     assert res.status == "error" and "timed out after 0.1 s" in res.message
+
+
+def test_a_dependency_that_did_not_run_blocks_its_dependents():
+    """A dependency left out of a run (an order that dropped it) blocks, naming it: never a dependent run unguarded."""
+    from lcnsym.checking.runner import blocked
+
+    reg = Registry.from_modules([module("a"), module("b", ("a",))])
+    stop = blocked(reg, "b", {})
+    assert stop is not None and stop.status == "blocked" and "a (not run)" in stop.message
+    (ran,) = run(reg, only=["a"])
+    assert blocked(reg, "b", {"a": ran}) is None
+
+
+def test_a_failing_part_fails_the_combined_check():
+    """Injected in a campaign: the parts combined without the failing ones passed with --workers 2."""
+    from lcnsym.checking.evidence import combine_parts
+    from lcnsym.checking.registry import ProofCheck
+    from lcnsym.checking.runner import CheckResult, _combine
+    from lcnsym.checking.status import Status
+
+    split = SimpleNamespace(__name__="toy.split", ID="split", STATEMENT="s", DEPENDS_ON=(), check=lambda config: None,
+                            parts=lambda config: [0, 1], check_part=lambda config, part: None,
+                            combine=lambda config, evidences: combine_parts(evidences, "search", "both parts"))
+    good = CheckResult("split", Status.PASS, Evidence(True, "search", "part 0", 1), 0.1)
+    bad = CheckResult("split", Status.FAIL, Evidence(False, "search", "part 1", 1, counterexample={"part": 1}), 0.1)
+    for parts in ([good, bad], [bad, good]):
+        result = _combine(ProofCheck.from_module(split), CheckConfig(), parts, 0.2)
+        assert result.status == "fail" and result.evidence.counterexample == {"part": 1}

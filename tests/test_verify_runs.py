@@ -179,3 +179,83 @@ def test_graph_formats_and_report(tmp_path):
     bad.write_text("{}")
     r = run("graph", "--report", str(bad))
     assert r.exit_code == 2 and "is not a JSON report" in r.output
+
+
+SPLIT = """
+from lcnsym.checking.evidence import Evidence, combine_parts, run_in_turn
+ID = "my-split"
+STATEMENT = "a toy split claim whose part {bad} of 3 fails"
+DEPENDS_ON = ()
+def parts(config):
+    return [0, 1, 2]
+def check_part(config, part):
+    return Evidence(part != {bad}, "search", f"part {{part}}", 1, counterexample=None if part != {bad} else {{"part": part}})
+def combine(config, evidences):
+    return combine_parts(evidences, "search", "three parts")
+def check(config):
+    return run_in_turn(parts(config), lambda p: check_part(config, p), lambda es: combine(config, es))
+"""
+
+DEPENDENT = """
+from lcnsym.checking.evidence import Evidence
+ID = "my-dependent"
+STATEMENT = "a toy claim resting on my-split"
+DEPENDS_ON = ("my-split",)
+def check(config):
+    return Evidence(True, "search", "toy", 1)
+"""
+
+
+@pytest.mark.parametrize("bad", [0, 1])
+def test_a_failing_part_fails_and_blocks_with_one_worker_or_two(tmp_path, bad):
+    """Injected in a campaign: a parallel run that combined only the passing parts, or that held a dependent against the
+    results known before its dependency settled, passed both toys; serial and parallel must agree."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "split.py").write_text(SPLIT.format(bad=bad))
+    (folder / "dependent.py").write_text(DEPENDENT)
+    reports = {}
+    for workers in ("1", "2"):
+        r = run("verify", "--path", str(folder), "--only", "my-dependent", "--json", "--workers", workers, "--no-cache")
+        assert r.exit_code == 1, (workers, r.stdout)
+        reports[workers] = {x["id"]: x for x in json.loads(r.stdout)["results"]}
+    for results in reports.values():
+        assert results["my-split"]["status"] == "fail" and results["my-split"]["details"]["counterexample"] == {"part": bad}
+        assert results["my-dependent"]["status"] == "blocked" and "my-split (fail)" in results["my-dependent"]["message"]
+
+
+def test_every_status_has_its_junit_case(tmp_path, monkeypatch):
+    """Injected in a campaign: a crashed check's <testcase> without <error> reads as passed on a CI dashboard (the suite's
+    errors= attribute still counted it)."""
+    def boom(config):
+        raise RuntimeError("the check itself broke")
+
+    monkeypatch.setattr(eq_1_5, "check", boom)
+    r, data, root, md = reports(tmp_path, "--only", "prop-1.1")
+    assert r.exit_code == 3
+    statuses = {x["id"]: x["status"] for x in data["results"]}
+    assert statuses == junit_statuses(root) == markdown_statuses(md) == {"eq-1.5": "error", "prop-1.1": "blocked"}
+
+
+PROFILED = """
+from lcnsym.checking.evidence import Evidence
+ID = "my-profiled"
+STATEMENT = "a toy claim that says what it ran with"
+DEPENDS_ON = ()
+def check(config):
+    return Evidence(True, "search", f"profile {config.profile}, seed {config.seed}", 1)
+"""
+
+
+def test_the_profile_and_seed_asked_for_reach_the_checks(tmp_path):
+    """Injected in a campaign: verify --profile thorough ran the checks with the quick profile under a report saying
+    thorough (lemma-2.2 on 2000 pairs instead of 20000)."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "p.py").write_text(PROFILED)
+    for profile, seed in (("thorough", "0"), ("quick", "3")):
+        r = run("verify", "--path", str(folder), "--only", "my-profiled", "--json", "--profile", profile, "--seed", seed,
+                "--no-cache")
+        data = json.loads(r.stdout)
+        assert r.exit_code == 0 and data["profile"] == profile and data["seed"] == int(seed)
+        assert f"(profile {profile}, seed {seed})" in data["results"][0]["evidence"]

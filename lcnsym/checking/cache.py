@@ -115,13 +115,15 @@ class ResultCache:
         result.cached = data.get("when", True)
         return result
 
-    def put(self, key, result):
-        """Keep a ``pass`` or ``fail`` result under its key, and as the last result of its id."""
+    def put(self, key, result, config=None):
+        """Keep a ``pass`` or ``fail`` result under its key, and as the last result of its id, with the profile and seed
+        of ``config`` it ran with (what ``--no-deps`` holds against the run that assumes it)."""
+        ran = None if config is None else [config.profile, config.seed]
         if result.status not in _CACHED:
-            self._write(self.folder / "last" / f"{_hash(result.id)}.json", result, None)
+            self._write(self.folder / "last" / f"{_hash(result.id)}.json", result, None, ran)
             return
-        self._write(self._path(key), result, key)
-        self._write(self.folder / "last" / f"{_hash(result.id)}.json", result, key)
+        self._write(self._path(key), result, key, ran)
+        self._write(self.folder / "last" / f"{_hash(result.id)}.json", result, key, ran)
 
     def last(self, pid):
         """The last recorded result of ``pid`` with the time it was recorded, or ``None``."""
@@ -131,13 +133,15 @@ class ResultCache:
         except (OSError, ValueError, KeyError, TypeError):
             return None
         result.cached = data.get("when", True)
+        ran = data.get("ran_with")
+        result.ran_with = tuple(ran) if isinstance(ran, list) and len(ran) == 2 else None
         return result
 
-    def _write(self, path, result, key):
+    def _write(self, path, result, key, ran=None):
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(".tmp")
-            tmp.write_text(json.dumps({"result": result.as_dict(), "key": key,
+            tmp.write_text(json.dumps({"result": result.as_dict(), "key": key, "ran_with": ran,
                                        "when": time.strftime("%Y-%m-%d %H:%M:%S")}, default=str))
             tmp.replace(path)  # atomic: a reader never sees half a file
         except OSError:

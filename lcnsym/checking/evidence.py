@@ -93,6 +93,8 @@ class Evidence:
     assumptions: list = field(default_factory=list)
 
     def __post_init__(self):
+        if type(self.passed) is not bool:  # a list of failures or the text "False" must not read as a pass
+            raise InputError(f"evidence's passed must be True or False, got {self.passed!r}", value=self.passed)
         if self.kind not in EVIDENCE_KINDS:
             raise InputError(f"evidence kind must be one of {EVIDENCE_KINDS}, got {self.kind!r}", value=self.kind)
 

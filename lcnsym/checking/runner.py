@@ -77,6 +77,7 @@ class CheckResult:
     output: str = ""
     traceback: str = ""
     cached: object = False  # when the result was recorded, if it came from the cache
+    ran_with: object = None  # (profile, seed) of a recorded result, if the cache knows them
 
     def __post_init__(self):
         self.status = Status(self.status)
@@ -162,11 +163,13 @@ def _kept(buffer):
 
 
 def blocked(registry, pid, results):
-    """A ``blocked`` result if a dependency of ``pid`` has a result other than ``pass``, else ``None``."""
-    bad = [d for d in registry.checks[pid].depends_on if d in results and results[d].status != Status.PASS]
+    """A ``blocked`` result if a dependency of ``pid`` has a result other than ``pass``, or none in this run (a dependency
+    left out of the order must not let its dependents run unguarded), else ``None``."""
+    bad = [d for d in registry.checks[pid].depends_on if d not in results or results[d].status != Status.PASS]
     if not bad:
         return None
-    return CheckResult(pid, Status.BLOCKED, None, 0.0, "blocked by " + ", ".join(f"{d} ({results[d].status})" for d in bad))
+    return CheckResult(pid, Status.BLOCKED, None, 0.0, "blocked by " + ", ".join(
+        f"{d} ({results[d].status if d in results else 'not run'})" for d in bad))
 
 
 def run(registry, only=None, config=None, executor=None, on_result=None, on_start=None, timeout=None,
@@ -309,6 +312,12 @@ class _Plan:
             if last is None:
                 return CheckResult(pid, Status.BLOCKED, None, 0.0,
                                    f"no recorded result of {pid} to assume (run it once without --no-deps)")
+            ran = getattr(last, "ran_with", None)
+            if ran != (self.config.profile, self.config.seed):  # a quick seed-0 pass says nothing of a thorough run
+                told = f"profile {ran[0]}, seed {ran[1]}" if ran else "an unrecorded profile and seed"
+                return CheckResult(pid, Status.BLOCKED, None, 0.0,
+                                   f"the recorded result of {pid} ran with {told}, not profile {self.config.profile}, seed "
+                                   f"{self.config.seed} (run it once with these, without --no-deps)")
             self.keys[pid] = f"assumed:{last.cached}:{last.status}"
             return last
         self.keys[pid] = self.cache.key(check, self.config, self.keys) if self.cache else None
@@ -320,7 +329,7 @@ class _Plan:
         if assumed and result.evidence is not None:
             result.evidence.assumptions = [f"{d}" for d in assumed]
         if self.cache and pid not in self.assume and not result.cached:
-            self.cache.put(self.keys[pid], result)
+            self.cache.put(self.keys[pid], result, self.config)
 
 
 def _serial(registry, order, plan, on_result, on_start, timeout, results):
