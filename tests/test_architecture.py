@@ -97,3 +97,16 @@ def test_for_output_width_refuses_unhashable_input_with_the_hierarchy():
         Architecture.for_output_width((2,), (1,), [])
     with pytest.raises(ArchitectureError):
         Architecture.for_output_width([[2]], (1,), 1)
+
+
+@pytest.mark.parametrize("k,s,expected", [
+    # by hand: d_{i-1} = (d_i - 1) s_i + k_i from d_N = 1; k_v = k_1 + sum_{i>1} (k_i - 1) prod_{n<i} s_n;
+    # s_v = prod s_i; kbar = sum k_i; t_i = (k_i - 1) prod_{n<i} s_n
+    ((3, 2), (2, 3), {"d0": 5, "d": [5, 2, 1], "N": 2, "kbar": 5, "k_v": 5, "s_v": 6, "t": [2, 2]}),
+    ((2, 3, 2), (3, 1, 2), {"d0": 11, "d": [11, 4, 2, 1], "N": 3, "kbar": 7, "k_v": 11, "s_v": 6, "t": [1, 6, 3]}),
+    ((4,), (5,), {"d0": 4, "d": [4, 1], "N": 1, "kbar": 4, "k_v": 4, "s_v": 5, "t": [3]}),
+])
+def test_as_dict_gives_the_definitions_values(k, s, expected):
+    """Injected in a campaign (C4, I11): as_dict's s_v was the last stride product prod_{n<N} s_n, equal to s_v only
+    when s_N = 1 (the shape tested before)."""
+    assert Architecture.for_output_width(k, s).as_dict() == {"k": list(k), "s": list(s), **expected}

@@ -217,3 +217,119 @@ def test_flow_logs_its_progress_when_stderr_is_not_a_terminal(monkeypatch):
     assert r.exit_code == 0, r.output
     assert "flow: t = " in r.stderr and "/1, L = " in r.stderr and "steps (" in r.stderr
     json.loads(r.stdout)  # the log stays out of the result
+
+
+# ---- campaign C4: printed values rebuilt by hand or from a separate run
+
+
+def test_cli_roots_of_a_conjugate_pair_print_both_signs():
+    """Injected in a campaign (C4, I01): a complex ball's imaginary sign taken from its real part, so that both roots
+    1 +- 2i of x^2 - 2x + 5 printed as 1 + 2i."""
+    data = json.loads(run("roots", "--coeffs", "5,-2,1", "--dps", "15", "--json").stdout)
+    assert {r["mid"] for r in data["roots"]} == {"1.00000000000000+2.00000000000000j", "1.00000000000000-2.00000000000000j"}
+    data = json.loads(run("roots", "--coeffs", "5,2,1", "--dps", "15", "--json").stdout)  # -1 +- 2i
+    assert {r["mid"] for r in data["roots"]} == {"-1.00000000000000+2.00000000000000j", "-1.00000000000000-2.00000000000000j"}
+
+
+def test_cli_roots_read_a_bare_minus_j():
+    """Injected in a campaign (C4, I05): "-j" read as +j. p = 1 - i x vanishes at x = 1/i = -i."""
+    import re
+
+    data = json.loads(run("roots", "--coeffs", "1,-j", "--json").stdout)
+    (root,) = data["roots"]
+    assert re.fullmatch(r"-?0(\.0*)?-1\.0{29}j", root["mid"]), root["mid"]
+
+
+def test_cli_factor_text_prints_each_factor_as_slope_then_intercept():
+    """Injected in a campaign (C4, I12): u_i(x) = (c0) x + (c1) printed with the coefficients swapped (the product is then
+    the reversed polynomial). By hand: 6 - 5x + x^2 = (x - 2)(x - 3), so the roots -b/a of the printed a x + b are 2 and 3."""
+    import re
+    from fractions import Fraction
+
+    r = run("factor", "--coeffs", "6,-5,1", "--dps", "15")
+    assert r.exit_code == 0, r.output
+    factors = re.findall(r"^u_\d+\(x\) = \((\S+)\) x \+ \((\S+)\)", r.output, re.M)
+    assert len(factors) == 2
+    roots = sorted(-Fraction(b) / Fraction(a) for a, b in factors)
+    assert all(abs(z - want) < Fraction(1, 10**13) for z, want in zip(roots, (2, 3))), roots
+    # the leading coefficients multiply to a_2 = 1 (sgn = 1)
+    assert abs(Fraction(factors[0][0]) * Fraction(factors[1][0]) - 1) < Fraction(1, 10**13)
+
+
+def test_cli_flow_csv_values_sit_under_their_headers(tmp_path):
+    """Injected in a campaign (C4, I02: invariants and layer norms written in each other's columns; I13: auto spacing
+    repeated t_max/samples and dropped the earliest time). Start w = [1, 2], [2, -2]: by hand ||w1||^2 = 5,
+    ||w2||^2 = 8 and delta_1 = 8 - 5 = 3; default spacing auto with 2 samples: t = 0, t_max/2 * 10^-4, t_max/2, t_max."""
+    import csv
+    from fractions import Fraction
+
+    (tmp_path / "w.json").write_text(json.dumps({"w": [[1, 2], [2, -2]]}))
+    r = run("flow", "--k", "2,2", "--s", "1,1", "--init", str(tmp_path / "w.json"), "--t-max", "1/2", "--samples", "2",
+            "--dps", "20", "--out", str(tmp_path / "f.csv"))
+    assert r.exit_code == 0, r.output
+    rows = list(csv.DictReader((tmp_path / "f.csv").open()))
+    first = rows[0]
+    assert Fraction(first["t"]) == 0
+    assert [Fraction(first[key]) for key in ("w1_1", "w1_2", "w2_1", "w2_2")] == [1, 2, 2, -2]
+    assert (Fraction(first["norm_sq_1"]), Fraction(first["norm_sq_2"]), Fraction(first["delta_1"])) == (5, 8, 3)
+    for row in rows:  # in every row, each column from the state written in the same row
+        w1, w2 = [Fraction(row[k]) for k in ("w1_1", "w1_2")], [Fraction(row[k]) for k in ("w2_1", "w2_2")]
+        n1, n2 = sum(c * c for c in w1), sum(c * c for c in w2)
+        assert abs(Fraction(row["norm_sq_1"]) - n1) < Fraction(1, 10**15) and abs(Fraction(row["norm_sq_2"]) - n2) < Fraction(1, 10**15)
+        assert abs(Fraction(row["delta_1"]) - (n2 - n1)) < Fraction(1, 10**15)
+    times = [Fraction(row["t"]) for row in rows]
+    assert len(times) == 4 and all(a < b for a, b in zip(times, times[1:]))
+    assert abs(times[1] - Fraction(1, 40000)) < Fraction(1, 10**20) and times[2:] == [Fraction(1, 4), Fraction(1, 2)]
+
+
+def test_cli_flow_compare_reports_the_compared_runs_own_loss():
+    """Injected in a campaign (C4, I04): the --compare entry reported the main run's final loss. It must equal the
+    loss of the same loss run on its own, with the same options (and differ from the square run's here)."""
+    common = ("flow", "--k", "2,2", "--s", "1,1", "--t-max", "1/2", "--samples", "2", "--dps", "20", "--json")
+    both = json.loads(run(*common, "--compare", "loss=log-cosh:1").stdout)
+    alone = json.loads(run(*common, "--loss", "log-cosh:1").stdout)
+    (compared,) = both["compare"]
+    assert compared["loss_final"] == alone["loss_final"] and compared["grad_norm_final"] == alone["grad_norm_final"]
+    assert compared["t_final"] == alone["t_final"]
+    assert alone["loss_final"] != both["loss_final"]  # the two losses differ, so the test can tell them apart
+
+
+def test_cli_flow_tau_is_at_least_tau_of_the_exact_g(tmp_path):
+    """Injected in a campaign (C4, I16): T = g(L(w0)) rounded down instead of up, so that the printed "exact" tau was
+    below tau(g(L(w0))). A problem where everything is exact, by hand: X = I_4 (d0 = m = 4), so ||X^T (X X^T)^-1||_1 = 4;
+    w = [0, 2], [1/2, 0] gives v = [0, 1, 0], predictions Pi e_j = (0,0), (1,0), (0,1), (0,0); with Y = [[0,3,0,0],
+    [0,0,1,0]] L(w0) = (1 - 3)^2 = 4 and ||Y||_1 = 4. Square loss: h(L) = dN m sqrt(L) = 16, g = (16 + 4) 4 / dN = 40.
+    Lemma 3.5 with N = 2, k_v = 3, Delta = |1/4 - 4| = 15/4: tau = 2 max(1, (6 * 40 * 3)^6, Delta) + Delta."""
+    from fractions import Fraction
+
+    (tmp_path / "d.json").write_text(json.dumps({"X": [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]],
+                                                 "Y": [[0, 3, 0, 0], [0, 0, 1, 0]]}))
+    (tmp_path / "w.json").write_text(json.dumps({"w": [[0, 2], [0.5, 0]]}))
+    r = run("flow", "--k", "2,2", "--s", "1,1", "--data", str(tmp_path / "d.json"), "--init", str(tmp_path / "w.json"),
+            "--t-max", "1/4", "--samples", "1", "--dps", "20", "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert Fraction(out["loss_initial"]) == 4  # the hand computation of L(w0) holds
+
+    def tau_by_hand(T):
+        delta = Fraction(15, 4)
+        return 2 * max(Fraction(1), (6 * max(T, 1) * 3) ** 6, delta) + delta
+
+    printed = Fraction(out["tau"])
+    assert tau_by_hand(Fraction(40)) <= printed <= tau_by_hand(40 * (1 + Fraction(1, 10**12)))
+
+
+def test_cli_flow_refuses_a_huge_negative_exponent_at_once():
+    """Injected in a campaign (C4, I10): the exponent limit checked for positive exponents only; --grad-tol 1e-99999999
+    then hung. 1e-1001 is just past the limit, refused before any work (the injected code would run the flow)."""
+    r = run("flow", "--k", "2,2", "--s", "1,1", "--t-max", "1/4", "--samples", "1", "--dps", "15", "--grad-tol", "1e-1001")
+    assert r.exit_code == 2 and "exponent -1001" in r.output and "Traceback" not in r.output
+
+
+def test_cli_arch_json_agrees_with_the_text_and_the_definitions():
+    """Injected in a campaign (C4, I11): as_dict's s_v was the last stride product (equal to s_v when s_N = 1, as in the
+    other arch test). k = (3, 2), s = (2, 3): s_v = 2 * 3 = 6, k_v = 3 + (2 - 1) 2 = 5, d = (5, 2, 1), t = (2, 2)."""
+    data = json.loads(run("arch", "--k", "3,2", "--s", "2,3", "--json").stdout)
+    assert (data["s_v"], data["k_v"], data["d"], data["t"]) == (6, 5, [5, 2, 1], [2, 2])
+    text = run("arch", "--k", "3,2", "--s", "2,3").output
+    assert f"s_v          = {data['s_v']}" in text and f"k_v          = {data['k_v']}" in text

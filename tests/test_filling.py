@@ -146,3 +146,11 @@ def test_cli_filling_json_and_text():
 def test_cli_filling_beyond_the_limit_is_a_usage_error():
     r = CliRunner().invoke(cli, ["arch", "--k", "300,300,300", "--s", "1,1,1", "--filling"])
     assert r.exit_code == 2 and "at most 250000" in r.output
+
+
+def test_cli_strided_certificate_names_the_witness_roots():
+    """Injected in a campaign (C4, I14): the certificate's roots were 0..n-1 instead of 1..n (check ``filling`` never reads
+    them). k = (2, 2), s = (2, 1): by hand the witness is (x - 1)(x - 2)(x - 3) = -6 + 11 x - 6 x^2 + x^3, roots 1, 2, 3."""
+    data = json.loads(CliRunner().invoke(cli, ["arch", "--k", "2,2", "--s", "2,1", "--filling", "--json"]).output)
+    cert = data["certificate"]
+    assert cert["filter"] == ["-6", "11", "-6", "1"] and cert["roots"] == [1, 2, 3]

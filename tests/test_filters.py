@@ -97,3 +97,17 @@ def test_mpmath_entries_at_the_requested_precision_whatever_the_global():
         with mpmath.workdps(global_dps):
             results.append(final_filter(arch, w, dps=40))
     assert results[0] == results[1]
+
+
+def test_mpmath_entries_are_computed_at_the_digits_asked_for():
+    """Injected in a campaign (C4, I07): final_filter ran at the default 30 digits whatever dps said (exact and symbolic
+    entries, the only ones tested, do not depend on it). k = (2, 2), s = (1, 1): by Prop 1.1 v = (w11 w21,
+    w11 w22 + w12 w21, w12 w22), so with w = [1/3, 1], [1, 1/3] (1/3 to 60 digits) v = (1/3, 10/9, 1/3)."""
+    arch = Architecture.for_output_width((2, 2), (1, 1))
+    with mpmath.workdps(60):
+        third = mpmath.mpf(1) / 3
+    for method in ("recursion", "product"):
+        v = final_filter(arch, [[third, 1], [1, third]], method, dps=50)
+        with mpmath.workdps(80):
+            for got, want in zip(v, (Fraction(1, 3), Fraction(10, 9), Fraction(1, 3))):
+                assert abs(got - mpmath.mpf(want.numerator) / want.denominator) < mpmath.mpf(10) ** -49, (method, got)

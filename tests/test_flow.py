@@ -106,3 +106,44 @@ def test_a_loss_that_rises_between_the_ends_is_not_non_increasing():
     assert not traj.loss_non_increasing()
     traj.losses = [mpmath.mpf(x) for x in (5, 3, 2, 1, 0.5)]
     assert traj.loss_non_increasing()
+
+
+def test_a_trajectory_reads_back_from_json_field_by_field():
+    """Injected in a campaign (C4, I03): from_json filled grad_norms from the "L" entries; no test read a trajectory back.
+    By hand, for L(w) = (w1 w2 - 2)^2 + (2 w1 w2 - 4)^2 at w = (1, 1): L = 1 + 4 = 5 and
+    dL/dw1 = dL/dw2 = 2(-1)(1) + 2(-2)(2) = -10, so ||grad L|| = 10 sqrt(2)."""
+    from lcnsym.dynamics.flow import Trajectory
+
+    arch = Architecture(1, (1, 1), (1, 1))
+    data = validate_data(arch, [[1, 2]], [[2, 4]])
+    tr = gradient_flow(arch, data, SQUARE, [[1], [1]], t_max=1, dps=20, samples=3)
+    back = Trajectory.from_json(tr.to_json(digits=tr.dps + 10))
+    assert back.losses[0] == 5
+    with mpmath.workdps(40):
+        assert abs(back.grad_norms[0] - 10 * mpmath.sqrt(2)) < mpmath.mpf(10) ** -18
+
+    def flat(x):
+        return [z for y in x for z in flat(y)] if isinstance(x, list) else [x]
+
+    for name in ("times", "states", "losses", "grad_norms", "invariants", "layer_norms_sq"):
+        ours, theirs = flat(getattr(tr, name)), flat(getattr(back, name))
+        assert len(ours) == len(theirs) and len(ours) >= 4, name
+        # to the run's precision (not bit for bit: the samples carry the Taylor engine's guard digits, from_json reads at dps)
+        assert all(abs(a - b) <= mpmath.mpf(10) ** -tr.dps * max(1, abs(a)) for a, b in zip(ours, theirs)), name
+    assert (back.engine, back.dps, back.converged, back.interrupted, back.message) == (
+        tr.engine, tr.dps, tr.converged, tr.interrupted, tr.message)
+
+
+def test_auto_spacing_adds_log_spaced_times_below_the_linear_grid():
+    """Injected in a campaign (C4, I13): auto spacing repeated t_max/samples and dropped the earliest time (the doctest
+    covers linear and log only). By hand, t_max = 1, 4 samples: the grid 1/4, 1/2, 3/4, 1 and 4 // 2 = 2 times below it,
+    1/4 * 10^-4 and 1/4 * 10^-2."""
+    from lcnsym.dynamics.flow import sample_times
+
+    assert sample_times(1, 4, "auto") == [Fraction(1, 40000), Fraction(1, 400), Fraction(1, 4), Fraction(1, 2),
+                                          Fraction(3, 4), Fraction(1)]
+    assert sample_times(Fraction(1, 2), 2, "auto") == [Fraction(1, 40000), Fraction(1, 4), Fraction(1, 2)]
+    for samples in (1, 3, 5, 8):
+        times = sample_times(3, samples, "auto")
+        assert len(times) == samples + samples // 2 and all(a < b for a, b in zip(times, times[1:])) and times[-1] == 3
+        assert times[samples // 2:] == [Fraction(3 * n, samples) for n in range(1, samples + 1)]

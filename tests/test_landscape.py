@@ -86,3 +86,18 @@ def test_flow_classify_cli():
 def test_flow_classify_needs_the_square_loss():
     r = CliRunner().invoke(cli, ["flow", "--k", "2,2", "--s", "1,1", "--classify", "--loss", "log-cosh:1"])
     assert r.exit_code == 2 and "--classify" in r.output
+
+
+def test_the_point_is_numbered_as_lcnsym_critical_lists_it():
+    """Injected in a campaign (C4, I09): as_dict numbered the matched point from 0, so ``flow --classify`` named the
+    wrong entry of ``lcnsym critical`` (which lists report.real[n] as "n+1."): points 1 and 2 of this instance are the
+    same v with the layers swapped."""
+    data, report = _instance(1)
+    listing = CliRunner().invoke(cli, ["critical", "--k", "2,2", "--s", "1,1", "--seed", "1", "--dps", "30"]).output
+    assert f"real critical points: {len(report.real)}" in listing
+    for n, point in enumerate(report.real):
+        w = [[exact_value(x.mid()) for x in layer] for layer in point.w]
+        shown = classify_limit(ARCH, data, w, report=report, dps=30).as_dict()
+        assert shown["point"] == n + 1 and shown["kind"] == point.kind
+        assert f"  {n + 1}. {point.kind}" in listing  # the CLI's own numbering of the same list
+    assert classify_limit(ARCH, data, [[1, 1], [1, 1]], report=report, dps=30).as_dict()["point"] is None

@@ -164,3 +164,31 @@ def test_the_gmpy2_namespace_gives_mpmaths_numbers_at_the_same_precision():
             for fn in ("sqrt", "exp", "log", "cosh", "tanh", "sech", "log1p"):
                 ours, theirs = MPMATH.const(getattr(MPFR, fn)(x)), getattr(MPMATH, fn)(MPMATH.const(Fraction(3, 7)))
                 assert abs(ours - theirs) <= abs(theirs) * mpmath.mpf(2) ** (3 - mpmath.mp.prec), fn
+
+
+def test_a_complex_ball_prints_the_sign_of_its_own_imaginary_part():
+    """Injected in a campaign (C4, I01): the sign before the imaginary part taken from the real part, so that 1 - 2i
+    printed as 1 + 2i; the only complex ball printed here had a zero imaginary part."""
+    with working_precision(15):
+        assert show(flint.acb(1, -2), 15) == "1.00000000000000-2.00000000000000j"
+        assert show(flint.acb(-1, 2), 15) == "-1.00000000000000+2.00000000000000j"
+        assert show(flint.acb(-1, -2), 15) == "-1.00000000000000-2.00000000000000j"
+        assert show(flint.acb(1, 2), 15) == "1.00000000000000+2.00000000000000j"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("-j", (0, -1)), ("+j", (0, 1)), ("j", (0, 1)), ("1-j", (1, -1)), ("1+j", (1, 1)), ("-1/2-J", (Fraction(-1, 2), -1)),
+])
+def test_a_bare_imaginary_unit_keeps_its_sign(text, expected):
+    """Injected in a campaign (C4, I05): a bare "-j" read as +j (every other test wrote the coefficient, 2j or -3j)."""
+    assert parse_complex(text) == (Fraction(expected[0]), Fraction(expected[1]))
+
+
+def test_the_exponent_limit_holds_for_negative_exponents_too():
+    """Injected in a campaign (C4, I10): only e > MAX_EXPONENT refused, so 1e-99999999 was accepted and the CLI hung
+    building 10^99999999; the doctest covers a positive exponent only."""
+    assert parse_rational("1e-1000") == Fraction(1, 10**1000)  # the limit itself is accepted, both ways
+    assert parse_rational("1e1000") == Fraction(10**1000)
+    for text, e in (("1e-1001", -1001), ("2.5e-99999999", -99999999)):
+        with pytest.raises(NumberError, match=f"has the exponent {e}; at most 1000 in size"):
+            parse_rational(text, "--grad-tol")

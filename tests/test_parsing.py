@@ -50,3 +50,19 @@ def test_read_json_names_the_file(tmp_path):
     (tmp_path / "bin.json").write_bytes(b"\xff\xfe")
     with pytest.raises(ParseError, match="cannot read"):
         read_json(tmp_path / "bin.json")
+
+
+def test_complex_lists_with_bare_imaginary_units():
+    """Injected in a campaign (C4, I05): "1-j" and "-j" read as 1+i and +i (the lists tested had explicit coefficients)."""
+    assert parse_complex_list("1-j, -j, 2+j, j") == [(1, -1), (0, -1), (2, 1), (0, 1)]
+
+
+def test_a_tiny_negative_exponent_is_refused_in_lists():
+    """Injected in a campaign (C4, I10): the exponent limit checked for positive exponents only."""
+    from lcnsym.numeric import MAX_EXPONENT
+
+    assert MAX_EXPONENT == 1000
+    with pytest.raises(NumberError, match="exponent -1001"):
+        parse_rational_list("1, 1e-1001")
+    with pytest.raises(NumberError, match="exponent -30000"):
+        parse_filters("1e-30000,1;1,1")

@@ -1,6 +1,7 @@
 """lcnsym.dynamics.plotting: a Figure returned, saved only when asked, no backend switched."""
 
 import matplotlib
+import mpmath
 
 from lcnsym.algebra.architecture import Architecture
 from lcnsym.dynamics.data import random_problem
@@ -18,3 +19,23 @@ def test_plot_returns_a_figure_and_saves_when_given_a_path(tmp_path):
     assert len(fig.axes) == 4
     plot_trajectory(traj, tmp_path / "f.png")
     assert (tmp_path / "f.png").stat().st_size > 1000 and matplotlib.get_backend() == backend
+
+
+def test_the_panels_plot_the_trajectorys_values():
+    """Injected in a campaign (C4, I15): the drift panel measured from the final invariants instead of delta(0), so it
+    fell to the floor at t_final instead of starting there. A hand-made trajectory: delta(t) = 3, 3 + 1/8, 3 + 1/2, so
+    the drift is 0 (plotted at the floor 10^-(dps+2)), 1/8, 1/2; the loss panel (not converged) is L itself."""
+    from lcnsym.dynamics.flow import Trajectory
+
+    f = mpmath.mpf
+    traj = Trajectory("taylor", 20, times=[f(0), f(1), f(2)], losses=[f(4), f(2), f(1)], grad_norms=[f(8), f(4), f("0.5")],
+                      states=[[[1], [2]]] * 3, invariants=[[f(3)], [f("3.125")], [f("3.5")]],
+                      layer_norms_sq=[[f(1), f(4)], [f(1), f(4)], [f(1), f(4)]])
+    fig = plot_trajectory(traj)
+    loss_ax, grad_ax, norms_ax, drift_ax = fig.axes
+    (drift,) = drift_ax.get_lines()
+    assert [float(x) for x in drift.get_xdata()] == [0.0, 1.0, 2.0]
+    assert [float(y) for y in drift.get_ydata()] == [1e-22, 0.125, 0.5]  # 0 at t = 0, at the floor 10^-(dps+2)
+    assert list(loss_ax.get_lines()[0].get_ydata()) == [4.0, 2.0, 1.0]
+    assert list(grad_ax.get_lines()[0].get_ydata()) == [8.0, 4.0, 0.5]
+    assert [list(line.get_ydata()) for line in norms_ax.get_lines()] == [[1.0, 1.0, 1.0], [4.0, 4.0, 4.0]]
