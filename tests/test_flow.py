@@ -147,3 +147,22 @@ def test_auto_spacing_adds_log_spaced_times_below_the_linear_grid():
         times = sample_times(3, samples, "auto")
         assert len(times) == samples + samples // 2 and all(a < b for a, b in zip(times, times[1:])) and times[-1] == 3
         assert times[samples // 2:] == [Fraction(3 * n, samples) for n in range(1, samples + 1)]
+
+
+def test_a_trajectory_written_with_more_digits_reads_back_with_them():
+    """The flow cache writes dps + 10 digits: read back at dps they lost the engine's 5 guard digits (times[1] differed
+    in its last 16 bits); read at the digits written they agree to 10^-(dps + 8)."""
+    from lcnsym.dynamics.flow import Trajectory
+
+    arch = Architecture(1, (1, 1), (1, 1))
+    data = validate_data(arch, [[1, 2]], [[2, 4]])
+    tr = gradient_flow(arch, data, SQUARE, [[1], [1]], t_max=1, dps=20, samples=3)
+    back = Trajectory.from_json(tr.to_json(digits=tr.dps + 10))
+
+    def flat(x):
+        return [z for y in x for z in flat(y)] if isinstance(x, list) else [x]
+
+    with mpmath.workdps(60):
+        for name in ("times", "states", "losses", "grad_norms", "invariants", "layer_norms_sq"):
+            for a, b in zip(flat(getattr(tr, name)), flat(getattr(back, name))):
+                assert abs(a - b) <= mpmath.mpf(10) ** -(tr.dps + 8) * max(1, abs(a)), (name, a, b)

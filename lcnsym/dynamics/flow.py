@@ -154,14 +154,15 @@ class Trajectory:
 
     def to_dict(self, digits=None):
         """Every sample (``t``, the state, ``L``, ``||grad L||``, the invariants, the layer norms), numbers as text with
-        ``dps`` digits (or ``digits``: ``dps + 10`` read back gives the same binary numbers)."""
+        ``dps`` digits (or ``digits``, more: :meth:`from_json` reads them back at that many digits, so that ``dps + 10``
+        keeps the engine's guard digits, where reading at ``dps`` would round them away)."""
         d = digits or self.dps
         samples = [{"t": show(t, d), "w": [[show(c, d) for c in w] for w in state], "L": show(L, d), "grad_norm": show(g, d),
                     "invariants": [show(x, d) for x in inv], "layer_norms_sq": [show(x, d) for x in norms]}
                    for t, state, L, g, inv, norms in zip(self.times, self.states, self.losses, self.grad_norms, self.invariants,
                                                         self.layer_norms_sq)]
-        return {"engine": self.engine, "dps": self.dps, "converged": self.converged, "interrupted": self.interrupted,
-                "message": self.message, "samples": samples}
+        return {"engine": self.engine, "dps": self.dps, "digits": d, "converged": self.converged,
+                "interrupted": self.interrupted, "message": self.message, "samples": samples}
 
     def to_json(self, digits=None):
         """:meth:`to_dict` as JSON text."""
@@ -184,7 +185,8 @@ class Trajectory:
 
     @classmethod
     def from_json(cls, text):
-        """A trajectory read back from :meth:`to_json` (numbers exactly as written, at the run's ``dps``).
+        """A trajectory read back from :meth:`to_json` (numbers as written, at the digits they were written with, at
+        least the run's ``dps``).
 
         Raises
         ------
@@ -198,7 +200,7 @@ class Trajectory:
             dps = check_dps(int(data["dps"]))
             traj = cls(str(data["engine"]), dps, converged=bool(data["converged"]), interrupted=bool(data["interrupted"]),
                        message=str(data["message"]))
-            with working_precision(dps):
+            with working_precision(max(dps, check_dps(int(data.get("digits", dps))))):
                 num = lambda x: MPMATH.const(parse_rational(x, "trajectory"))
                 for s in data["samples"]:
                     traj.times.append(num(s["t"]))
