@@ -29,6 +29,7 @@ from lcnsym.checking.evidence import Evidence, run_in_turn
 from lcnsym.dynamics.bounds import balancedness, g_bound_ball, tau
 from lcnsym.dynamics.data import random_problem, validate_data
 from lcnsym.dynamics.engines import DEFAULT_ENGINE, FlowProblem, taylor
+from lcnsym.dynamics.engines._compiled import jets_status
 from lcnsym.checking.cache import default_cache, library_fingerprint
 from lcnsym.dynamics.flow import Trajectory, gradient_flow
 from lcnsym.dynamics.losses import example_losses, parse_loss
@@ -465,6 +466,25 @@ def jet_defect(loss_text, k, s, seed):
         return _jet_compare(jets, [mpmath.taylor(entry(i), MPMATH.const(0), JET_ORDER - 1) for i in range(len(jets))])
 
 
+@lru_cache(maxsize=256)
+def compiled_defect(loss_text, k, s, seed):
+    """``(defect, order)`` of the recurrences the flows run, compiled in C, against the Python tape's (which
+    :func:`jet_defect` holds against mpmath): Taylor coefficients ``0..JET_ORDER`` of the flow through ``w0``, relative to
+    each entry's largest; ``None`` where they are not compiled (the flows then run the Python tape itself)."""
+    arch, data, w0 = problem(k, s, seed)
+    flat = [x for w in w0 for x in w]
+    with working_precision(DPS, guard=taylor.GUARD):
+        tape = taylor._record_field(FlowProblem(arch, data, parse_loss(loss_text)), len(flat))
+        fast = taylor.compiled_coefficients(tape)
+        if fast is None:
+            return None
+        state = [MPFR.const(x) for x in flat]
+        compiled = [[exact_value(c) for c in row] for row in fast(state, JET_ORDER)]
+        python = [[exact_value(c) for c in row] for row in tape.coefficients(state, JET_ORDER)]
+    with working_precision(2 * DPS):
+        return _jet_compare(compiled, [[MPMATH.const(c) for c in row] for row in python])
+
+
 def _jet_compare(jets, references):
     """``(defect, order)``: the largest ``|jet_k - reference_k| / max_k |reference_k|`` over the entries and every order,
     and where; a jet with fewer coefficients than its reference is compared as if the rest were 0."""
@@ -499,6 +519,10 @@ def _energy(loss_text, k, s, seed, engine, where):
         return None, {**where, "the Taylor engine's jets of -grad L differ from mpmath's expansion of risk_gradient "
                       "(relative to the largest coefficient)": show(jets, 5), "at Taylor coefficient": order,
                       "path": "w0 + t d1 + t^2 d2"}
+    compiled = compiled_defect(loss_text, k, s, seed)
+    if compiled is not None and to_rational(compiled[0], floats=True) > JET_TOL:
+        return None, {**where, "the compiled recurrences' Taylor coefficients differ from the Python tape's (relative to "
+                      "the largest)": show(compiled[0], 5), "at Taylor coefficient": compiled[1], "at": "w0"}
     try:
         energy = energy_identity(loss_text, k, s, seed, engine)
     except (ConvergenceError, WorkLimitError) as exc:
@@ -933,7 +957,10 @@ def flow_combine(config, evidences, statement_scope, check_h=False, t_max=None, 
                    + (f" (start window only: {'; '.join(extra)})" if extra else "")
                    + f"; the same test refuses ||grad L|| x {show(ENERGY_CONTROL_SCALE)} (defect {show(_energy_control(), 3)}); before it, the "
                    f"engines' Taylor coefficients 0..{JET_ORDER - 1} of -grad L along a quadratic path held against mpmath's "
-                   f"expansion of risk_gradient at {2 * DPS} digits to {show_tolerance(JET_TOL)} of the largest")
+                   f"expansion of risk_gradient at {2 * DPS} digits to {show_tolerance(JET_TOL)} of the largest"
+                   + (f", and the compiled recurrences the flows ran held against them (coefficients 0..{JET_ORDER} of "
+                      f"the flow at its start, to the same tolerance)" if jets_status() == "compiled" else
+                      f" (recurrences {jets_status()}: the flows ran them in Python)"))
     return Evidence(True, "search", f"{count} flows ({statement_scope}: {pairs} (k/s), {len(seeds(config))} random start(s) "
                     f"and data each; {DPS} digits, {engine} engine, "
                     f"t_max = {t_max}{_extended(t_max, num('t_max'))}, integrator stopped at ||grad L|| < {', '.join(stops)} (at most "

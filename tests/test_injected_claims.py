@@ -35,7 +35,7 @@ def _fails(ev):
 def fresh_flows():
     """The flows and controls are cached per process: an injected bug must not leak into (or out of) other tests."""
     def clear():  # the flows, and the controls a test may have run on an injected library
-        for cached in (_flows._flow, _flows.energy_identity, _flows.jet_defect, _flows._energy_control,
+        for cached in (_flows._flow, _flows.energy_identity, _flows.jet_defect, _flows.compiled_defect, _flows._energy_control,
                        _flows._critical_control, _flows.krawczyk_control, _flows.engines_agree):
             cached.cache_clear()
     clear()

@@ -1,0 +1,94 @@
+"""The Taylor engine's recurrences in C (``_jets.c``): built once per machine with the C compiler, against gmpy2's own
+headers and MPFR, and loaded as an extension module; ``None`` where that cannot be done (the engine then runs its
+Python tape, with the same results to the working precision).
+
+The build lands in ``$LCNSYM_BUILD_DIR`` (default ``~/.cache/lcnsym/build``), named by a hash of the source, the
+Python and the gmpy2 version, so a changed source or a new gmpy2 builds again.  ``LCNSYM_JETS=python`` turns it off.
+"""
+
+import hashlib
+import importlib.machinery
+import importlib.util
+import os
+from pathlib import Path
+import subprocess
+import sys
+import sysconfig
+import tempfile
+
+import gmpy2
+
+__all__ = ["jets_module", "jets_status"]
+
+_SOURCE = Path(__file__).with_name("_jets.c")
+_STATE = {}
+
+
+def _build_dir():
+    folder = os.environ.get("LCNSYM_BUILD_DIR")
+    if not folder:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        folder = os.path.join(base, "lcnsym", "build")
+    return Path(folder)
+
+
+def _gmpy2_paths():
+    """gmpy2's headers (``gmpy2.h``, ``mpfr.h``, ``gmp.h``) and the MPFR and GMP libraries it runs on."""
+    package = Path(gmpy2.__file__).parent
+    libs = package.parent / "gmpy2.libs"  # a wheel's own copies; else the system's
+    found = sorted(libs.glob("libmpfr*.so*")) + sorted(libs.glob("libgmp*.so*")) if libs.is_dir() else []
+    return package, libs, found
+
+
+def _build():
+    package, libs, found = _gmpy2_paths()
+    if not (package / "gmpy2.h").exists():
+        raise OSError(f"gmpy2 {gmpy2.version()} has no gmpy2.h to build against")
+    source = _SOURCE.read_bytes()
+    tag = hashlib.sha256(source + sys.version.encode() + gmpy2.version().encode() + str(package).encode()).hexdigest()[:16]
+    suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
+    target = _build_dir() / f"_lcnsym_jets_{tag}{suffix}"
+    if not target.exists():
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:  # no writable cache folder: the system's temporary one
+            target = Path(tempfile.gettempdir()) / "lcnsym-build" / target.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        compiler = os.environ.get("CC", "cc")
+        with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+            out = Path(tmp) / target.name
+            links = [str(p) for p in found] + ([f"-Wl,-rpath,{libs}"] if found else ["-lmpfr", "-lgmp"])
+            command = [compiler, "-O2", "-shared", "-fPIC", f"-I{sysconfig.get_paths()['include']}", f"-I{package}",
+                       str(_SOURCE), "-o", str(out), *links]
+            done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+            if done.returncode != 0:
+                raise OSError(f"{compiler} failed: {done.stderr.strip()[-500:]}")
+            os.replace(out, target)  # atomic: a parallel worker never loads half a file
+    spec = importlib.util.spec_from_file_location("_lcnsym_jets", target)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def jets_module():
+    """The compiled recurrences (an extension module with ``build`` and ``coefficients``), or ``None``.
+
+    Built at the first call of a process (a second or so, once per machine); a failure is kept in
+    :func:`jets_status` and not tried again in the process."""
+    if os.environ.get("LCNSYM_JETS", "").lower() == "python":
+        return None
+    if "module" not in _STATE:
+        try:
+            _STATE["module"], _STATE["status"] = _build(), "compiled"
+        except (OSError, ImportError, subprocess.SubprocessError) as exc:
+            _STATE["module"], _STATE["status"] = None, f"not compiled ({type(exc).__name__}: {exc})"
+    return _STATE["module"]
+
+
+def jets_status():
+    """``"compiled"``, ``"off (LCNSYM_JETS=python)"`` or why the build failed."""
+    if os.environ.get("LCNSYM_JETS", "").lower() == "python":
+        return "off (LCNSYM_JETS=python)"
+    jets_module()
+    return _STATE["status"]
