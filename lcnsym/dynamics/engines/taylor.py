@@ -20,8 +20,8 @@ Samples come from the Taylor polynomial (dense output).
 
 The recurrences run in C where a C compiler is found (:func:`compiled_coefficients`, built once per machine against
 gmpy2's own MPFR by :mod:`lcnsym.dynamics.engines._compiled`): the same recurrences on the same tape, three to four
-times faster, agreeing with the Python tape to a few units of the working precision's last place (its sums are
-rounded term by term); the step control, the samples and everything else stay here.  ``LCNSYM_JETS=python``, or
+times faster; its sums are rounded term by term, so it agrees with the Python tape to a few units of the working
+precision's last place, and errs as little against a reference at twice the digits; the step control, the samples and everything else stay here.  ``LCNSYM_JETS=python``, or
 ``compiled=False``, runs the Python tape.
 """
 
@@ -559,8 +559,8 @@ _OPCODES = {_Var: 0, _Zero: 1, _Add: 2, _Scale: 3, _Shift: 4, _LinComb: 5, _Mul:
 def compiled_coefficients(tape):
     """``coefficients(state, order)`` of ``tape`` run by the compiled recurrences (:mod:`._compiled`), or ``None`` if
     they are not built here or the tape has a node they do not know.  Same recurrences as
-    :meth:`JetTape.coefficients`; a sum of products is rounded once from 64 guard bits, so the two agree to a few units
-    of the working precision's last place, not bit for bit."""
+    :meth:`JetTape.coefficients`; a sum of products is rounded term by term (the Python tape sums its rounded products
+    exactly), so the two agree to a few units of the working precision's last place, not bit for bit."""
     from lcnsym.dynamics.engines._compiled import jets_module
 
     module = jets_module()
