@@ -50,7 +50,7 @@ import flint
 
 
 from lcnsym.dynamics.engines import MAX_SECONDS, MAX_STEP_SECONDS, MAX_STEPS, Engine, FlowInterrupted
-from lcnsym.dynamics.engines.taylor import SECONDS_PER_OPERATION, JetTape, _record_field
+from lcnsym.dynamics.engines.taylor import SECONDS_PER_OPERATION, JetTape, _record_field, compiled_coefficients
 from lcnsym.errors import ConvergenceError, LossDefinitionError, WorkLimitError
 from lcnsym.numeric import (ARB, exact_value, make_ball, rough_eigenvalues, show, show_upper, to_arb, to_fmpq, to_mpfr, to_rational,
                             working_precision)
@@ -281,9 +281,11 @@ class _DefectProof:
 
     def __init__(self, tape, jets, exact, K):
         self.tape, self.jets, self.exact, self.K = tape, jets, exact, K
+        # p need only be close: its defect is exact, so the compiled recurrences may give it
+        self.coefficients = compiled_coefficients(jets) or jets.coefficients
 
     def expand(self, centre):
-        c = self.jets.coefficients([to_mpfr(exact_value(x)) for x in centre], self.K)
+        c = self.coefficients([to_mpfr(exact_value(x)) for x in centre], self.K)
         try:
             self.polys = [_exact_poly(ci) for ci in c]
         except (ValueError, OverflowError):  # a coefficient overflowed: the field blows up here
