@@ -45,14 +45,15 @@ CRITICAL_DPS = CHECK_DPS
 CRITICAL_TOL = Fraction(1, 10**18)
 """The acceptance threshold: the limit is critical if ``||grad L||`` at the exact final state is certainly below it."""
 MAX_FLOW_STEPS = 100_000
-"""The most engine steps one flow of a check may take (the quick flows take a few hundred), per 200 units of its
-horizon (:func:`step_budget`: a flow extended to 5000 converging at rate 0.03 takes 105,000 steps to t = 1500)."""
+"""The most engine steps one flow of a check may take (the quick flows take a few hundred), per quick horizon
+(``T_MAX["quick"]``) of its own (:func:`step_budget`: a flow extended to 5000 converging at rate 0.03 takes 105,000
+steps to t = 1500)."""
 
 
 def step_budget(t_max):
-    """The engine steps a check's flow to ``t_max`` may take: :data:`MAX_FLOW_STEPS` per 200 units of ``t``, at least
-    :data:`MAX_FLOW_STEPS` (its wall time is bounded apart, by :data:`MAX_FLOW_SECONDS`)."""
-    return max(MAX_FLOW_STEPS, math.ceil(MAX_FLOW_STEPS * Fraction(t_max) / 200))
+    """The engine steps a check's flow to ``t_max`` may take: :data:`MAX_FLOW_STEPS` per ``T_MAX["quick"]`` units of
+    ``t``, at least :data:`MAX_FLOW_STEPS` (its wall time is bounded apart, by :data:`MAX_FLOW_SECONDS`)."""
+    return max(MAX_FLOW_STEPS, math.ceil(MAX_FLOW_STEPS * Fraction(t_max) / T_MAX["quick"]))
 MAX_FLOW_SECONDS = {"quick": 120, "thorough": 3600}
 """The wall time one flow of a check may take, per profile."""
 MIN_FLOWS_PER_LOSS = 1
@@ -72,9 +73,14 @@ def seeds(config):
     return range(config.seed + 1, config.seed + (5 if config.thorough else 2))
 
 
+T_MAX = {"quick": 200, "thorough": 5000}
+"""How long a check's flow may run, per profile; it stops sooner once converged (a thorough flow with rate 0.03 needs
+t ~ 1400)."""
+
+
 def t_max_of(config):
-    """How long a check's flow may run; it stops sooner once converged (a thorough flow with rate 0.03 needs t ~ 1400)."""
-    return 5000 if config.thorough else 200
+    """:data:`T_MAX` of the config's profile."""
+    return T_MAX["thorough" if config.thorough else "quick"]
 
 
 HORIZON_GROWTH = 5
@@ -120,9 +126,10 @@ def _stop(stop_tol):
     return Fraction(STOP_TOL if stop_tol is None else stop_tol)
 
 
-def flow(loss_text, k, s, seed, t_max, engine=DEFAULT_ENGINE, stop_tol=None, profile="quick", dN=OUTPUT_WIDTH, samples=None):
-    """The integrated flow, computed once per process whatever way the arguments are given; ``samples`` (default: the
-    profile's :data:`SAMPLES`) sample intervals to ``t_max``.
+def flow(loss_text, k, s, seed, t_max, engine=DEFAULT_ENGINE, stop_tol=None, profile="quick", dN=OUTPUT_WIDTH,
+         sample_scale=1):
+    """The integrated flow, computed once per process whatever way the arguments are given, with ``sample_scale`` times
+    the profile's :data:`SAMPLES` sample intervals to ``t_max`` (an extended horizon keeps the spacing).
 
     Raises
     ------
@@ -132,7 +139,7 @@ def flow(loss_text, k, s, seed, t_max, engine=DEFAULT_ENGINE, stop_tol=None, pro
     """
     return _flow(loss_text, tuple(k), tuple(s), seed, t_max, engine, _stop(stop_tol),
                  step_budget(t_max), MAX_FLOW_SECONDS.get(profile, MAX_FLOW_SECONDS["quick"]),
-                 samples or SAMPLES.get(profile, SAMPLES["quick"]), dN)
+                 SAMPLES.get(profile, SAMPLES["quick"]) * sample_scale, dN)
 
 
 def _load(stored):
@@ -367,7 +374,7 @@ def judge(loss_text, k, s, seed, t_max, check_h=False, engine=DEFAULT_ENGINE, st
     where = {"loss": loss_text, "k": k, "s": s, "seed": seed, "engine": engine}
     try:  # a slow flow gets a longer horizon before it is called undecided, with t_max's sample spacing
         traj, horizon = until_converged(lambda horizon, scale: flow(
-            loss_text, k, s, seed, horizon, engine, stop_tol, profile, samples=SAMPLES.get(profile, SAMPLES["quick"]) * scale), t_max)
+            loss_text, k, s, seed, horizon, engine, stop_tol, profile, sample_scale=scale), t_max)
     except (ConvergenceError, WorkLimitError) as exc:  # a broken field: a failure with the numbers, never a hang
         return {**where, "integration failed": f"{type(exc).__name__}: {exc}"}, None
     if not traj.converged:  # a horizon too short says nothing against convergence: undecided, never a counterexample

@@ -131,3 +131,17 @@ def test_lcnsym_jets_python_turns_them_off(monkeypatch):
     assert _compiled.jets_module() is None and _compiled.jets_status() == "off (LCNSYM_JETS=python)"
     with working_precision(20):
         assert compiled_coefficients(_every_node_tape()) is None
+
+
+@needs_compiler
+@pytest.mark.parametrize("ops, variables, outputs, words", [
+    ([(0, -1, -1, 0, None, None), (2, 0, 5, 0, None, None)], [0], [1], "does not come before it"),  # x + node 5
+    ([(0, -1, -1, 0, None, None), (7, -1, -1, 0, None, [(0, 4)])], [0], [1], "does not come before it"),  # a pair ahead
+    ([(0, -1, -1, 0, None, None), (99, 0, 0, 0, None, None)], [0], [1], "unknown op"),
+    ([(0, -1, -1, 0, None, None)], [3], [0], "not a node of the tape"),
+    ([(0, -1, -1, 0, None, None), (3, 0, -1, 0, 2, None)], [0], [1], "must be a gmpy2 mpfr"),  # a scale given as int
+])
+def test_a_malformed_tape_is_refused_not_run(ops, variables, outputs, words):
+    """The interpreter reads node indices from its caller: out of order or out of range they would read past its arrays."""
+    with pytest.raises((ValueError, TypeError), match=words):
+        _compiled.jets_module().build(100, ops, variables, outputs)

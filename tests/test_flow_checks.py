@@ -40,8 +40,8 @@ def test_a_slow_flow_gets_a_longer_horizon_and_the_text_says_so(seed, horizon):
     longer horizon; the samples stay 200/40 apart."""
     bad, figures = _flows.judge("square", (2, 2), (1, 1), seed, 200)
     assert bad is None and figures["t_max"] == horizon and horizon / 5 < figures["t"] < horizon, (bad, figures)
-    traj = _flows.flow("square", (2, 2), (1, 1), seed, horizon, samples=_flows.SAMPLES["quick"] * horizon // 200)
-    assert traj.times[1] == 5
+    traj = _flows.flow("square", (2, 2), (1, 1), seed, horizon, sample_scale=horizon // 200)
+    assert traj.times[1] == Fraction(200, _flows.SAMPLES["quick"])
     assert _flows._extended(200, [200.0, 1000.0]) == " (extended to 1000 for 1 flow(s) not converged by then)"
     assert _flows._extended(200, [200.0]) == ""
 

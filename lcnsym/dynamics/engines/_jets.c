@@ -48,25 +48,32 @@ static void free_series(mpfr_t *p, int cap) {
     free(p);
 }
 
+static void regrow(mpfr_t **p, int old, int cap, mpfr_prec_t prec) {  /* a series that exists, longer */
+    if (!*p) return;
+    mpfr_t *fresh;
+    alloc_series(&fresh, cap, prec);
+    for (int j = 0; j < old; j++) mpfr_swap(fresh[j], (*p)[j]);
+    free_series(*p, old);
+    *p = fresh;
+}
+
 static void grow(Tape *t, int cap) {  /* room for coefficients 0..cap-1 in every series */
     if (cap <= t->cap) return;
     for (int i = 0; i < t->nnodes; i++) {
         Node *nd = &t->nodes[i];
-        mpfr_t *series[3] = {nd->c, nd->aux, nd->da};
-        mpfr_t **where[3] = {&nd->c, &nd->aux, &nd->da};
-        for (int w = 0; w < 3; w++) {
-            if (!series[w] && w > 0) continue;
-            mpfr_t *fresh;
-            alloc_series(&fresh, cap, t->prec);
-            if (series[w]) {
-                for (int j = 0; j < t->cap; j++) mpfr_swap(fresh[j], series[w][j]);
-                free_series(series[w], t->cap);
-            }
-            *where[w] = fresh;
-        }
+        regrow(&nd->c, t->cap, cap, t->prec);
+        regrow(&nd->aux, t->cap, cap, t->prec);
+        regrow(&nd->da, t->cap, cap, t->prec);
     }
     t->cap = cap;
 }
+
+/* which inputs and series an op has */
+static int reads_a(int op) { return op != OP_VAR && op != OP_ZERO && op != OP_LINCOMB && op != OP_DOT; }
+static int reads_b(int op) { return op == OP_ADD || op == OP_MUL || op == OP_DIV || op == OP_SECH; }
+static int has_aux(int op) { return op == OP_LOG || op == OP_TANH || op == OP_SECH; }
+static int has_da(int op) { return op == OP_EXP || op == OP_TANH || op == OP_SECH; }
+static int before(int x, int i) { return 0 <= x && x < i; }
 
 static void tape_free(PyObject *capsule) {
     Tape *t = (Tape *)PyCapsule_GetPointer(capsule, CAPSULE);
@@ -106,6 +113,7 @@ static PyObject *build(PyObject *self, PyObject *args) {
         return NULL;
     Tape *t = (Tape *)calloc(1, sizeof(Tape));
     t->prec = prec;
+    t->cap = 1;  /* every series is allocated with one coefficient as its node is read; grow() lengthens them */
     t->nnodes = (int)PyList_GET_SIZE(ops);
     t->nvars = (int)PyList_GET_SIZE(vars);
     t->nodes = (Node *)calloc(t->nnodes, sizeof(Node));
@@ -122,6 +130,11 @@ static PyObject *build(PyObject *self, PyObject *args) {
     for (int i = 0; i < t->nvars; i++) {
         t->vars[i] = (int)PyLong_AsLong(PyList_GET_ITEM(vars, i));
         t->outputs[i] = (int)PyLong_AsLong(PyList_GET_ITEM(outputs, i));
+        if (PyErr_Occurred()) goto fail;
+        if (!before(t->vars[i], t->nnodes) || !before(t->outputs[i], t->nnodes)) {
+            PyErr_SetString(PyExc_ValueError, "a variable or output is not a node of the tape");
+            goto fail;
+        }
     }
     for (int i = 0; i < t->nnodes; i++) {
         Node *nd = &t->nodes[i];
@@ -129,16 +142,19 @@ static PyObject *build(PyObject *self, PyObject *args) {
         PyObject *constant, *terms;
         if (!PyArg_ParseTuple(spec, "iiiiOO", &nd->op, &nd->a, &nd->b, &nd->negative, &constant, &terms)) goto fail;
         if (constant != Py_None && get_mpfr(constant, nd->s) < 0) goto fail;
-        if (nd->a >= i || nd->b >= i) {  /* a tape is in topological order: inputs come first */
-            if (nd->op != OP_VAR && nd->op != OP_ZERO) {
-                PyErr_SetString(PyExc_ValueError, "a node's input comes after it");
-                goto fail;
-            }
+        if (nd->op < OP_VAR || nd->op > OP_SECH) {
+            PyErr_SetString(PyExc_ValueError, "an unknown op");
+            goto fail;
         }
-        if (nd->op == OP_TANH || nd->op == OP_SECH) nd->aux = (mpfr_t *)1;  /* allocated by grow() */
-        if (nd->op == OP_LOG) nd->aux = (mpfr_t *)1;
-        if (nd->op == OP_EXP || nd->op == OP_TANH || nd->op == OP_SECH) nd->da = (mpfr_t *)1;
-        if (terms != Py_None) {
+        /* a tape is in topological order: a node's inputs come before it */
+        if ((reads_a(nd->op) && !before(nd->a, i)) || (reads_b(nd->op) && !before(nd->b, i))) {
+            PyErr_SetString(PyExc_ValueError, "a node's input does not come before it");
+            goto fail;
+        }
+        alloc_series(&nd->c, 1, prec);
+        if (has_aux(nd->op)) alloc_series(&nd->aux, 1, prec);
+        if (has_da(nd->op)) alloc_series(&nd->da, 1, prec);
+        if ((nd->op == OP_LINCOMB || nd->op == OP_DOT) && terms != Py_None) {
             nd->n = (int)PyList_Size(terms);
             nd->ia = (int *)malloc(sizeof(int) * (nd->n + 1));
             nd->ib = (int *)malloc(sizeof(int) * (nd->n + 1));
@@ -155,29 +171,18 @@ static PyObject *build(PyObject *self, PyObject *args) {
                     if (get_mpfr(second, nd->scales[j]) < 0) goto fail;
                 } else {
                     nd->ib[j] = (int)PyLong_AsLong(second);
+                    if (PyErr_Occurred()) goto fail;
                 }
-                if (x >= i || (nd->op == OP_DOT && nd->ib[j] >= i)) {
-                    PyErr_SetString(PyExc_ValueError, "a node's input comes after it");
+                if (!before(x, i) || (nd->op == OP_DOT && !before(nd->ib[j], i))) {
+                    PyErr_SetString(PyExc_ValueError, "a node's input does not come before it");
                     goto fail;
                 }
             }
         }
     }
-    /* the placeholders above mark which series a node has; grow() allocates them */
-    for (int i = 0; i < t->nnodes; i++) {
-        Node *nd = &t->nodes[i];
-        if (nd->aux) { alloc_series(&nd->aux, 1, prec); }
-        if (nd->da) { alloc_series(&nd->da, 1, prec); }
-        alloc_series(&nd->c, 1, prec);
-    }
-    t->cap = 1;
     return capsule;
 fail:
-    for (int i = 0; i < t->nnodes; i++) {  /* placeholders are not series: nothing allocated yet */
-        t->nodes[i].aux = NULL;
-        t->nodes[i].da = NULL;
-    }
-    Py_DECREF(capsule);
+    Py_DECREF(capsule);  /* frees what was allocated: a node not yet read has no series */
     return NULL;
 }
 
@@ -187,6 +192,25 @@ static void cauchy(Tape *t, mpfr_t *x, mpfr_t *y, int lo, int hi, int m) {
         mpfr_mul(t->tmp, x[j], y[m - j], MPFR_RNDN);
         mpfr_add(t->acc, t->acc, t->tmp, MPFR_RNDN);
     }
+}
+
+/* acc = sum_{j=lo}^{k-lo} x_j x_{k-j}: each product once, doubled, and the middle square */
+static void square_sum(Tape *t, mpfr_t *x, int lo, int k) {
+    mpfr_set_zero(t->acc, 1);
+    cauchy(t, x, x, lo, (k + 1) / 2 - 1, k);
+    mpfr_mul_2ui(t->acc, t->acc, 1, MPFR_RNDN);
+    if (k % 2 == 0 && k / 2 >= lo) {
+        mpfr_mul(t->tmp, x[k / 2], x[k / 2], MPFR_RNDN);
+        mpfr_add(t->acc, t->acc, t->tmp, MPFR_RNDN);
+    }
+}
+
+/* da_k = k a_k, then acc = (sum_{i=1}^k da_i y_{k-i}) / k: the recurrences of y' = a' times a series y (exp, tanh, sech) */
+static void derivative_sum(Tape *t, Node *nd, mpfr_t *a, mpfr_t *y, int k) {
+    mpfr_mul_ui(nd->da[k], a[k], (unsigned long)k, MPFR_RNDN);
+    mpfr_set_zero(t->acc, 1);
+    cauchy(t, nd->da, y, 1, k, k);
+    mpfr_div_ui(t->acc, t->acc, (unsigned long)k, MPFR_RNDN);
 }
 
 static void step(Tape *t, Node *nd, int k) {
@@ -229,16 +253,10 @@ static void step(Tape *t, Node *nd, int k) {
         mpfr_set(out, t->acc, MPFR_RNDN);
         if (nd->negative) mpfr_neg(out, out, MPFR_RNDN);
         return;
-    case OP_SQUARE: {
-        mpfr_t *a = N[nd->a].c;
-        int half = (k + 1) / 2;
-        mpfr_set_zero(t->acc, 1);
-        cauchy(t, a, a, 0, half - 1, k);
-        mpfr_mul_2ui(t->acc, t->acc, 1, MPFR_RNDN);
-        if (k % 2 == 0) mpfr_fma(t->acc, a[k / 2], a[k / 2], t->acc, MPFR_RNDN);
+    case OP_SQUARE:
+        square_sum(t, N[nd->a].c, 0, k);
         mpfr_set(out, t->acc, MPFR_RNDN);
         return;
-    }
     case OP_DIV: {
         mpfr_t *a = N[nd->a].c, *b = N[nd->b].c;
         if (k == 0) { mpfr_div(out, a[0], b[0], MPFR_RNDN); return; }
@@ -252,11 +270,7 @@ static void step(Tape *t, Node *nd, int k) {
     case OP_SQRT: {
         mpfr_t *a = N[nd->a].c;
         if (k == 0) { mpfr_sqrt(out, a[0], MPFR_RNDN); return; }
-        int n = (k - 1) / 2;
-        mpfr_set_zero(t->acc, 1);
-        cauchy(t, c, c, 1, n, k);
-        mpfr_mul_2ui(t->acc, t->acc, 1, MPFR_RNDN);
-        if (k % 2 == 0) mpfr_fma(t->acc, c[k / 2], c[k / 2], t->acc, MPFR_RNDN);
+        square_sum(t, c, 1, k);  /* s_k is not known yet: the sum runs over j = 1..k-1 */
         mpfr_sub(t->acc, a[k], t->acc, MPFR_RNDN);  /* a_k - sum_{j=1}^{k-1} s_j s_{k-j} */
         mpfr_div(t->acc, t->acc, c[0], MPFR_RNDN);
         mpfr_div_2ui(out, t->acc, 1, MPFR_RNDN);
@@ -265,10 +279,8 @@ static void step(Tape *t, Node *nd, int k) {
     case OP_EXP: {
         mpfr_t *a = N[nd->a].c;
         if (k == 0) { mpfr_exp(out, a[0], MPFR_RNDN); mpfr_set_zero(nd->da[0], 1); return; }
-        mpfr_mul_ui(nd->da[k], a[k], (unsigned long)k, MPFR_RNDN);
-        mpfr_set_zero(t->acc, 1);
-        cauchy(t, nd->da, c, 1, k, k);
-        mpfr_div_ui(out, t->acc, (unsigned long)k, MPFR_RNDN);
+        derivative_sum(t, nd, a, c, k);
+        mpfr_set(out, t->acc, MPFR_RNDN);
         return;
     }
     case OP_LOG: {
@@ -289,17 +301,10 @@ static void step(Tape *t, Node *nd, int k) {
             mpfr_tanh(out, a[0], MPFR_RNDN);
             mpfr_set_zero(nd->da[0], 1);
         } else {
-            mpfr_mul_ui(nd->da[k], a[k], (unsigned long)k, MPFR_RNDN);
-            mpfr_set_zero(t->acc, 1);
-            cauchy(t, nd->da, sq, 1, k, k);
-            mpfr_div_ui(t->acc, t->acc, (unsigned long)k, MPFR_RNDN);
+            derivative_sum(t, nd, a, sq, k);
             mpfr_sub(out, a[k], t->acc, MPFR_RNDN);
         }
-        int half = (k + 1) / 2;  /* (t^2)_k */
-        mpfr_set_zero(t->acc, 1);
-        cauchy(t, c, c, 0, half - 1, k);
-        mpfr_mul_2ui(t->acc, t->acc, 1, MPFR_RNDN);
-        if (k % 2 == 0) mpfr_fma(t->acc, c[k / 2], c[k / 2], t->acc, MPFR_RNDN);
+        square_sum(t, c, 0, k);  /* (t^2)_k */
         mpfr_set(sq[k], t->acc, MPFR_RNDN);
         return;
     }
@@ -309,10 +314,7 @@ static void step(Tape *t, Node *nd, int k) {
             mpfr_sech(out, a[0], MPFR_RNDN);
             mpfr_set_zero(nd->da[0], 1);
         } else {
-            mpfr_mul_ui(nd->da[k], a[k], (unsigned long)k, MPFR_RNDN);
-            mpfr_set_zero(t->acc, 1);
-            cauchy(t, nd->da, qt, 1, k, k);
-            mpfr_div_ui(t->acc, t->acc, (unsigned long)k, MPFR_RNDN);
+            derivative_sum(t, nd, a, qt, k);
             mpfr_neg(out, t->acc, MPFR_RNDN);
         }
         mpfr_set_zero(t->acc, 1);

@@ -35,6 +35,7 @@ from gmpy2 import fsum  # one C loop and one rounding: twice as fast as sum() ov
 
 from lcnsym.algebra.coefficients import filter_gradients, final_filter_partials
 from lcnsym.dynamics.engines import MAX_SECONDS, MAX_STEP_SECONDS, MAX_STEPS, Engine, FlowInterrupted
+from lcnsym.dynamics.engines._compiled import jets_module, jets_status
 from lcnsym.dynamics.risk import normal_equations
 from lcnsym.errors import ConvergenceError, LossDefinitionError, WorkLimitError
 from lcnsym.numeric import MPFR, abbreviate, show, to_mpfr, to_rational, working_precision
@@ -561,8 +562,6 @@ def compiled_coefficients(tape):
     they are not built here or the tape has a node they do not know.  Same recurrences as
     :meth:`JetTape.coefficients`; a sum of products is rounded term by term (the Python tape sums its rounded products
     exactly), so the two agree to a few units of the working precision's last place, not bit for bit."""
-    from lcnsym.dynamics.engines._compiled import jets_module
-
     module = jets_module()
     if module is None or type(tape) is not JetTape:
         return None
@@ -696,8 +695,6 @@ class TaylorEngine(Engine):
             tape = _record_field(problem, len(w0))
             fast = None if compiled is False else compiled_coefficients(tape)
             if compiled and fast is None:
-                from lcnsym.dynamics.engines._compiled import jets_status
-
                 raise WorkLimitError(f"the compiled Taylor recurrences are not available here: {jets_status()}")
             K = order or dps + 2  # truncation ~ 10^-(dps-2) per step; the step is held by stability on stiff flows
             seconds = tape.step_operations(K) * SECONDS_PER_OPERATION * (1 + dps / 100)
