@@ -141,7 +141,8 @@ def test_lcnsym_jets_python_turns_them_off(monkeypatch):
     ([(0, -1, -1, 0, None, None)], [3], [0], "not a node of the tape"),
     ([(0, -1, -1, 0, None, None), (3, 0, -1, 0, 2, None)], [0], [1], "must be a gmpy2 mpfr"),  # a scale given as int
 ])
-def test_a_malformed_tape_is_refused_not_run(ops, variables, outputs, words):
+@pytest.mark.parametrize("fast", [False, True])
+def test_a_malformed_tape_is_refused_not_run(ops, variables, outputs, words, fast):
     """The interpreter reads node indices from its caller: out of order or out of range they would read past its arrays."""
     with pytest.raises((ValueError, TypeError), match=words):
-        _compiled.jets_module().build(100, ops, variables, outputs)
+        _compiled.jets_module().build(100, ops, variables, outputs, fast, 2)

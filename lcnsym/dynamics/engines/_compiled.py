@@ -18,7 +18,11 @@ import tempfile
 
 import gmpy2
 
-__all__ = ["jets_module", "jets_status"]
+__all__ = ["jets_module", "jets_status", "jets_threads"]
+
+THREADED_OPERATIONS = 20_000
+"""The multiply-adds of a step at the lowest order above which its levels are shared between threads (below, a level's
+work is too short for their barriers)."""
 
 _SOURCE = Path(__file__).with_name("_jets.c")
 _STATE = {}
@@ -59,7 +63,7 @@ def _build():
         with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
             out = Path(tmp) / target.name
             links = [str(p) for p in found] + ([f"-Wl,-rpath,{libs}"] if found else ["-lmpfr", "-lgmp"])
-            command = [compiler, "-O2", "-shared", "-fPIC", f"-I{sysconfig.get_paths()['include']}", f"-I{package}",
+            command = [compiler, "-O2", "-pthread", "-shared", "-fPIC", f"-I{sysconfig.get_paths()['include']}", f"-I{package}",
                        str(_SOURCE), "-o", str(out), *links]
             done = subprocess.run(command, capture_output=True, text=True, timeout=120)
             if done.returncode != 0:
@@ -92,3 +96,15 @@ def jets_status():
         return "off (LCNSYM_JETS=python)"
     jets_module()
     return _STATE["status"]
+
+
+def jets_threads(operations):
+    """The threads that share a step of ``operations`` multiply-adds (at the lowest order): the cores this process may
+    use, or ``$LCNSYM_THREADS``; one for a small field."""
+    if operations < THREADED_OPERATIONS:
+        return 1
+    chosen = os.environ.get("LCNSYM_THREADS", "")
+    if chosen.isdigit() and int(chosen) >= 1:
+        return min(int(chosen), 64)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(cores, 8))

@@ -35,7 +35,7 @@ from gmpy2 import fsum  # one C loop and one rounding: twice as fast as sum() ov
 
 from lcnsym.algebra.coefficients import filter_gradients, final_filter_partials
 from lcnsym.dynamics.engines import MAX_SECONDS, MAX_STEP_SECONDS, MAX_STEPS, Engine, FlowInterrupted
-from lcnsym.dynamics.engines._compiled import jets_module, jets_status
+from lcnsym.dynamics.engines._compiled import jets_module, jets_status, jets_threads
 from lcnsym.dynamics.risk import normal_equations
 from lcnsym.errors import ConvergenceError, LossDefinitionError, WorkLimitError
 from lcnsym.numeric import MPFR, abbreviate, show, to_mpfr, to_rational, working_precision
@@ -557,7 +557,7 @@ _OPCODES = {_Var: 0, _Zero: 1, _Add: 2, _Scale: 3, _Shift: 4, _LinComb: 5, _Mul:
             _Sqrt: 10, _Exp: 11, _Log: 12, _Tanh: 13, _Sech: 14}  # as in _jets.c
 
 
-def compiled_coefficients(tape):
+def compiled_coefficients(tape, arithmetic="fast"):
     """``coefficients(state, order)`` of ``tape`` run by the compiled recurrences (:mod:`._compiled`), or ``None`` if
     they are not built here or the tape has a node they do not know.  Same recurrences as
     :meth:`JetTape.coefficients`; a sum of products is rounded term by term (the Python tape sums its rounded products
@@ -582,13 +582,17 @@ def compiled_coefficients(tape):
         ops.append((_OPCODES[kind], at(getattr(node, "a", None)), at(b), int(getattr(node, "negative", False)), constant,
                     terms))
     bits = gmpy2.get_context().precision
-    handle = module.build(bits, ops, [at(v) for v in tape.vars], [at(f) for f in tape.outputs])
+    finite = all(gmpy2.is_finite(op[4]) for op in ops if op[4] is not None) and all(
+        gmpy2.is_finite(s) for op in ops if op[0] == _OPCODES[_LinComb] for _, s in op[5])
+    handle = module.build(bits, ops, [at(v) for v in tape.vars], [at(f) for f in tape.outputs],
+                          arithmetic == "fast" and finite, jets_threads(tape.step_operations(MIN_ORDER)))
 
     def coefficients(state, order):
         if gmpy2.get_context().precision != bits:  # its numbers are made at the precision it was built at
             raise ValueError(f"compiled jets built at {bits} bits called at {gmpy2.get_context().precision}")
         return module.coefficients(handle, state, order)
 
+    coefficients.arithmetic = module.arithmetic(handle)
     return coefficients
 
 
