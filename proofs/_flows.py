@@ -29,13 +29,13 @@ from lcnsym.checking.evidence import Evidence, run_in_turn
 from lcnsym.dynamics.bounds import balancedness, g_bound_ball, tau
 from lcnsym.dynamics.data import random_problem, validate_data
 from lcnsym.dynamics.engines import DEFAULT_ENGINE, FlowProblem, taylor
-from lcnsym.dynamics.engines._compiled import jets_status
+from lcnsym.dynamics.engines._compiled import jets_arithmetic, jets_status
 from lcnsym.checking.cache import default_cache, library_fingerprint
 from lcnsym.dynamics.flow import Trajectory, gradient_flow
 from lcnsym.dynamics.losses import example_losses, parse_loss
 from lcnsym.dynamics.risk import _gradient, empirical_risk, empirical_risk_ball, predictions
 from lcnsym.errors import ConvergenceError, HorizonError, HypothesisFails, LcnsymError, PrecisionError, WorkLimitError
-from lcnsym.numeric import (ARB, CHECK_DPS, DEFAULT_DPS, MPFR, MPMATH, ball_bounds, compare, current_bits, escalation, exact_value, parse_rational, show,
+from lcnsym.numeric import (ARB, CHECK_DPS, DEFAULT_DPS, MPFR, MPMATH, ball_bounds, compare, current_bits, dps_to_prec, escalation, exact_value, parse_rational, show,
                             show_tolerance, to_arb, to_float, to_rational, tolerance, working_precision)
 
 DPS = DEFAULT_DPS
@@ -471,6 +471,13 @@ def jet_defect(loss_text, k, s, seed):
 
     with working_precision(2 * DPS):
         return _jet_compare(jets, [mpmath.taylor(entry(i), MPMATH.const(0), JET_ORDER - 1) for i in range(len(jets))])
+
+
+def _arithmetic_text():
+    """What the compiled recurrences computed with at the flows' precision (for the evidence)."""
+    bits = dps_to_prec(DPS + taylor.GUARD)
+    return ("on their own 128-bit floats: each product to 2^-125 of itself, each sum rounded once" if jets_arithmetic(bits) == "F128"
+            else f"on MPFR at {bits} bits")
 
 
 @lru_cache(maxsize=256)
@@ -965,7 +972,7 @@ def flow_combine(config, evidences, statement_scope, check_h=False, t_max=None, 
                    + f"; the same test refuses ||grad L|| x {show(ENERGY_CONTROL_SCALE)} (defect {show(_energy_control(), 3)}); before it, the "
                    f"engines' Taylor coefficients 0..{JET_ORDER - 1} of -grad L along a quadratic path held against mpmath's "
                    f"expansion of risk_gradient at {2 * DPS} digits to {show_tolerance(JET_TOL)} of the largest"
-                   + (f", and the compiled recurrences the flows ran held against them (coefficients 0..{JET_ORDER} of "
+                   + (f", and the compiled recurrences the flows ran ({_arithmetic_text()}) held against them (coefficients 0..{JET_ORDER} of "
                       f"the flow at its start, to the same tolerance)" if jets_status() == "compiled" else
                       f" (recurrences {jets_status()}: the flows ran them in Python)"))
     return Evidence(True, "search", f"{count} flows ({statement_scope}: {pairs} (k/s), {len(seeds(config))} random start(s) "

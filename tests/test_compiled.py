@@ -43,19 +43,22 @@ def test_the_recurrences_are_compiled_where_a_compiler_is():
 
 
 @needs_compiler
-def test_every_node_agrees_with_the_python_tape_to_the_last_places():
+@pytest.mark.parametrize("arithmetic", ["F128", "MPFR"])
+def test_every_node_agrees_with_the_python_tape_to_the_last_places(arithmetic):
     with working_precision(30, guard=taylor.GUARD):
         tape = _every_node_tape()
         assert {type(n) for n in tape.nodes} == set(taylor._OPCODES)  # every kind of node is exercised
-        fast = compiled_coefficients(tape)
+        fast = compiled_coefficients(tape, arithmetic)
+        assert fast.arithmetic == arithmetic
         state = [to_mpfr(Fraction(1, 2)), to_mpfr(Fraction(3, 4))]
         gap = _relative_gap(fast(state, 25), tape.coefficients(state, 25))
         assert gap < 2 ** (12 - gmpy2.get_context().precision), gap
 
 
 @needs_compiler
+@pytest.mark.parametrize("arithmetic", ["F128", "MPFR"])
 @pytest.mark.parametrize("loss", [loss.label() for loss in example_losses()])
-def test_every_loss_field_errs_no_more_than_the_python_tape(loss):
+def test_every_loss_field_errs_no_more_than_the_python_tape(loss, arithmetic):
     """Against the Python tape at 60 digits: the compiled coefficients at 30 (its sums rounded term by term) err at most
     four times as much as the Python tape's own at 30 (exact sums of rounded products), or 2^-(prec - 10) of each
     entry's largest coefficient; measured, 3e-33 and 4e-33 at worst."""
@@ -67,7 +70,7 @@ def test_every_loss_field_errs_no_more_than_the_python_tape(loss):
         with working_precision(dps, guard=taylor.GUARD):
             tape = taylor._record_field(FlowProblem(arch, data, parse_loss(loss)), len(flat))
             state = [to_mpfr(x) for x in flat]
-            rows = (compiled_coefficients(tape) if compiled else tape.coefficients)(state, 20)
+            rows = (compiled_coefficients(tape, arithmetic) if compiled else tape.coefficients)(state, 20)
             return [[exact_value(c) for c in row] for row in rows], gmpy2.get_context().precision
 
     reference, _ = coefficients(60, False)
@@ -146,3 +149,80 @@ def test_a_malformed_tape_is_refused_not_run(ops, variables, outputs, words, fas
     """The interpreter reads node indices from its caller: out of order or out of range they would read past its arrays."""
     with pytest.raises((ValueError, TypeError), match=words):
         _compiled.jets_module().build(100, ops, variables, outputs, fast, 2)
+
+
+# ---- the 128-bit floats (F128) and the threads
+
+@needs_compiler
+def test_f128_runs_up_to_its_precision_and_mpfr_above(monkeypatch):
+    fast_bits = _compiled.jets_module().FAST_BITS
+    for dps, expected in ((20, "F128"), (30, "F128"), (31, "MPFR"), (60, "MPFR")):
+        with working_precision(dps, guard=taylor.GUARD) as bits:
+            assert compiled_coefficients(_every_node_tape()).arithmetic == expected == ("F128" if bits <= fast_bits else "MPFR")
+    monkeypatch.setenv("LCNSYM_JETS", "mpfr")
+    with working_precision(30, guard=taylor.GUARD):
+        assert compiled_coefficients(_every_node_tape()).arithmetic == "MPFR"
+        with pytest.raises(ValueError, match="F128, MPFR or None"):
+            compiled_coefficients(_every_node_tape(), "fast")
+
+
+def _polynomial_tape():
+    """Sums, products, quotients and dots only: a field whose coefficients scale as a power of a scaled state."""
+    tape = JetTape(3)
+    x, y, z = tape.vars
+    a = tape.lincomb([(x * y, 3), (z, Fraction(-1, 7))])
+    b = x * y + y * z + z * x  # a series dot
+    tape.outputs = [a / (z * z + x * x), b * b, tape.lincomb([(x, 1), (y, -1)])]  # the last vanishes where x = y
+    tape.prune()
+    return tape
+
+
+@needs_compiler
+@pytest.mark.parametrize("scale", [Fraction(1), Fraction(2) ** 3000, Fraction(1, 2**3000), Fraction(-10**250, 3)])
+def test_f128_keeps_far_exponents_and_exact_zeros(scale):
+    """Beyond the range of a double either way, F128 and MPFR agree with the Python tape to the working precision; a
+    sum that vanishes exactly (x - y at x = y) is exactly 0 in both."""
+    with working_precision(30, guard=taylor.GUARD):
+        tape = _polynomial_tape()
+        state = [to_mpfr(scale * q) for q in (Fraction(3, 4), Fraction(3, 4), Fraction(-5, 3))]
+        runs = {arithmetic: compiled_coefficients(tape, arithmetic)(state, 12) for arithmetic in ("F128", "MPFR")}
+        python = tape.coefficients(state, 12)
+        for rows in runs.values():
+            assert rows[2][1] == 0  # z' = x - y at x = y: exactly 0
+            for row, ref in zip(rows, python):
+                top = max(abs(c) for c in ref)
+                assert all(abs(c - r) <= top * 2 ** (14 - gmpy2.get_context().precision) for c, r in zip(row, ref))
+
+
+@needs_compiler
+@pytest.mark.parametrize("arithmetic", ["F128", "MPFR"])
+@pytest.mark.parametrize("field", ["quotient", "root", "logarithm"])
+def test_an_undefined_field_gives_non_finite_coefficients(arithmetic, field):
+    """x / 0, sqrt(-1 - x^2), log 0: what the engine reads as a field that blew up (a ConvergenceError), never numbers."""
+    with working_precision(30, guard=taylor.GUARD):
+        tape = JetTape(1)
+        (x,) = tape.vars
+        zero = tape.lincomb([(x, 1), (x, -1)])
+        tape.outputs = [{"quotient": x / zero, "root": tape.sqrt(-1 - x * x), "logarithm": tape.log(zero)}[field]]
+        tape.prune()
+        rows = compiled_coefficients(tape, arithmetic)([to_mpfr(Fraction(1, 3))], 4)
+        assert not all(gmpy2.is_finite(c) for c in rows[0][1:])
+
+
+@needs_compiler
+def test_threads_give_the_same_bits_as_one(monkeypatch):
+    """A level's nodes are shared out, never split: one thread or several compute every coefficient alike."""
+    monkeypatch.setattr(_compiled, "THREADED_OPERATIONS", 0)  # small tapes too, so that shares are uneven or empty
+    arch = Architecture.for_output_width((3, 2), (2, 1), dN=2)
+    data, w0 = random_problem(arch, arch.d0 + 2, 1)
+    flat = [x for w in w0 for x in w]
+    runs = []
+    for threads in ("1", "2", "3", "7"):
+        monkeypatch.setenv("LCNSYM_THREADS", threads)
+        with working_precision(30, guard=taylor.GUARD):
+            for tape in (_every_node_tape(), taylor._record_field(FlowProblem(arch, data, parse_loss("pseudo-huber:1")), len(flat))):
+                state = [to_mpfr(x) for x in (flat if len(tape.vars) == len(flat) else (Fraction(1, 2), Fraction(3, 4)))]
+                runs.append((threads, [[exact_value(c) for c in row] for row in compiled_coefficients(tape, "F128")(state, 18)]))
+    assert _compiled.jets_threads(1) == 7
+    first = {i: rows for i, (_, rows) in enumerate(runs[:2])}
+    assert all(rows == first[i % 2] for i, (_, rows) in enumerate(runs)), "threads changed a coefficient"

@@ -14,8 +14,9 @@ order chosen per step against the same engine at the fixed order ``dps + 2``
 (``adaptive_order=False``), interleaved, and asserts that the final states agree
 to ``1e-25``.  ``test_the_issues_problem_to_t5`` runs the issue's problem
 (``k = (5,5,5)``, ``d0 = 32``, ``m = 64``, 30 digits) to ``t = 5`` for the square,
-pseudo-Huber and log-cosh losses against the issue's targets (5, 30, 30 s), each
-cut off at 60 s with the ``t`` it reached; it fails until the targets are met.
+pseudo-Huber and log-cosh losses against the issue's targets (5, 30, 30 s), beside
+the present engine (the recurrences on MPFR), each cut off at 60 s with the ``t`` it
+reached; it fails until the targets are met.
 """
 
 from fractions import Fraction
@@ -124,23 +125,49 @@ def test_order_per_step_against_the_fixed_order():
 ISSUE_TARGETS = {"square": 5, "pseudo-huber:1": 30, "log-cosh:1": 30}
 
 
-def test_the_issues_problem_to_t5():
+def _issue_run(arch, data, w0, loss, cutoff):
+    """Seconds, the ``t`` reached (of 5) and the final state, the run cut off after ``cutoff`` seconds."""
     from lcnsym.errors import WorkLimitError
+
+    start = time.perf_counter()
+    try:
+        traj = gradient_flow(arch, data, parse_loss(loss), w0, t_max=5, dps=30, samples=1, max_seconds=cutoff,
+                             on_interrupt="raise")
+        reached, state = float(traj.times[-1]), traj.states[-1]
+    except WorkLimitError as exc:
+        reached, state = float(getattr(exc, "t", 0)), None
+    return time.perf_counter() - start, reached, state
+
+
+def test_the_issues_problem_to_t5(monkeypatch):
+    """The compiled recurrences as they run by default (128-bit floats at dps 30, the cores shared) beside the present
+    engine's (the same recurrences on MPFR, ``LCNSYM_JETS=mpfr``), in the same run; each cut off at 60 s (twice the
+    longest target) with the ``t`` it reached; the final states, where both finish, agree to ``10^-25``."""
+    import mpmath
+
+    from lcnsym.dynamics.engines._compiled import jets_threads
+    from lcnsym.numeric import working_precision
 
     arch = Architecture(32, (5, 5, 5), (1, 1, 1))
     data, w0 = random_problem(arch, 64, seed=0)
-    print("\nloss              target (s)  seconds  reached t")
+    print(f"\nloss              target (s)  seconds  reached t   MPFR (s)  reached t   MPFR/new (per unit t)  max |diff|"
+          f"   ({jets_threads(10**9)} threads)")
     missed = []
     for loss, target in ISSUE_TARGETS.items():
-        start = time.perf_counter()
-        try:  # a run is cut off at 60 s (twice the longest target): the table says how far it got
-            traj = gradient_flow(arch, data, parse_loss(loss), w0, t_max=5, dps=30, samples=1, max_seconds=60,
-                                 on_interrupt="raise")
-            reached = float(traj.times[-1])
-        except WorkLimitError as exc:
-            reached = float(getattr(exc, "t", 0))
-        seconds = time.perf_counter() - start
-        print(f"{loss:16s} {target:10d} {seconds:8.1f}  {reached:.3g}")
+        monkeypatch.delenv("LCNSYM_JETS", raising=False)
+        seconds, reached, state = _issue_run(arch, data, w0, loss, 60)
+        monkeypatch.setenv("LCNSYM_JETS", "mpfr")
+        old_seconds, old_reached, old_state = _issue_run(arch, data, w0, loss, 60)
+        ratio = (old_seconds / max(old_reached, 1e-9)) / (seconds / max(reached, 1e-9))
+        diff = "-"
+        if state is not None and old_state is not None:
+            with working_precision(40):
+                gap = max(abs(mpmath.mpf(a) - mpmath.mpf(b)) for layer_a, layer_b in zip(state, old_state)
+                          for a, b in zip(layer_a, layer_b))
+            diff = mpmath.nstr(gap, 3)
+            assert gap < mpmath.mpf(10) ** -25, (loss, gap)
+        print(f"{loss:16s} {target:10d} {seconds:8.1f}  {reached:9.3g} {old_seconds:10.1f}  {old_reached:9.3g} "
+              f"{ratio:22.2f}  {diff}")
         if seconds > target or reached < 5:
             missed.append(f"{loss}: {seconds:.1f} s to t = {reached:.3g} (target {target} s to t = 5)")
     assert not missed, "; ".join(missed)

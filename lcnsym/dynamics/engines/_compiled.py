@@ -3,7 +3,9 @@ headers and MPFR, and loaded as an extension module; ``None`` where that cannot 
 Python tape, with the same results to the working precision).
 
 The build lands in ``$LCNSYM_BUILD_DIR`` (default ``~/.cache/lcnsym/build``), named by a hash of the source, the
-Python and the gmpy2 version, so a changed source or a new gmpy2 builds again.  ``LCNSYM_JETS=python`` turns it off.
+Python and the gmpy2 version, so a changed source or a new gmpy2 builds again.  ``LCNSYM_JETS=python`` turns it off;
+``LCNSYM_JETS=mpfr`` keeps the recurrences on MPFR at every precision (not on their 128-bit floats, see
+:func:`jets_arithmetic`).
 """
 
 import hashlib
@@ -18,7 +20,7 @@ import tempfile
 
 import gmpy2
 
-__all__ = ["jets_module", "jets_status", "jets_threads"]
+__all__ = ["jets_module", "jets_status", "jets_threads", "jets_arithmetic"]
 
 THREADED_OPERATIONS = 20_000
 """The multiply-adds of a step at the lowest order above which its levels are shared between threads (below, a level's
@@ -108,3 +110,15 @@ def jets_threads(operations):
         return min(int(chosen), 64)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return max(1, min(cores, 8))
+
+
+def jets_arithmetic(prec):
+    """What the compiled recurrences compute with at ``prec`` bits: ``"F128"`` (their own 128-bit floats, which err
+    less than MPFR at up to ``FAST_BITS`` bits) or ``"MPFR"`` (above, or with ``LCNSYM_JETS=mpfr``); ``None`` where
+    they are not compiled."""
+    module = jets_module()
+    if module is None:
+        return None
+    if os.environ.get("LCNSYM_JETS", "").lower() == "mpfr" or prec > module.FAST_BITS:
+        return "MPFR"
+    return "F128"

@@ -9,11 +9,15 @@
    per problem.
 
    At a working precision of at most FAST_BITS bits (dps 30 with the engine's guard digits is 120), the recurrences run
-   on F, a 128-bit binary float of our own (a 128-bit significand, truncated, and a 64-bit exponent): two to four
-   machine multiplications a product where MPFR's generic code costs ten times that.  Each operation errs by at most
-   2^-126 of its result (a sum: of its larger term), below the half unit 2^-(prec+1) of MPFR at those precisions, so the
-   coefficients are at least as accurate; the coefficients of order zero of the elementary functions and the
-   reciprocals that replace divisions are MPFR's, at 128 bits.  The numbers go in and out through MPFR. */
+   on F, a binary float of our own (a 128-bit significand and a 64-bit exponent): a product is three machine
+   multiplications, truncated, so it errs by less than 2^-125 of itself; a sum of products (a Cauchy product, a dot, a
+   linear combination) adds the products in a 192-bit fixed-point accumulator with headroom for all its terms, which
+   drops less than one unit of 2^-(190 - H) of its largest term a term (H = 2 + the bits of the term count), and rounds
+   once; a lone sum errs by less than 2^-126 of its larger operand.  MPFR at FAST_BITS bits rounds each operation to
+   2^-121, so the coefficients are at least as accurate (tests/test_compiled.py holds both against 60 digits).  The
+   coefficients of order zero of the elementary functions, and the reciprocals that replace the divisions of the
+   higher orders, are MPFR's at 128 bits; the numbers go in and out through MPFR.  The orders from one on call no MPFR,
+   and their nodes are shared between threads level by level (a level reads only the levels below it).  */
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -839,5 +843,7 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_lcnsym_jets", NULL,
 
 PyMODINIT_FUNC PyInit__lcnsym_jets(void) {
     if (import_gmpy2() < 0) return NULL;
-    return PyModule_Create(&module);
+    PyObject *m = PyModule_Create(&module);
+    if (m && PyModule_AddIntConstant(m, "FAST_BITS", GMP_NUMB_BITS == 64 ? FAST_BITS : 0) < 0) { Py_DECREF(m); return NULL; }
+    return m;
 }

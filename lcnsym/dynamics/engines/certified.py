@@ -52,12 +52,15 @@ import flint
 from lcnsym.dynamics.engines import MAX_SECONDS, MAX_STEP_SECONDS, MAX_STEPS, Engine, FlowInterrupted
 from lcnsym.dynamics.engines.taylor import SECONDS_PER_OPERATION, JetTape, _record_field, compiled_coefficients
 from lcnsym.errors import ConvergenceError, LossDefinitionError, WorkLimitError
-from lcnsym.numeric import (ARB, exact_value, make_ball, rough_eigenvalues, show, show_upper, to_arb, to_fmpq, to_mpfr, to_rational,
-                            working_precision)
+from lcnsym.numeric import (ARB, dps_to_prec, exact_value, make_ball, rough_eigenvalues, show, show_upper, to_arb, to_fmpq, to_mpfr,
+                            to_rational, working_precision)
 
 __all__ = ["CertifiedEngine", "ArbTape", "Enclosure", "GUARD"]
 
 GUARD = 10
+
+CENTRE_GUARD = 4
+"""Digits beyond the asked ones of the defect proof's Taylor polynomial (its rounding: 10 digits below the budget)."""
 """Guard digits of the validated steps."""
 
 _APRIORI_TRIES = 6
@@ -234,6 +237,11 @@ def _exact_poly(coefficients):
     return flint.fmpq_poly([int(m << (e - low)) if m else 0 for m, e in pairs], int(1 << -low))
 
 
+def _through(poly, x):
+    """``poly`` shifted to take the value ``x`` at 0."""
+    return poly + (x - poly[0])
+
+
 class _RemainderProof:
     """A step's proof for any field: the Taylor coefficients through the centre in balls, and the Lagrange remainder
     ``|c_K(E)| h^K`` with ``c_K`` evaluated on the a priori box ``E``."""
@@ -279,15 +287,22 @@ class _DefectProof:
 
     controls_wrapping = True  # its steps are long enough for the tube's mu to outgrow the flow's (_wrapping_excess)
 
-    def __init__(self, tape, jets, exact, K):
-        self.tape, self.jets, self.exact, self.K = tape, jets, exact, K
-        # p need only be close: its defect is exact, so the compiled recurrences may give it
-        self.coefficients = compiled_coefficients(jets) or jets.coefficients
+    def __init__(self, tape, record, exact, K, dps):
+        self.tape, self.exact, self.K = tape, exact, K
+        # p need only be close: its defect is exact, so the compiled recurrences may give it, at CENTRE_GUARD digits
+        # more than asked (its rounding then stays far below the remainders' budget of 10^-(dps-6) per unit of time;
+        # at dps 30, the compiled recurrences' 128-bit floats)
+        self.bits = dps_to_prec(dps + CENTRE_GUARD)
+        with working_precision(prec=self.bits):
+            self.jets = record()
+            self.coefficients = compiled_coefficients(self.jets) or self.jets.coefficients
 
     def expand(self, centre):
-        c = self.coefficients([to_mpfr(exact_value(x)) for x in centre], self.K)
+        with working_precision(prec=self.bits):
+            c = self.coefficients([to_mpfr(exact_value(x)) for x in centre], self.K)
         try:
-            self.polys = [_exact_poly(ci) for ci in c]
+            # p(0) is the centre itself (any p will do: its defect is exact), so the ball's start is its own radius
+            self.polys = [_through(_exact_poly(ci), to_fmpq(exact_value(x))) for ci, x in zip(c, centre)]
         except (ValueError, OverflowError):  # a coefficient overflowed: the field blows up here
             raise ConvergenceError("the Taylor coefficients through the centre overflowed: the field blows up") from None
         self.defects = [flint.arb_poly(f - p.derivative())
@@ -366,7 +381,7 @@ def _approx(q):
     return show(to_arb(q), 6)
 
 
-def _proof(problem, n, tape, K):
+def _proof(problem, n, tape, K, dps):
     """The defect proof where the field is a polynomial (its tape runs on exact polynomials), else the remainder proof."""
     try:
         exact = _record_field(problem, n, ExactTape)
@@ -375,7 +390,7 @@ def _proof(problem, n, tape, K):
     one = flint.fmpq_poly([1])
     if exact.field_polynomials([one] * n) is None:
         return _RemainderProof(tape, K)
-    return _DefectProof(tape, _record_field(problem, n), exact, K)
+    return _DefectProof(tape, lambda: _record_field(problem, n), exact, K, dps)
 
 
 class CertifiedEngine(Engine):
@@ -402,7 +417,7 @@ class CertifiedEngine(Engine):
         with working_precision(dps, guard=GUARD):
             tape = _record_field(problem, len(w0), ArbTape)
             K = order or dps + 2
-            proof = _proof(problem, len(w0), tape, K)
+            proof = _proof(problem, len(w0), tape, K, dps)
             seconds = tape.step_operations(K) * SECONDS_PER_OPERATION * (1 + dps / 100) * 6
             if max_step_seconds is not None and seconds > max_step_seconds:
                 raise WorkLimitError(f"one validated step at {dps} digits would take about {seconds:.3g} s; lower --dps, or "
