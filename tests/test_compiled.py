@@ -226,3 +226,121 @@ def test_threads_give_the_same_bits_as_one(monkeypatch):
     assert _compiled.jets_threads(1) == 7
     first = {i: rows for i, (_, rows) in enumerate(runs[:2])}
     assert all(rows == first[i % 2] for i, (_, rows) in enumerate(runs)), "threads changed a coefficient"
+
+
+# ---- F128 at the bit level (campaign J: each of these caught an injected bug the tests above let through)
+
+_OP = dict(zip(("VAR", "ZERO", "ADD", "SCALE", "SHIFT", "LINCOMB", "MUL", "DOT", "SQUARE", "DIV", "SQRT", "EXP", "LOG",
+                "TANH", "SECH"), range(15)))
+_X = (_OP["VAR"], -1, -1, 0, None, None)
+_Z = (_OP["ZERO"], -1, -1, 0, None, None)
+
+
+def _raw(ops, nvars, outputs, state, order=1, threads=1, fast=True):
+    """Coefficients of a hand-built tape at 120 bits (F128 unless ``fast`` is false)."""
+    module = _compiled.jets_module()
+    with working_precision(prec=120):
+        handle = module.build(120, ops, list(range(nvars)), outputs, fast, threads)
+        assert module.arithmetic(handle) == ("F128" if fast else "MPFR")
+        return module.coefficients(handle, [gmpy2.mpfr(s) for s in state], order)
+
+
+def _lincomb(terms):
+    return (_OP["LINCOMB"], -1, -1, 0, gmpy2.mpfr(0), [(i, gmpy2.mpfr(s)) for i, s in terms])
+
+
+@needs_compiler
+def test_f128_products_are_the_exact_floor():
+    """A product is the top 128 bits of the exact one (then rounded to 120 at the way out): as MPFR toward zero."""
+    import random
+
+    rnd = random.Random(1)
+    n = 400
+    with working_precision(prec=120):
+        xs = [gmpy2.mpfr(rnd.getrandbits(120)) / gmpy2.mpfr(2) ** 120 + 1 for _ in range(n)]
+        ss = [gmpy2.mpfr(rnd.getrandbits(120)) / gmpy2.mpfr(2) ** 120 + 1 for _ in range(n)]
+    rows = _raw([_X] * n + [(_OP["SCALE"], i, -1, 0, ss[i], None) for i in range(n)], n, [n + i for i in range(n)], xs)
+    with gmpy2.context(gmpy2.context(), precision=128, round=gmpy2.RoundToZero):
+        exact = [x * s for x, s in zip(xs, ss)]
+    with working_precision(prec=120):
+        assert all(row[1] == +e for row, e in zip(rows, exact))
+
+
+@needs_compiler
+@pytest.mark.parametrize("case", ["low limb only", "negative then positive", "equal exponents"])
+def test_f128_cancellations_are_exact(case):
+    two = gmpy2.mpfr(2)
+    if case == "low limb only":  # (1 + 2^-62)^2 - (1 + 2^-61) = 2^-124: the sum lands in the accumulator's low bits
+        with working_precision(prec=120):
+            a = 1 + two ** -62
+            ops = [_X, _X, _lincomb([(0, a), (1, -(1 + two ** -61))]), _Z]
+        assert _raw(ops, 2, [2, 3], [a, 1])[0][1] == two ** -124
+    elif case == "negative then positive":  # (-x) + x through an accumulator's negative value: exactly 0
+        ops = [_X, _lincomb([(0, -1)]), (_OP["ADD"], 1, 0, 0, None, None)]
+        assert _raw(ops, 1, [2], [Fraction(3, 4)])[0][1] == 0
+    else:
+        ops = [_X, _X, (_OP["ADD"], 0, 1, 0, None, None), _Z]
+        assert _raw(ops, 2, [2, 3], [Fraction(5, 8), Fraction(-7, 8)])[0][1] == Fraction(-1, 4)
+        assert _raw(ops, 2, [2, 3], [Fraction(-7, 8), Fraction(5, 8)])[0][1] == Fraction(-1, 4)
+
+
+@needs_compiler
+@pytest.mark.parametrize("d", [40, 70, 100, 130])
+def test_f128_sums_keep_a_small_term_across_a_larger_one(d):
+    """x 2^-d, then 1 and -1 (the sum so far moves right under the larger term), or 1, -1 then x: x survives."""
+    two = gmpy2.mpfr(2)
+    with working_precision(prec=120):
+        x = (1 + two ** -100) * two ** -d
+        small = Fraction(3, 4) / 2 ** d
+    first = _raw([_X, _X, _lincomb([(0, 1), (1, 1), (1, -1)]), _Z], 2, [2, 3], [x, 1])[0][1]
+    with working_precision(prec=120):
+        assert first == x if d <= 70 else abs(first - x) <= abs(x) * two ** -(186 - d)
+    last = _raw([_X, _X, _lincomb([(1, 1), (1, -1), (0, 1)]), _Z], 2, [2, 3], [small, 1])[0][1]
+    assert exact_value(last) == small
+    for k in (3, 10, 50, 70):  # -3/4, then 2^k: the negative sum moves right
+        assert exact_value(_raw([_X, _X, _lincomb([(0, 1), (1, 1)]), _Z], 2, [2, 3], [Fraction(-3, 4), 2 ** k])[0][1]) \
+            == 2 ** k - Fraction(3, 4)
+
+
+@needs_compiler
+def test_f128_an_undefined_call_does_not_spoil_the_next():
+    module = _compiled.jets_module()
+    with working_precision(prec=120):
+        handle = module.build(120, [_X, (_OP["LOG"], 0, -1, 0, None, None)], [0], [1], True, 1)
+        assert not all(gmpy2.is_finite(c) for c in module.coefficients(handle, [gmpy2.mpfr(0)], 3)[0][1:])
+        assert all(gmpy2.is_finite(c) for c in module.coefficients(handle, [gmpy2.mpfr(2)], 3)[0])
+
+
+_WIDE = r'''
+import random, sys, gmpy2
+from lcnsym.dynamics.engines import _compiled
+from lcnsym.numeric import working_precision
+J = _compiled.jets_module()
+rnd = random.Random(5); n = 40
+with working_precision(prec=120):
+    ops = [(0, -1, -1, 0, None, None) for _ in range(n)]; outs = []
+    for i in range(n):
+        ops.append((6, i, rnd.randrange(n), 0, None, None)); m = len(ops) - 1
+        ops.append((5, -1, -1, 0, gmpy2.mpfr(0.5), [(m, gmpy2.mpfr(-0.25)), ((i + 1) % n, gmpy2.mpfr(0.5))])); outs.append(len(ops) - 1)
+    state = [gmpy2.mpfr(rnd.random()) for _ in range(n)]
+    runs = [J.coefficients(J.build(120, ops, list(range(n)), outs, True, T), state, 20) for T in (1, 3, 4, 7)]
+print("same" if all(r == runs[0] for r in runs) else "differ")
+'''
+
+
+@needs_compiler
+@pytest.mark.parametrize("threads_can_be_made", [True, False])
+def test_a_wide_tape_gives_the_same_bits_with_threads_or_without_them(threads_can_be_made):
+    """Where no thread can be made (a stack limit glibc cannot map a thread stack under), the caller runs every share
+    itself; with threads, each runs its own: both give one thread's bits."""
+    import resource
+    import subprocess
+    import sys
+
+    def limit():
+        if not threads_can_be_made:
+            resource.setrlimit(resource.RLIMIT_STACK, (1 << 40, resource.RLIM_INFINITY))
+
+    done = subprocess.run([sys.executable, "-c", _WIDE], preexec_fn=limit, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "LCNSYM_JETS": ""})
+    assert done.stdout.strip() == "same", done.stderr[-800:]
