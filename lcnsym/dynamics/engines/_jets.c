@@ -28,7 +28,7 @@
 enum { OP_VAR, OP_ZERO, OP_ADD, OP_SCALE, OP_SHIFT, OP_LINCOMB, OP_MUL, OP_DOT, OP_SQUARE, OP_DIV, OP_SQRT, OP_EXP, OP_LOG,
        OP_TANH, OP_SECH };
 
-#define FAST_BITS 120  /* working precisions F serves (F errs <= 2^-126 per operation) */
+#define FAST_BITS 120  /* working precisions F serves (a product errs < 2^-125, a sum is rounded once) */
 
 typedef unsigned __int128 u128;
 typedef struct { u128 m; int64_t e; int neg; } F;  /* (-1)^neg m 2^(e-128), m = 0 or m >= 2^127 */

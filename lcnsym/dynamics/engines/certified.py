@@ -58,10 +58,10 @@ from lcnsym.numeric import (ARB, dps_to_prec, exact_value, make_ball, rough_eige
 __all__ = ["CertifiedEngine", "ArbTape", "Enclosure", "GUARD"]
 
 GUARD = 10
+"""Guard digits of the validated steps."""
 
 CENTRE_GUARD = 4
 """Digits beyond the asked ones of the defect proof's Taylor polynomial (its rounding: 10 digits below the budget)."""
-"""Guard digits of the validated steps."""
 
 _APRIORI_TRIES = 6
 MAX_RADIUS = Fraction(1, 100)
