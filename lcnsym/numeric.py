@@ -548,6 +548,10 @@ def to_mpfr(value):
 
 def to_fmpq(value):
     """A python-flint ``fmpq``, exactly."""
+    if type(value) is flint.fmpq:  # the engines' hot paths: no detour through Fraction
+        return value
+    if type(value) is int:
+        return flint.fmpq(value)
     q = to_rational(value, floats=True)
     return flint.fmpq(q.numerator, q.denominator)
 
@@ -556,6 +560,8 @@ def to_arb(value):
     """A python-flint ball containing ``value`` (exact when representable) at flint's working precision."""
     if isinstance(value, flint.arb):
         return value
+    if type(value) is int:  # rounded outward where it has more bits than the working precision
+        return flint.arb(flint.fmpz(value))
     return flint.arb(to_fmpq(value))
 
 

@@ -319,3 +319,67 @@ def test_the_a_priori_reach_grows_the_ball_by_the_logarithmic_norm():
         mu, reach = found[1], found[3]
         assert mu > 0, mu
         assert reach >= radius * (mu * h).exp()
+
+
+def test_the_defect_proof_reuses_a_logarithmic_norm_only_on_a_box_that_holds_the_tube():
+    """A bound certified on a box holds on every part of it, and nowhere else: a cached box that misses the tube by a
+    little is certified anew (a planted ``mu`` far below the truth is not returned), one that holds it is reused, and a
+    retry from the same centre is certified on the tube itself."""
+    from lcnsym.dynamics.engines import certified
+
+    with working_precision(20, guard=10):
+        proof, w0 = _proofs_at("square")
+        centre = [to_arb(x) for x in w0]
+        tube = [make_ball(x, Fraction(1, 10**6)) for x in centre]
+        h = to_arb(Fraction(1, 100))
+        planted = to_arb(-10**6)
+        fresh, _ = certified._log_norm(certified._jacobian(proof.tape, tube))
+        assert fresh > planted
+        narrow = [make_ball(x, Fraction(1, 2 * 10**6)) for x in centre]  # misses the tube's ends
+        proof.certified_on = (narrow, planted, Fraction(0))
+        mu, _ = proof._log_norm_on(centre, tube, None, h)
+        assert mu > planted and proof.certified_on[0] is not narrow
+        wide = [make_ball(x, Fraction(1, 10**3)) for x in centre]
+        proof.certified_on, proof.tried = (wide, planted, Fraction(0)), None
+        other = [to_arb(1)]
+        assert proof._log_norm_on(other, tube, None, h)[0] is planted  # held: reused
+        mu, _ = proof._log_norm_on(other, tube, None, h)  # the same centre again: a retry
+        assert mu is not planted and mu > planted
+
+
+def test_a_widened_box_is_taken_only_while_the_flow_slows_and_its_bound_stays_near_the_flows_rate():
+    """Where the speed falls by half per step, ``mu`` is certified on the tube widened by twice the motion to come, and
+    it holds the tube; where the speed does not fall, on the tube alone; a widened bound far above the flow's rate
+    (the slack planted below zero) is not taken, and the next wider box waits."""
+    with working_precision(20, guard=10):
+        proof, w0 = _proofs_at("square")
+        centre = [to_arb(x) for x in w0]
+        tube = [make_ball(x, Fraction(1, 10**6)) for x in centre]
+        h = to_arb(Fraction(1, 10**5))
+        proof.speeds = (to_arb(2), to_arb(1))
+        proof._log_norm_on(centre, tube, None, h)
+        box = proof.certified_on[0]
+        margin = to_arb(1) * h * 2  # now h ratio / (1 - ratio) * 2 with ratio 1/2
+        assert all(b.contains(make_ball(x.mid(), x.rad() + margin * to_arb(Fraction(99, 100)))) for b, x in zip(box, tube))
+        proof.certified_on, proof.speeds = (None, None, None), (to_arb(1), to_arb(1))
+        proof._log_norm_on([to_arb(1)], tube, None, h)
+        assert proof.certified_on[0] is tube
+        proof.certified_on, proof.speeds, proof.slack = (None, None, None), (to_arb(2), to_arb(1)), to_arb(-1)
+        proof._log_norm_on([to_arb(2)], tube, None, h)
+        assert proof.certified_on[0] is tube and proof.wait == 2
+
+
+def test_a_widened_box_bounded_by_gershgorin_alone_is_not_taken(monkeypatch):
+    """Where the eigenvalue search gives up (``top`` is None: Gershgorin's bound), nothing says how far the wider box's
+    bound is from the flow's rate: the tube is certified instead, and nothing fails."""
+    from lcnsym.dynamics.engines import certified
+
+    real = certified._log_norm
+    monkeypatch.setattr(certified, "_log_norm", lambda J, guess=None: (real(J, guess)[0], None))
+    with working_precision(20, guard=10):
+        proof, w0 = _proofs_at("square")
+        centre = [to_arb(x) for x in w0]
+        tube = [make_ball(x, Fraction(1, 10**6)) for x in centre]
+        proof.speeds = (to_arb(2), to_arb(1))
+        mu, top = proof._log_norm_on(centre, tube, None, to_arb(Fraction(1, 10**5)))
+        assert top is None and mu.is_finite() and proof.certified_on[0] is tube

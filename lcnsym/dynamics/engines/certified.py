@@ -20,9 +20,11 @@ balls.
 
 Where the field is a polynomial (the square loss, ``l_p`` for even ``p``), steps 1 and 2 take a
 narrower route (:class:`_DefectProof`): the Taylor polynomial ``p`` through ``m`` comes from the
-Taylor engine's floating point, read exactly; its defect ``F(p) - p'`` is computed in exact
-polynomial arithmetic (python-flint ``fmpq_poly``), and a tube around ``p([0, h])``, not a box as
-wide as the step around ``m``, is shown to hold every solution, with ``mu`` certified on the tube.
+Taylor engine's floating point, read exactly; its defect ``F(p) - p'`` is enclosed in ball
+polynomial arithmetic (python-flint ``arb_poly``: every coefficient a ball that holds the exact
+one), and a tube around ``p([0, h])``, not a box as wide as the step around ``m``, is shown to hold
+every solution, with ``mu`` certified on the tube, or on a wider box that holds it: where the flow
+slows step by step, a box around the motion still to come serves many steps without a new Jacobian.
 Then the solution through ``m`` has ``|w(h) - p(h)| <= |m - p(0)| e^{mu h} + sup |F(p) - p'|
 (e^{mu h} - 1)/mu``, and the ball around it spreads by ``rho e^{mu h}`` as above.  No Taylor
 coefficient is evaluated on a box, so no wrapping shortens the steps: on the benchmark flow to
@@ -64,6 +66,9 @@ CENTRE_GUARD = 4
 """Digits beyond the asked ones of the defect proof's Taylor polynomial (its rounding: 10 digits below the budget)."""
 
 _APRIORI_TRIES = 6
+WIDEN_BELOW = Fraction(9, 10)
+"""The defect proof certifies ``mu`` on a box wider than the step's tube where the flow's speed falls by this factor or
+more per step (:meth:`_DefectProof._log_norm_on`)."""
 MAX_RADIUS = Fraction(1, 100)
 """The widest enclosure, relative to ``1 + |w|``, the engine goes on with: beyond it the flow expands faster (a positive
 logarithmic norm, e.g. through a non-convex stretch) than balls spread by the logarithmic norm can follow, and the
@@ -72,7 +77,7 @@ REMAINDER_BITS = 64
 """Bits of the box evaluation of ``c_K`` (an upper bound: a few digits are enough, and they are cheaper)."""
 
 
-_ZERO = to_arb(0)  # exact at any precision
+_ZERO, _ONE = to_arb(0), to_arb(1)  # exact at any precision
 
 
 class ArbTape(JetTape):
@@ -171,7 +176,7 @@ def _jacobian(tape, box):
     n = len(box)
     cols = []
     for j in range(n):
-        out = tape.field_series([[x, to_arb(1 if i == j else 0)] for i, x in enumerate(box)], 2)
+        out = tape.field_series([[x, _ONE if i == j else _ZERO] for i, x in enumerate(box)], 2)
         cols.append([c[1] for c in out])
     return [[cols[j][i] for j in range(n)] for i in range(n)]
 
@@ -280,19 +285,24 @@ class _RemainderProof:
 class _DefectProof:
     """A step's proof for a polynomial field (the square loss, ``l_p`` with ``p`` even): the Taylor polynomial ``p`` of
     order ``K`` through the centre in the Taylor engine's floating point, read exactly, and the defect
-    ``delta = F(p) - p'`` in exact polynomial arithmetic.  With ``e = w - p`` for a solution ``w`` from the ball, ``d|e|/dt <= |delta| + mu |e|`` while
+    ``delta = F(p) - p'`` enclosed in ball polynomial arithmetic.  With ``e = w - p`` for a solution ``w`` from the ball, ``d|e|/dt <= |delta| + mu |e|`` while
     ``w`` and ``p`` stay in the box where ``mu`` bounds the logarithmic norm (the segment between them is in it), so
     ``|w(h) - p(h)| <= |e(0)| e^{mu h} + sup |delta| (e^{mu h} - 1)/mu``, with ``|e(0)| <= rho + |centre - p(0)|``.  No coefficient is evaluated on a box:
     the bound is as narrow as the flow's own Taylor series (the box's wrapping shortened the remainder's steps)."""
 
     controls_wrapping = True  # its steps are long enough for the tube's mu to outgrow the flow's (_wrapping_excess)
 
-    def __init__(self, tape, record, exact, K, dps):
+    def __init__(self, tape, record, exact, K, dps, horizon=1):
         self.tape, self.exact, self.K = tape, exact, K
-        # p need only be close: its defect is exact, so the compiled recurrences may give it, at CENTRE_GUARD digits
+        # p need only be close: its defect is enclosed, so the compiled recurrences may give it, at CENTRE_GUARD digits
         # more than asked (its rounding then stays far below the remainders' budget of 10^-(dps-6) per unit of time;
         # at dps 30, the compiled recurrences' 128-bit floats)
         self.bits = dps_to_prec(dps + CENTRE_GUARD)
+        self.certified_on, self.speeds = (None, None, None), (0, 0)  # the box of the last logarithmic norm; |F| by step
+        self.tried = None  # the centre of the last step tried
+        self.wait, self.backoff = 0, 1  # steps before the next wider box, and the wait after one that failed
+        # a wider box's mu may exceed the flow's own rate by 3/4 of what step control allows over the horizon
+        self.slack = to_arb(10).log() / to_arb(horizon) * to_arb(Fraction(3, 4))
         with working_precision(prec=self.bits):
             self.jets = record()
             self.coefficients = compiled_coefficients(self.jets) or self.jets.coefficients
@@ -305,12 +315,40 @@ class _DefectProof:
             self.polys = [_through(_exact_poly(ci), to_fmpq(exact_value(x))) for ci, x in zip(c, centre)]
         except (ValueError, OverflowError):  # a coefficient overflowed: the field blows up here
             raise ConvergenceError("the Taylor coefficients through the centre overflowed: the field blows up") from None
-        self.defects = [flint.arb_poly(f - p.derivative())
-                        for f, p in zip(self.exact.field_polynomials(self.polys), self.polys)]
+        # the defect in ball polynomials (inclusion-isotone: it holds the exact p's defect), a third faster than exact
+        # rationals, whose every operation reduces fractions of hundreds of bits
         self.balls = [flint.arb_poly(p) for p in self.polys]
+        self.defects = [f - b.derivative() for f, b in zip(self.exact.field_polynomials(self.balls), self.balls)]
         self.start = _norm2_upper([to_arb(p[0]) - x for p, x in zip(self.polys, centre)])
         grad2 = sum((to_arb(p[1]) ** 2 for p in self.polys), to_arb(0))
+        self.speeds = (self.speeds[-1], grad2.sqrt().mid())
         return (lambda k: to_arb(max(abs(p[k]) for p in self.polys))), grad2
+
+    def _log_norm_on(self, centre, tube, guess, h):
+        """``(mu, guess)`` on ``tube``: the bound certified on a box that holds it, if the last one does (a bound on a box
+        holds on every part of it), else certified on the tube widened by where the flow goes next, where its speed
+        falls step by step (a converging flow then stays in that box, and its steps skip the Jacobian)."""
+        box, mu, top = self.certified_on
+        retry = centre is self.tried  # the last bound was too loose for the step: this one is certified on the tube
+        self.tried = centre
+        if not retry and box is not None and all(b.contains(x) for b, x in zip(box, tube)):
+            return mu, top
+        before, now = self.speeds
+        ratio = to_arb(now) / before if before > 0 else _ONE
+        self.wait -= 1
+        if not retry and self.wait <= 0 and ratio < to_arb(WIDEN_BELOW):
+            # the motion to come is at most now * h * (ratio + ratio^2 + ...): twice that around the tube
+            margin = (to_arb(now) * h * ratio / (1 - ratio) * 2).upper()
+            box = [make_ball(x, margin) for x in tube]
+            mu, top = _log_norm(_jacobian(self.tape, box), guess)
+            if mu is not None and top is not None and mu <= to_arb(top) + self.slack:
+                self.certified_on, self.backoff = (box, mu, top), 1
+                return mu, top
+            self.backoff *= 2  # the field bends within the wider box: certify on tubes for a while
+            self.wait = self.backoff
+        mu, top = _log_norm(_jacobian(self.tape, tube), guess)
+        self.certified_on = (tube if mu is not None else None), mu, top
+        return mu, top
 
     def step(self, centre, radius, h, guess):
         """``(bound, values, error, mu, guess)`` as :meth:`_RemainderProof.step`, or ``None``.
@@ -327,7 +365,7 @@ class _DefectProof:
         d = (spread0 * 2 + defect * h * 2 + to_arb(2) ** -300).upper()
         for _ in range(_APRIORI_TRIES):
             tube = [make_ball(x, d) for x in ranges]
-            mu, guess = _log_norm(_jacobian(self.tape, tube), guess)
+            mu, guess = self._log_norm_on(centre, tube, guess, h)
             if mu is None:  # the field's derivatives are unbounded on the tube: shorten the step
                 return None
             growth, spread = _growth_and_spread(mu, h)
@@ -381,7 +419,7 @@ def _approx(q):
     return show(to_arb(q), 6)
 
 
-def _proof(problem, n, tape, K, dps):
+def _proof(problem, n, tape, K, dps, horizon=1):
     """The defect proof where the field is a polynomial (its tape runs on exact polynomials), else the remainder proof."""
     try:
         exact = _record_field(problem, n, ExactTape)
@@ -390,7 +428,7 @@ def _proof(problem, n, tape, K, dps):
     one = flint.fmpq_poly([1])
     if exact.field_polynomials([one] * n) is None:
         return _RemainderProof(tape, K)
-    return _DefectProof(tape, lambda: _record_field(problem, n), exact, K, dps)
+    return _DefectProof(tape, lambda: _record_field(problem, n), exact, K, dps, horizon)
 
 
 class CertifiedEngine(Engine):
@@ -417,7 +455,7 @@ class CertifiedEngine(Engine):
         with working_precision(dps, guard=GUARD):
             tape = _record_field(problem, len(w0), ArbTape)
             K = order or dps + 2
-            proof = _proof(problem, len(w0), tape, K, dps)
+            proof = _proof(problem, len(w0), tape, K, dps, sample_times[-1])
             seconds = tape.step_operations(K) * SECONDS_PER_OPERATION * (1 + dps / 100) * 6
             if max_step_seconds is not None and seconds > max_step_seconds:
                 raise WorkLimitError(f"one validated step at {dps} digits would take about {seconds:.3g} s; lower --dps, or "
