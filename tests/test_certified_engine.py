@@ -383,3 +383,28 @@ def test_a_widened_box_bounded_by_gershgorin_alone_is_not_taken(monkeypatch):
         proof.speeds = (to_arb(2), to_arb(1))
         mu, top = proof._log_norm_on(centre, tube, None, to_arb(Fraction(1, 10**5)))
         assert top is None and mu.is_finite() and proof.certified_on[0] is tube
+
+
+def test_a_wider_box_that_step_control_refuses_makes_the_next_ones_wait_at_most_widen_steps():
+    """A retry from the centre whose bound came from a wider box means that box was too loose for the step: the next
+    wider boxes wait 2, 4, ... steps, never more than ``WIDEN_STEPS`` (a flow that bends early may straighten later),
+    and a taken wider box ends the wait."""
+    from lcnsym.dynamics.engines.certified import WIDEN_STEPS
+
+    with working_precision(20, guard=10):
+        proof, w0 = _proofs_at("square")
+        centre = [to_arb(x) for x in w0]
+        tube = [make_ball(x, Fraction(1, 10**6)) for x in centre]
+        h = to_arb(Fraction(1, 10**5))
+        waits = []
+        for _ in range(8):
+            proof.speeds, proof.wait, proof.certified_on = (to_arb(2), to_arb(1)), 0, (None, None, None)
+            here = list(centre)
+            proof._log_norm_on(here, tube, None, h)
+            assert proof.widened  # taken: the wait is over
+            assert proof.backoff == 1
+            proof.backoff = 2 ** len(waits)
+            proof._log_norm_on(here, tube, None, h)  # refused by step control: a retry
+            assert not proof.widened and proof.certified_on[0] is tube
+            waits.append(proof.wait)
+        assert waits == [2, 4, 8, 16, 16, 16, 16, 16][:len(waits)] and WIDEN_STEPS == 16

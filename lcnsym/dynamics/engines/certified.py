@@ -66,7 +66,8 @@ CENTRE_GUARD = 4
 """Digits beyond the asked ones of the defect proof's Taylor polynomial (its rounding: 10 digits below the budget)."""
 
 _APRIORI_TRIES = 6
-WIDEN_BELOW = Fraction(9, 10)
+WIDEN_BELOW = Fraction(99, 100)
+WIDEN_STEPS = 16
 """The defect proof certifies ``mu`` on a box wider than the step's tube where the flow's speed falls by this factor or
 more per step (:meth:`_DefectProof._log_norm_on`)."""
 MAX_RADIUS = Fraction(1, 100)
@@ -301,6 +302,7 @@ class _DefectProof:
         self.certified_on, self.speeds = (None, None, None), (0, 0)  # the box of the last logarithmic norm; |F| by step
         self.tried = None  # the centre of the last step tried
         self.wait, self.backoff = 0, 1  # steps before the next wider box, and the wait after one that failed
+        self.widened, self.tube_mu = False, -to_arb(10) ** 30  # the box is a wider one; the last tube's mu
         # a wider box's mu may exceed the flow's own rate by 3/4 of what step control allows over the horizon
         self.slack = to_arb(10).log() / to_arb(horizon) * to_arb(Fraction(3, 4))
         with working_precision(prec=self.bits):
@@ -331,24 +333,34 @@ class _DefectProof:
         box, mu, top = self.certified_on
         retry = centre is self.tried  # the last bound was too loose for the step: this one is certified on the tube
         self.tried = centre
+        if retry and self.widened:
+            self._back_off()
         if not retry and box is not None and all(b.contains(x) for b, x in zip(box, tube)):
             return mu, top
         before, now = self.speeds
         ratio = to_arb(now) / before if before > 0 else _ONE
-        self.wait -= 1
-        if not retry and self.wait <= 0 and ratio < to_arb(WIDEN_BELOW):
-            # the motion to come is at most now * h * (ratio + ratio^2 + ...): twice that around the tube
-            margin = (to_arb(now) * h * ratio / (1 - ratio) * 2).upper()
+        self.wait -= 0 if retry else 1
+        if not retry and self.wait < 0 and ratio < to_arb(WIDEN_BELOW):
+            # the motion of the next WIDEN_STEPS steps is about now * h * (ratio + ... + ratio^WIDEN_STEPS): twice that
+            margin = (to_arb(now) * h * ratio * (1 - ratio ** WIDEN_STEPS) / (1 - ratio) * 2).upper()
             box = [make_ball(x, margin) for x in tube]
             mu, top = _log_norm(_jacobian(self.tape, box), guess)
-            if mu is not None and top is not None and mu <= to_arb(top) + self.slack:
-                self.certified_on, self.backoff = (box, mu, top), 1
+            # taken where it exceeds the flow's rate, or the last tube's bound, by at most the slack
+            if mu is not None and top is not None and mu <= to_arb(top).max(self.tube_mu) + self.slack:
+                self.certified_on, self.widened, self.backoff = (box, mu, top), True, 1
                 return mu, top
-            self.backoff *= 2  # the field bends within the wider box: certify on tubes for a while
-            self.wait = self.backoff
+            self._back_off()
         mu, top = _log_norm(_jacobian(self.tape, tube), guess)
-        self.certified_on = (tube if mu is not None else None), mu, top
+        self.certified_on, self.widened = ((tube if mu is not None else None), mu, top), False
+        if mu is not None:
+            self.tube_mu = mu
         return mu, top
+
+    def _back_off(self):
+        """The field bends within the wider boxes: certify on tubes for twice as many steps as the last wait (at most
+        ``WIDEN_STEPS``: a flow that bends early may straighten later)."""
+        self.backoff = min(self.backoff * 2, WIDEN_STEPS)
+        self.wait = self.backoff
 
     def step(self, centre, radius, h, guess):
         """``(bound, values, error, mu, guess)`` as :meth:`_RemainderProof.step`, or ``None``.
