@@ -24,7 +24,8 @@ STATEMENT = (
 DEPENDS_ON = ("prop-1.1",)
 LIBRARY = ("lcnsym.algebra.polynomials.stride_polynomial_coefficients", "lcnsym.algebra.coefficients.convolve", "lcnsym.algebra.polynomials.coefficient_norm")
 CLI = "lcnsym filter --k 3,2,3 --s 2,1,2 --latex"
-EVIDENCE = ("exact: symbolic identity over the grid of prop-1.1, and final_filter_by_product equal to the recursion; exact "
+EVIDENCE = ("exact: symbolic identity over the grid of prop-1.1, and final_filter_by_product equal to the recursion (on "
+            "symbolic entries and on integer filters with zero entries); exact "
             "p-norms at rational filters against the check's transcription and known values")
 REFERENCE = "Proposition 2.1, eq. (2.1)"
 
@@ -154,7 +155,21 @@ def check_shape(k, s, stride_coefficients=stride_polynomial_coefficients, final_
     if list(by_product) != list(v):
         return {"k": k, "s": s, "final_filter_by_product": [str(c) for c in by_product],
                 "recursion (3.11)": [str(c) for c in v]}
+    for numbers in _with_zeros(k):  # symbolic entries are never zero: numbers with zero entries, leading and trailing
+        by_product, v = coefficients.final_filter_by_product(numbers, s), final_filter(numbers, s)
+        if list(by_product) != list(v):
+            return {"k": k, "s": s, "filters": numbers, "final_filter_by_product": [str(c) for c in by_product],
+                    "recursion (3.11)": [str(c) for c in v]}
     return None
+
+
+def _with_zeros(k):
+    """Integer filters of shape ``k`` with zero entries: every filter's last entry zero, every first entry zero, and the
+    first filter all zero (the final filter then has zero coefficients at its ends, and is zero)."""
+    plain = [[i + j + 1 for j in range(ki)] for i, ki in enumerate(k)]
+    last = [w[:-1] + [0] for w in plain]
+    first = [[0] + w[1:] for w in plain]
+    return [last, first, [[0] * k[0]] + plain[1:]]
 
 
 def _norm_instances(config, stride_coefficients):
@@ -246,7 +261,8 @@ def combine(config, evidences):
     count = total - norms
     scope = (
         f"{count} architectures symbolic in w{{i}}_{{j}} (the grid of prop-1.1: {prop_1_1.grid_scope(config, grid)}): "
-        f"product, degrees t_i, the coefficients of each p~_i (hence every p-norm) and final_filter_by_product; plus "
+        f"product, degrees t_i, the coefficients of each p~_i (hence every p-norm) and final_filter_by_product (also at "
+        f"3 integer filters with zero entries each); plus "
         f"{norms} exact p-norms: {normed[0]['anchors']} known values (complex ones among them), then p = "
         f"{', '.join(per_p)} at {min(per_p.values())} random rational filters each, against a transcription of "
         f"||w||_p, the sympy stride_polynomial of each against eq. (2.1) as transcribed"

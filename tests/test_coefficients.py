@@ -58,3 +58,13 @@ def test_filter_gradients_is_the_chain_rule_on_every_small_shape():
     assert count == sum(1 for _ in shapes(3, 3, 2))
     with pytest.raises(FilterError, match="entries"):
         filter_gradients([[1, 2], [3]], [1, 1], [1, 2, 3])
+
+
+@pytest.mark.parametrize("filters", [[[1, 0], [0, 2]], [[0, 0], [1, 2]], [[3, 0, 0], [2, 0], [0, 1]], [[0], [0, 0]]])
+def test_the_product_route_keeps_zero_coefficients(filters):
+    """Zero entries, at either end: the product route's final filter has the recursion's length ``k_v`` (trailing zeros
+    kept), and all-zero filters give zeros, not an error."""
+    strides = (1, 2, 1)[:len(filters)]
+    assert final_filter_by_product(filters, strides) == final_filter_recursive(filters, strides)
+    arch = Architecture.for_output_width(tuple(len(w) for w in filters), strides)
+    assert len(final_filter_by_product(filters, strides)) == arch.k_v

@@ -37,3 +37,9 @@ def test_a_falsy_counterexample_or_a_passed_that_is_not_a_bool_is_never_a_pass()
     for passed in ([], ["x"], "False", 1, None):
         with pytest.raises(InputError):
             Evidence(passed, "search", "toy", 1)
+
+
+def test_exact_over_lets_a_judge_that_raises_raise():
+    """An instance whose judge raises was not judged: it neither passes nor counts (the check reports the error)."""
+    with pytest.raises(ZeroDivisionError):
+        exact_over([(1,), (0,)], lambda n: None if 1 / n else {"n": n}, "1/n")

@@ -101,3 +101,16 @@ def test_the_point_is_numbered_as_lcnsym_critical_lists_it():
         assert shown["point"] == n + 1 and shown["kind"] == point.kind
         assert f"  {n + 1}. {point.kind}" in listing  # the CLI's own numbering of the same list
     assert classify_limit(ARCH, data, [[1, 1], [1, 1]], report=report, dps=30).as_dict()["point"] is None
+
+
+@pytest.mark.parametrize("undecided", [None, True])
+def test_prop_5_1_is_not_cited_without_its_hypothesis(monkeypatch, undecided):
+    """Prop 5.1 needs p~_i without a common root: where a leading coefficient vanishes (``None``, the formal resultant
+    says nothing) or the resultant is zero (``True``), the stride-one verdict must come from elsewhere."""
+    from lcnsym.exploration import landscape
+
+    data, report = _instance(0)
+    monkeypatch.setattr(landscape, "_common_root", lambda arch, point: undecided)
+    for n in range(len(report.real)):
+        verdict, by, common = global_minimum(ARCH, data, report, n, 30)
+        assert common is undecided and not by.startswith("[7, Prop 5.1]")

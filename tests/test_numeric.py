@@ -11,7 +11,7 @@ import pytest
 import sympy as sp
 
 from lcnsym.errors import InputError, NumberError
-from lcnsym.numeric import (ARB, EXACT, MPMATH, SYMPY, check_dps, compare, dps_to_prec, exact_value, ops_for,
+from lcnsym.numeric import (ARB, EXACT, MPMATH, SYMPY, ball_bounds, check_dps, make_ball, compare, dps_to_prec, exact_value, ops_for,
                             parse_complex, parse_rational, show, show_ball, show_tolerance, show_upper, to_arb,
                             to_complex_rational, to_mpf, to_mpfr, to_rational, to_sympy, tolerance, working_precision)
 
@@ -192,3 +192,24 @@ def test_the_exponent_limit_holds_for_negative_exponents_too():
     for text, e in (("1e-1001", -1001), ("2.5e-99999999", -99999999)):
         with pytest.raises(NumberError, match=f"has the exponent {e}; at most 1000 in size"):
             parse_rational(text, "--grad-tol")
+
+
+def test_ball_bounds_are_the_balls_ends_exactly():
+    """``(lower, upper)`` hold every point of the ball: for ``[1 +/- 1/2]`` about ``(1/2, 3/2)``; a wide ball's lower end
+    is below its midpoint (the lemma-2.3 audit of straddling balls reads these ends)."""
+    with working_precision(30):
+        lower, upper = ball_bounds(make_ball(1, Fraction(1, 2)))  # radii are rounded up, to 30 bits
+        assert Fraction(1, 2) - Fraction(1, 2**28) <= lower <= Fraction(1, 2) and Fraction(3, 2) <= upper <= Fraction(3, 2) + Fraction(1, 2**28)
+        third = flint.arb(1) / 3
+        lower, upper = ball_bounds(third)
+        assert lower < Fraction(1, 3) < upper and upper - lower <= Fraction(1, 10**29)
+        assert ball_bounds(make_ball(0, 1) / 0) == (None, None)
+
+
+def test_a_complex_balls_printed_radius_bounds_its_distance_from_the_midpoint():
+    """The point ``mid + (r_re + r_im i)`` is in the ball, at distance ``sqrt(r_re^2 + r_im^2)`` from its midpoint: the
+    printed radius is at least that (the sum of the radii); the larger of the two alone is below it."""
+    with working_precision(30):
+        ball = flint.acb(make_ball(1, Fraction(3, 10**10)), make_ball(2, Fraction(4, 10**10)))
+        rad = Fraction(show_ball(ball, 10)["rad"])
+        assert rad * rad >= Fraction(25, 10**20) and rad >= Fraction(7, 10**10)

@@ -23,3 +23,14 @@ def test_reports_agree():
     assert (suite.get("failures"), suite.get("errors"), suite.get("skipped")) == ("1", "1", "1")
     md = markdown_report(RESULTS, meta)
     assert "| b | fail |" in md and "### d: interrupted" in md
+
+
+def test_every_case_that_did_not_pass_carries_its_status_in_junit():
+    """CI dashboards read a ``<testcase>`` without a failure, error or skipped child as passed: a fail has a failure,
+    an error and an interruption an error (of their own types), a blocked check a skipped child, a pass none."""
+    results = RESULTS + [CheckResult("e", "error", None, 0.1, "ZeroDivisionError: boom")]
+    root = ET.fromstring(junit_report(results, run_metadata("quick", 0)).split("\n", 1)[1])
+    children = {case.get("name"): [(child.tag, child.get("type")) for child in case if child.tag != "system-out"]
+                for case in root.iter("testcase")}
+    assert children == {"a": [], "b": [("failure", "CounterexampleFound")], "c": [("skipped", None)],
+                        "d": [("error", "Interrupted")], "e": [("error", "CheckError")]}

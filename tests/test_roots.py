@@ -95,3 +95,29 @@ def test_work_is_bounded():
     with pytest.raises(WorkLimitError, match="degree 3000 to 30 digits"):
         certified_roots([1] * 3001)
     assert len(certified_roots([1] * 12, max_work=11 * 11 * 30)) == 11
+
+
+def test_the_balls_reach_the_asked_digits_even_when_the_first_isolation_is_coarse(monkeypatch):
+    """FLINT's first isolation usually meets the target already; here it comes back with balls a million times too wide
+    (each still holds its root): the search goes on until every radius is below ``10^-(dps+2) max(1, |mid|)``."""
+    import flint
+
+    from lcnsym.analysis import roots
+
+    real, calls = roots._isolate, []
+
+    def coarse_first(poly_acb, prec, target):
+        found = real(poly_acb, prec, target)
+        calls.append(prec)
+        if len(calls) > 1:
+            return found
+        return [flint.acb(flint.arb(z.real.mid(), z.real.rad() * 10**6 + flint.arb(10) ** -25),
+                          flint.arb(z.imag.mid(), z.imag.rad() * 10**6 + flint.arb(10) ** -25)) for z in found]
+
+    monkeypatch.setattr(roots, "_isolate", coarse_first)
+    dps = 40
+    found = certified_roots([2, -3, 0, 1, 5], dps)  # 5x^4 + x^3 - 3x + 2
+    assert len(calls) >= 2
+    with working_precision(dps + 20):
+        tol = flint.arb(10) ** -(dps + 2)
+        assert all(r.ball.real.rad() + r.ball.imag.rad() <= tol * max(abs(r.ball.mid()), flint.arb(1)) for r in found)

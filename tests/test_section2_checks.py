@@ -375,3 +375,18 @@ def test_lemma_2_4_catches_a_ratio_against_6nT_instead_of_nT(monkeypatch):  # A2
     assert why.startswith("LinearFactorization.ratio ") and "is not max |||u_i|||_1 / (n T) = " in why
     library, own = (Fraction(part.split()[0]) for part in why.split("ratio ")[1].split(" = "))
     assert own / library > 5  # a sixth, up to the 15 digits shown
+
+
+def test_lemma_2_3_never_counts_a_ball_that_straddles_the_bound_as_inside(monkeypatch):
+    """A root ball that straddles ``|x| = A`` at every precision is undecided: ``_decide`` raises a PrecisionError naming
+    the precision (a decider that counted it as ``|x| <= A`` would pass a lemma it did not decide); a ball inside beside
+    it does not change that."""
+    from lcnsym.analysis.roots import RootEnclosure
+    from lcnsym.numeric import make_ball, working_precision
+
+    with working_precision(30):
+        straddling = RootEnclosure(flint.acb(make_ball(1, Fraction(1, 1000))), 1)
+        inside = RootEnclosure(flint.acb(make_ball(Fraction(1, 2), Fraction(1, 1000))), 1)
+    monkeypatch.setattr(lemma_2_3, "certified_roots", lambda poly, digits: [inside, straddling])
+    with pytest.raises(PrecisionError, match="straddles"):
+        lemma_2_3._decide(normalize_polynomial([1, 0, 1]), Fraction(1), 30)
