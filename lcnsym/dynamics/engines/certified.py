@@ -293,8 +293,8 @@ class _DefectProof:
 
     controls_wrapping = True  # its steps are long enough for the tube's mu to outgrow the flow's (_wrapping_excess)
 
-    def __init__(self, tape, record, exact, K, dps, horizon=1):
-        self.tape, self.exact, self.K = tape, exact, K
+    def __init__(self, tape, record, K, dps, horizon=1):
+        self.tape, self.K = tape, K
         # p need only be close: its defect is enclosed, so the compiled recurrences may give it, at CENTRE_GUARD digits
         # more than asked (its rounding then stays far below the remainders' budget of 10^-(dps-6) per unit of time;
         # at dps 30, the compiled recurrences' 128-bit floats)
@@ -317,10 +317,10 @@ class _DefectProof:
             self.polys = [_through(_exact_poly(ci), to_fmpq(exact_value(x))) for ci, x in zip(c, centre)]
         except (ValueError, OverflowError):  # a coefficient overflowed: the field blows up here
             raise ConvergenceError("the Taylor coefficients through the centre overflowed: the field blows up") from None
-        # the defect in ball polynomials (inclusion-isotone: it holds the exact p's defect), a third faster than exact
-        # rationals, whose every operation reduces fractions of hundreds of bits
+        # the defect in ball polynomials on the tape of balls (inclusion-isotone: it holds the exact p's defect with the
+        # exact constants), a third faster than exact rationals, whose every operation reduces fractions of hundreds of bits
         self.balls = [flint.arb_poly(p) for p in self.polys]
-        self.defects = [f - b.derivative() for f, b in zip(self.exact.field_polynomials(self.balls), self.balls)]
+        self.defects = [f - b.derivative() for f, b in zip(self.tape.field_polynomials(self.balls), self.balls)]
         self.start = _norm2_upper([to_arb(p[0]) - x for p, x in zip(self.polys, centre)])
         grad2 = sum((to_arb(p[1]) ** 2 for p in self.polys), to_arb(0))
         self.speeds = (self.speeds[-1], grad2.sqrt().mid())
@@ -375,6 +375,9 @@ class _DefectProof:
         defect = _norm2_upper([d(span) for d in self.defects])  # sup over [0, h] of ||F(p) - p'||_2
         spread0 = to_arb(radius) + self.start
         d = (spread0 * 2 + defect * h * 2 + to_arb(2) ** -300).upper()
+        last = self.certified_on[1]
+        if last is not None:  # what the last mu would need, twice: d is far below the tube's width, so this costs nothing
+            d = d.max(_tube_need(spread0, defect, last, h) * 2).upper()
         for _ in range(_APRIORI_TRIES):
             tube = [make_ball(x, d) for x in ranges]
             mu, guess = self._log_norm_on(centre, tube, guess, h)
@@ -440,7 +443,7 @@ def _proof(problem, n, tape, K, dps, horizon=1):
     one = flint.fmpq_poly([1])
     if exact.field_polynomials([one] * n) is None:
         return _RemainderProof(tape, K)
-    return _DefectProof(tape, lambda: _record_field(problem, n), exact, K, dps, horizon)
+    return _DefectProof(tape, lambda: _record_field(problem, n), K, dps, horizon)
 
 
 class CertifiedEngine(Engine):
