@@ -32,6 +32,19 @@ def test_enclosures_contain_an_independent_reference(loss, shape):
         assert enc.radius < to_arb(10) ** -10
 
 
+@pytest.mark.parametrize("loss, shape", [("lp:4", ((2, 2), (1, 1))), ("square", ((3, 2), (1, 1)))])
+def test_defect_proof_enclosures_contain_a_reference_at_twice_the_digits(loss, shape):
+    """The other polynomial field (``l_4``) and a shape whose flow slows slowly (its wider boxes for ``mu`` wait, then
+    serve many steps): the Taylor engine at 40 digits lies in every enclosure."""
+    arch, data, w0 = _flows.problem(*shape, 1)
+    w0 = [list(w) for w in w0]
+    cert = gradient_flow(arch, data, parse_loss(loss), w0, Fraction(2), dps=20, samples=4, engine="certified")
+    ref = gradient_flow(arch, data, parse_loss(loss), w0, Fraction(2), dps=40, samples=4, engine="taylor")
+    assert len(cert.enclosures) == 5
+    for enc, state in zip(cert.enclosures[1:], ref.states[1:]):
+        assert _distance(enc, [x for w in state for x in w]) <= exact_value(enc.radius)
+
+
 def test_midpoints_agree_with_the_taylor_engine_and_widths_stay_small_at_t_20():
     arch, data, w0 = _flows.problem((2, 2), (1, 1), 1)
     w0 = [list(w) for w in w0]
