@@ -235,17 +235,12 @@ class ExactTape(JetTape):
     const = staticmethod(to_fmpq)
 
 
-def _exact_poly(coefficients):
-    """The polynomial with the (finite) mpfr ``coefficients``, exactly: their mantissas over one power of two (one
-    conversion into FLINT, not one per coefficient)."""
-    pairs = [x.as_mantissa_exp() for x in coefficients]
+def _exact_poly(coefficients, start):
+    """The polynomial with the (finite) mpfr ``coefficients``, exactly, moved to take the value ``start`` (a ball's
+    midpoint, exactly) at 0: their mantissas over one power of two (one conversion into FLINT, not one per coefficient)."""
+    pairs = [tuple(int(n) for n in start.mid().man_exp())] + [x.as_mantissa_exp() for x in coefficients[1:]]
     low = min(min((e for m, e in pairs if m), default=0), 0)
     return flint.fmpq_poly([int(m << (e - low)) if m else 0 for m, e in pairs], int(1 << -low))
-
-
-def _through(poly, x):
-    """``poly`` shifted to take the value ``x`` at 0."""
-    return poly + (x - poly[0])
 
 
 class _RemainderProof:
@@ -314,7 +309,7 @@ class _DefectProof:
             c = self.coefficients([to_mpfr(exact_value(x)) for x in centre], self.K)
         try:
             # p(0) is the centre itself (any p will do: its defect is exact), so the ball's start is its own radius
-            self.polys = [_through(_exact_poly(ci), to_fmpq(exact_value(x))) for ci, x in zip(c, centre)]
+            self.polys = [_exact_poly(ci, to_arb(x)) for ci, x in zip(c, centre)]
         except (ValueError, OverflowError):  # a coefficient overflowed: the field blows up here
             raise ConvergenceError("the Taylor coefficients through the centre overflowed: the field blows up") from None
         # the defect in ball polynomials on the tape of balls (inclusion-isotone: it holds the exact p's defect with the
