@@ -294,6 +294,9 @@ class _DefectProof:
         # more than asked (its rounding then stays far below the remainders' budget of 10^-(dps-6) per unit of time;
         # at dps 30, the compiled recurrences' 128-bit floats)
         self.bits = dps_to_prec(dps + CENTRE_GUARD)
+        # the defect is enclosed at as many bits, up to whole 64-bit limbs (FLINT's products cost by the limb: at dps 30,
+        # 128 bits take two thirds of the working precision's 136); its rounding stays as far below the budget as p's
+        self.defect_bits = -(-self.bits // 64) * 64
         self.certified_on, self.speeds = (None, None, None), (0, 0)  # the box of the last logarithmic norm; |F| by step
         self.tried = None  # the centre of the last step tried
         self.wait, self.backoff = 0, 1  # steps before the next wider box, and the wait after one that failed
@@ -315,7 +318,8 @@ class _DefectProof:
         # the defect in ball polynomials on the tape of balls (inclusion-isotone: it holds the exact p's defect with the
         # exact constants), a third faster than exact rationals, whose every operation reduces fractions of hundreds of bits
         self.balls = [flint.arb_poly(p) for p in self.polys]
-        self.defects = [f - b.derivative() for f, b in zip(self.tape.field_polynomials(self.balls), self.balls)]
+        with working_precision(prec=self.defect_bits):
+            self.defects = [f - b.derivative() for f, b in zip(self.tape.field_polynomials(self.balls), self.balls)]
         self.start = _norm2_upper([to_arb(p[0]) - x for p, x in zip(self.polys, centre)])
         grad2 = sum((to_arb(p[1]) ** 2 for p in self.polys), to_arb(0))
         self.speeds = (self.speeds[-1], grad2.sqrt().mid())
