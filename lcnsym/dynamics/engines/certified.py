@@ -67,9 +67,10 @@ CENTRE_GUARD = 4
 
 _APRIORI_TRIES = 6
 WIDEN_BELOW = Fraction(99, 100)
-WIDEN_STEPS = 16
 """The defect proof certifies ``mu`` on a box wider than the step's tube where the flow's speed falls by this factor or
 more per step (:meth:`_DefectProof._log_norm_on`)."""
+WIDEN_STEPS = 16
+"""The steps of motion a wider box is made to hold, and the longest wait after a wider box that failed."""
 MAX_RADIUS = Fraction(1, 100)
 """The widest enclosure, relative to ``1 + |w|``, the engine goes on with: beyond it the flow expands faster (a positive
 logarithmic norm, e.g. through a non-convex stretch) than balls spread by the logarithmic norm can follow, and the
@@ -311,7 +312,7 @@ class _DefectProof:
         with working_precision(prec=self.bits):
             c = self.coefficients([to_mpfr(exact_value(x)) for x in centre], self.K)
         try:
-            # p(0) is the centre itself (any p will do: its defect is exact), so the ball's start is its own radius
+            # p(0) is the centre itself (any p will do: its defect is enclosed), so the ball's start is its own radius
             self.polys = [_exact_poly(ci, to_arb(x)) for ci, x in zip(c, centre)]
         except (ValueError, OverflowError):  # a coefficient overflowed: the field blows up here
             raise ConvergenceError("the Taylor coefficients through the centre overflowed: the field blows up") from None
