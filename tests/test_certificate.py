@@ -65,13 +65,22 @@ def test_no_enclosure_no_certificate():
     assert not cert.converges and "certified engine" in cert.failed
 
 
-def test_cli_certify_json():
+def test_cli_certify_json(monkeypatch):
+    from lcnsym.cli.commands import flow as flow_command
+
+    runs = []
+    real = flow_command.gradient_flow
+    monkeypatch.setattr(flow_command, "gradient_flow", lambda *a, **k: runs.append(real(*a, **k)) or runs[-1])
     r = CliRunner().invoke(cli, ["flow", "--k", "2,2", "--s", "1,1", "--d0", "4", "--random-data", "6", "--seed", "1",
                                  "--engine", "certified", "--certify", "--t-max", "4", "--dps", "20", "--samples", "2",
                                  "--json"])
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
     assert len(out["enclosure"]) == 2 and all(len(pair) == 2 for layer in out["enclosure"] for pair in layer)
+    # the printed radii are upper bounds of the run's own radius (rounded up, never to nearest)
+    radius = exact_value(runs[-1].enclosures[-1].radius)
+    assert parse_rational(out["enclosure_radius"]) >= radius
+    assert all(parse_rational(rad) >= radius for layer in out["enclosure"] for _, rad in layer)
     cert = out["certificate"]
     assert cert["converges"] is True and parse_rational(cert["radius"]) < Fraction(1, 10**10)
     assert set(cert) >= {"center", "radius", "kind", "rate"}
@@ -128,3 +137,33 @@ def test_a_pivot_whose_ball_holds_zero_is_not_positive():
             assert pd([[to_arb(2), to_arb(1)], [to_arb(1), to_arb(2)]])
             assert not pd([[make_ball(Fraction(1, 10**6), Fraction(1, 10**5))]])  # a pivot ball around 0
             assert not pd([[to_arb(1), to_arb(1)], [to_arb(1), make_ball(1, Fraction(1, 10**9))]])  # singular within the ball
+
+
+def test_the_enclosure_table_rounds_its_radius_up():
+    """A radius whose three digits round down (1.2341e-20 to 1.23e-20) is printed above it."""
+    from lcnsym.dynamics.certificate import enclosure_table
+    from lcnsym.dynamics.engines.certified import Enclosure
+    from lcnsym.numeric import to_arb, working_precision
+
+    arch = Architecture(4, (2, 2), (1, 1))
+    with working_precision(30):
+        radius = to_arb(Fraction(12341, 10**24))
+        table = enclosure_table(arch, Enclosure(Fraction(1), [to_arb(1)] * 4, radius), 20)
+    assert all(parse_rational(rad) >= Fraction(12341, 10**24) for layer in table for _, rad in layer)
+
+
+def test_the_certificate_takes_the_slice_of_the_initial_filters(monkeypatch):
+    """The invariants delta_i are those of w0 (Lemma 3.3: the flow keeps them), exactly: not those of a sampled state,
+    whose rounding moves them to a nearby slice where the flow does not run."""
+    from lcnsym.dynamics import certificate
+    from lcnsym.dynamics.bounds import balancedness
+
+    seen = []
+    real = certificate.certify_convergence
+    monkeypatch.setattr(certificate, "certify_convergence",
+                        lambda arch, tape, centre, radius, deltas, dps: seen.append(deltas) or real(arch, tape, centre, radius,
+                                                                                                  deltas, dps=dps))
+    arch, data, w0 = _flows.problem((2, 2), (1, 1), 1)
+    w0 = [list(w) for w in w0]
+    _, cert = _certified(arch, data, w0, Fraction(4))
+    assert cert.converges and seen == [balancedness([[Fraction(c) for c in w] for w in w0])]

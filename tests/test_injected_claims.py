@@ -450,3 +450,24 @@ def test_an_odefun_engine_that_reads_every_layer_from_the_first_is_caught(monkey
     monkeypatch.setattr(odefun, "_gradient", first_layer_only)
     cx = _fails(thm_1_2.check(QUICK))
     assert "the Taylor and odefun engines differ on a short flow by" in cx
+
+
+def test_an_enclosure_that_misses_the_reference_by_less_than_the_flows_digits_is_caught(monkeypatch):
+    """Campaign A: the reference's slack taken at the certified flow's 20 digits (1e-15) would hide enclosures that miss
+    the reference by 1e-25; the slack is the reference's own (40 digits, 1e-35)."""
+    from types import SimpleNamespace
+
+    from lcnsym.dynamics.engines.certified import Enclosure
+
+    real = _flows.certified_flow
+
+    def shifted(*args, **kwargs):
+        traj = real(*args, **kwargs)
+        with numeric.working_precision(80):  # every enclosure's first entry moved out by 1e-25 beyond its diameter
+            moved = [Enclosure(e.t, [(e.centre[0] + 2 * e.radius + numeric.to_arb(10) ** -25).mid()] + list(e.centre[1:]),
+                               e.radius) for e in traj.enclosures]
+        return SimpleNamespace(enclosures=moved)
+
+    monkeypatch.setattr(_flows, "certified_flow", shifted)
+    bad, compared = _flows.enclosures_hold_reference("square", (2, 2), (1, 1), 1)
+    assert bad is not None and "|reference - centre|" in bad, bad
