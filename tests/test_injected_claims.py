@@ -454,20 +454,33 @@ def test_an_odefun_engine_that_reads_every_layer_from_the_first_is_caught(monkey
 
 def test_an_enclosure_that_misses_the_reference_by_less_than_the_flows_digits_is_caught(monkeypatch):
     """Campaign A: the reference's slack taken at the certified flow's 20 digits (1e-15) would hide enclosures that miss
-    the reference by 1e-25; the slack is the reference's own (40 digits, 1e-35)."""
+    the reference by 1e-25; the slack is the reference's own (40 digits, 1e-35).  Here every enclosure is moved to lie
+    ``radius + 1e-25`` from the reference state (integrated here as the check does)."""
     from types import SimpleNamespace
 
     from lcnsym.dynamics.engines.certified import Enclosure
+    from lcnsym.dynamics.flow import gradient_flow
+    from lcnsym.dynamics.losses import parse_loss
 
     real = _flows.certified_flow
+    arch, data, w0 = _flows.problem((2, 2), (1, 1), 1)
+    ref = gradient_flow(arch, data, parse_loss("square"), [list(w) for w in w0], _flows.CERTIFY_T, dps=_flows.REFERENCE_DPS,
+                        samples=_flows.CERTIFY_SAMPLES)
+    at = {numeric.to_rational(t, floats=True): [x for layer in state for x in layer] for t, state in zip(ref.times, ref.states)}
 
-    def shifted(*args, **kwargs):
-        traj = real(*args, **kwargs)
-        with numeric.working_precision(80):  # every enclosure's first entry moved out by 1e-25 beyond its diameter
-            moved = [Enclosure(e.t, [(e.centre[0] + 2 * e.radius + numeric.to_arb(10) ** -25).mid()] + list(e.centre[1:]),
-                               e.radius) for e in traj.enclosures]
+    def missing(*args, **kwargs):
+        moved = []
+        with numeric.working_precision(80):
+            for e in real(*args, **kwargs).enclosures:
+                state = at.get(e.t)
+                if state is None:
+                    moved.append(e)
+                    continue
+                first = numeric.to_arb(numeric.exact_value(state[0])) + e.radius + numeric.to_arb(10) ** -25
+                moved.append(Enclosure(e.t, [first.mid()] + [numeric.to_arb(numeric.exact_value(x)).mid() for x in state[1:]],
+                                       e.radius))
         return SimpleNamespace(enclosures=moved)
 
-    monkeypatch.setattr(_flows, "certified_flow", shifted)
+    monkeypatch.setattr(_flows, "certified_flow", missing)
     bad, compared = _flows.enclosures_hold_reference("square", (2, 2), (1, 1), 1)
     assert bad is not None and "|reference - centre|" in bad, bad
