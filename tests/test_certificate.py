@@ -167,3 +167,62 @@ def test_the_certificate_takes_the_slice_of_the_initial_filters(monkeypatch):
     w0 = [list(w) for w in w0]
     _, cert = _certified(arch, data, w0, Fraction(4))
     assert cert.converges and seen == [balancedness([[Fraction(c) for c in w] for w in w0])]
+
+
+def test_krawczyks_inclusion_is_asked_of_every_unknown_the_multipliers_too():
+    """Campaign A: the inclusion checked on the w part alone proves nothing about the multipliers, and so no zero of the
+    whole system: an image whose lambda part leaves the box fails, as one whose w part does."""
+    from lcnsym.dynamics.certificate import _krawczyk_inside
+    from lcnsym.numeric import make_ball, to_arb, working_precision
+
+    with working_precision(20):
+        y, r = [to_arb(0)] * 5, to_arb(Fraction(1, 100))
+        inside = [make_ball(0, Fraction(1, 1000))] * 5
+        assert _krawczyk_inside(inside, y, r)
+        assert not _krawczyk_inside(inside[:4] + [make_ball(0, Fraction(2, 100))], y, r)  # lambda (the last) outside
+        assert not _krawczyk_inside([make_ball(0, Fraction(2, 100))] + inside[1:], y, r)
+        assert not _krawczyk_inside(inside[:4], y, r)  # an unknown left out
+
+
+def test_the_system_jacobian_holds_the_multipliers_whole_interval():
+    """Campaign A: the lambda_r Hess g_r term of Krawczyk's interval Jacobian over a box whose multipliers are wide must
+    be as wide as they are (+-2 lambda on the two layers' diagonals): their midpoint alone leaves the box's Jacobians out."""
+    from lcnsym.dynamics.certificate import _system
+    from lcnsym.dynamics.engines import FlowProblem
+    from lcnsym.dynamics.engines.certified import ArbTape
+    from lcnsym.dynamics.engines.taylor import _record_field
+    from lcnsym.numeric import make_ball, to_arb, working_precision
+
+    arch, data, w0 = _flows.problem((2, 2), (1, 1), 1)
+    with working_precision(20, guard=10):
+        tape = _record_field(FlowProblem(arch, data, SQUARE), 4, ArbTape)
+        x = [to_arb(c) for w in w0 for c in w] + [make_ball(0, 1)]  # lambda in [-1, 1]
+        _, J = _system(arch, tape, x, [to_arb(0)])
+        _, J0 = _system(arch, tape, x[:4] + [to_arb(0)], [to_arb(0)])
+        for i in range(4):  # the diagonal holds J0's entry -+ 2 lambda for every lambda in [-1, 1]
+            assert J[i][i].contains(J0[i][i] + 2) and J[i][i].contains(J0[i][i] - 2)
+
+
+def test_the_least_eigenvalue_bound_is_none_unless_certified():
+    """Campaign A: a matrix whose midpoint is positive definite but whose balls hold an indefinite one has no certified
+    positive lower bound (the last shrink's candidate is not one); an indefinite matrix neither."""
+    from lcnsym.dynamics.certificate import _least_eigen_lower
+    from lcnsym.numeric import make_ball, to_arb, working_precision
+
+    with working_precision(20):
+        assert _least_eigen_lower([[make_ball(1, 2), to_arb(0)], [to_arb(0), to_arb(1)]]) is None
+        assert _least_eigen_lower([[to_arb(1), to_arb(0)], [to_arb(0), to_arb(-1)]]) is None
+        c = _least_eigen_lower([[to_arb(2), to_arb(1)], [to_arb(1), to_arb(2)]])
+        assert c is not None and 0 < c <= 1
+
+
+def test_the_certificate_asks_krawczyks_inclusion_of_all_unknowns(monkeypatch):
+    """Every call of the inclusion test gets the whole image: the n filter entries and the N - 1 multipliers."""
+    from lcnsym.dynamics import certificate
+
+    sizes = []
+    real = certificate._krawczyk_inside
+    monkeypatch.setattr(certificate, "_krawczyk_inside", lambda K, y, r: sizes.append((len(K), len(y))) or real(K, y, r))
+    arch, data, w0 = _flows.problem((2, 2), (1, 1), 1)
+    _, cert = _certified(arch, data, [list(w) for w in w0], Fraction(4))
+    assert cert.converges and sizes and set(sizes) == {(sum(arch.k) + arch.N - 1,) * 2}

@@ -422,3 +422,106 @@ def test_a_wider_box_that_step_control_refuses_makes_the_next_ones_wait_at_most_
             assert not proof.widened and proof.certified_on[0] is tube
             waits.append(proof.wait)
         assert waits == [2, 4, 8, 16, 16, 16, 16, 16][:len(waits)] and WIDEN_STEPS == 16
+
+
+def test_the_next_radius_adds_the_euclidean_norm_of_the_balls_radii():
+    """Campaign A: balls of radii 3e-10 and 4e-10 hold points 5e-10 apart in the Euclidean norm: the larger radius alone
+    is below what the new ball must hold."""
+    from lcnsym.dynamics.engines.certified import _next_radius
+
+    with working_precision(20):
+        values = [make_ball(1, Fraction(3, 10**10)), make_ball(2, Fraction(4, 10**10))]
+        assert _next_radius(to_arb(0), to_arb(0), to_arb(1), to_arb(0), values) >= to_arb(Fraction(5, 10**10))
+
+
+def _saddle_proof(defect):
+    """The square loss's proof at the saddle 0 (the field expands: mu > 0), with every defect polynomial ``defect``."""
+    proof, _ = _proofs_at("square")
+    centre = [to_arb(0)] * 4
+    proof.expand(centre)
+    proof.defects = [defect] * 4
+    return proof, centre
+
+
+def test_the_defect_proof_takes_the_defects_supremum_over_the_whole_step():
+    """Campaign A: a defect t (h - t), zero at both ends of the step and h^2/4 in its middle: its value at h (zero) is no
+    bound; the step's bound is at least the supremum, spread by (e^(mu h) - 1)/mu."""
+    import flint
+
+    from lcnsym.dynamics.engines.certified import _growth_and_spread
+
+    with working_precision(20, guard=10):
+        h = to_arb(Fraction(1, 64))
+        proof, centre = _saddle_proof(flint.arb_poly([0, h, -1]))
+        out = proof.step(centre, 0, h, None)
+        assert out is not None
+        bound, mu = out[0], out[3]
+        _, spread = _growth_and_spread(mu, h)
+        assert bound >= (h * h / 4 * 2 * spread).lower()  # ||(d, d, d, d)||_2 = 2 d
+
+
+def test_the_defect_proofs_error_grows_with_the_logarithmic_norm():
+    """Campaign A: at the saddle (mu > 0) a constant defect delta accumulates to delta (e^(mu h) - 1)/mu over the step,
+    more than delta h: an error that leaves out the growth is below it."""
+    import flint
+
+    from lcnsym.dynamics.engines.certified import _growth_and_spread
+
+    with working_precision(20, guard=10):
+        delta = to_arb(Fraction(1, 10**12))
+        proof, centre = _saddle_proof(flint.arb_poly([delta]))
+        h, out = to_arb(Fraction(1, 4)), None
+        while out is None:
+            h = h / 2
+            out = proof.step(centre, 0, h, None)
+        error, mu = out[2], out[3]
+        assert mu * h > to_arb(Fraction(1, 100))  # a growth that shows
+        _, spread = _growth_and_spread(mu, h)
+        assert error >= (delta * 2 * spread).lower() > (delta * 2 * h).upper()
+
+
+def test_the_a_priori_reach_holds_the_centres_motion_grown_by_the_logarithmic_norm():
+    """Campaign A: off the saddle the centre moves (F(c) != 0) where the field expands (mu > 0): the reach holds
+    rho e^(mu h) + |F(c)| (e^(mu h) - 1)/mu, more than the centre's straight motion |F(c)| h."""
+    from lcnsym.dynamics.engines.certified import _a_priori, _field, _norm2_upper
+
+    with working_precision(20, guard=10):
+        proof, _ = _proofs_at("square")
+        centre = [to_arb(Fraction(1, 100))] * 4
+        radius, h, found = to_arb(Fraction(1, 1000)), to_arb(Fraction(1, 4)), None
+        while found is None or not found[1] * h > to_arb(Fraction(1, 100)):
+            h = h / 2
+            found = _a_priori(proof.tape, centre, radius, h, None)
+            assert h > to_arb(Fraction(1, 10**6))
+        mu, reach = found[1], found[3]
+        f0 = _norm2_upper(_field(proof.tape, centre))
+        growth = (mu * h).exp()
+        assert reach >= (radius * growth + f0 * (growth - 1) / mu).lower()
+        assert reach > (radius * growth + f0 * h).upper()
+
+
+def test_the_a_priori_logarithmic_norm_bounds_the_field_over_the_whole_box():
+    """Campaign A: mu must bound the symmetric Jacobian's top eigenvalue at every point of the a priori box, not only
+    near the start ball: sampled at the box's corners (rough eigenvalues), none exceeds it."""
+    from itertools import product
+
+    from lcnsym.dynamics.engines.certified import _a_priori, _jacobian
+    from lcnsym.numeric import exact_value, rough_eigenvalues
+
+    with working_precision(20, guard=10):
+        proof, w0 = _proofs_at("square")
+        centre = [to_arb(x) for x in w0]
+        h, found = to_arb(Fraction(1, 100)), None
+        while found is None:
+            h = h / 2
+            found = _a_priori(proof.tape, centre, 0, h, None)
+        mu, r = found[1], found[4]
+        tops = []
+        for signs in product((-1, 1), repeat=4):
+            corner = [to_arb(exact_value(c) + s * exact_value(r)) for c, s in zip(centre, signs)]
+            J = _jacobian(proof.tape, corner)
+            tops.append(rough_eigenvalues([[(J[i][j] + J[j][i]) / 2 for j in range(4)] for i in range(4)])[-1])
+        top = max(tops)
+        assert top > rough_eigenvalues([[(x + y) / 2 for x, y in zip(row, col)] for row, col in
+                                        zip(_jacobian(proof.tape, centre), zip(*_jacobian(proof.tape, centre)))])[-1]
+        assert mu >= to_arb(top)

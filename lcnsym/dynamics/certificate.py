@@ -149,7 +149,7 @@ def certify_convergence(arch, tape, centre, radius, deltas, *, dps, newton=_NEWT
                 M = (1 if i == j else 0) - sum((C[i][l] * JX[l][j] for l in range(size)), to_arb(0))
                 acc += M * (X[j] - y[j])
             K.append(acc)
-        if not all(abs(K[i] - y[i]).upper() < r for i in range(size)):  # K(X) inside the open box X
+        if not _krawczyk_inside(K, y, r):
             return ConvergenceCertificate(False, "no critical point certified near the final state: Krawczyk's test failed "
                                           "(the flow stopped too far from a nondegenerate critical point)", dps=dps)
         Xw = K[:n]  # contains the unique zero's w-part
@@ -179,6 +179,12 @@ def certify_convergence(arch, tape, centre, radius, deltas, *, dps, newton=_NEWT
             pos += ki
         w_radius = _norm2_upper([x.rad() for x in Xw])
         return ConvergenceCertificate(True, center=layers, radius=w_radius, rate=rate, reach=reach, dps=dps)
+
+
+def _krawczyk_inside(K, y, r):
+    """Whether the Krawczyk image ``K(X)`` lies in the open box ``X`` of radius ``r`` around ``y``, in every unknown: the
+    ``w`` part and the multipliers ``lambda`` alike (a zero of the whole system is what the test proves)."""
+    return len(K) == len(y) and all(abs(k - c).upper() < r for k, c in zip(K, y))
 
 
 def _least_eigen_lower(M):
