@@ -525,3 +525,20 @@ def test_the_a_priori_logarithmic_norm_bounds_the_field_over_the_whole_box():
         assert top > rough_eigenvalues([[(x + y) / 2 for x, y in zip(row, col)] for row, col in
                                         zip(_jacobian(proof.tape, centre), zip(*_jacobian(proof.tape, centre)))])[-1]
         assert mu >= to_arb(top)
+
+
+def test_step_control_aims_below_the_wrapping_limit_instead_of_retrying(monkeypatch):
+    """On a three-layer flow the tube's wrapping, not the defect, limits the steps: the next step aims at 9/10 of the
+    allowed excess (which grows about as h^2) instead of growing by 5/4 and failing every other time (before: half of
+    the steps tried were refused)."""
+    from lcnsym.algebra.architecture import Architecture
+    from lcnsym.dynamics.data import random_problem
+    from lcnsym.dynamics.engines import certified
+
+    tried, refused = [], []
+    real = certified._wrapping_excess
+    monkeypatch.setattr(certified, "_wrapping_excess", lambda *a: (lambda w: tried.append(w) or (w >= 1 and refused.append(w)) or w)(real(*a)))
+    arch = Architecture.for_output_width((4, 3, 2), (1, 1, 1), dN=2)
+    data, w0 = random_problem(arch, arch.d0 + 2, 1)
+    gradient_flow(arch, data, parse_loss("square"), w0, Fraction(1, 8), dps=20, samples=1, engine="certified")
+    assert len(tried) > 100 and len(refused) <= len(tried) / 10

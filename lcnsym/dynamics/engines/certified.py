@@ -533,6 +533,8 @@ class CertifiedEngine(Engine):
                 # the bound scales about as h^(K-1): the next step aims at 95% of the room this one left, growing by 5/4 at most
                 room = (per_time * h_arb / bound) ** (to_arb(1) / (K - 1)) if bound > 0 else to_arb(2)
                 proposal = h_arb * (room * to_arb(Fraction(19, 20))).min(to_arb(Fraction(5, 4)))
+                if wrapped > 0:  # the wrapping excess grows about as h^2 (mu's excess with the tube, times h): aim at 9/10
+                    proposal = proposal.min(h_arb * (to_arb(Fraction(9, 10)) / wrapped).sqrt())
                 if to_rational(exact_value(h)) <= target - t_exact:
                     h_last = proposal
                 elif h_last is None or h_last < proposal:  # a step cut short at a sample time says little of the next
