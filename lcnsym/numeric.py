@@ -65,6 +65,7 @@ __all__ = [
     "MAX_DIGITS",
     "MAX_EXPONENT",
     "dps_to_prec",
+    "mantissa_exponent",
     "prec_to_dps",
     "check_dps",
     "working_precision",
@@ -511,6 +512,18 @@ def exact_value(value):
         man, exp = int(man), int(exp)
         return Fraction(man << exp) if exp >= 0 else Fraction(man, 1 << -exp)
     return to_rational(value, floats=True)
+
+
+def mantissa_exponent(ball):
+    """``(m, e)``, integers with ``m 2^e`` the midpoint of the python-flint ball ``ball``, exactly.
+
+    Examples
+    --------
+    >>> mantissa_exponent(flint.arb(-0.375))
+    (-3, -3)
+    """
+    man, exp = ball.mid().man_exp()
+    return int(man), int(exp)
 
 
 def to_mpf(value):

@@ -54,8 +54,8 @@ import flint
 from lcnsym.dynamics.engines import MAX_SECONDS, MAX_STEP_SECONDS, MAX_STEPS, Engine, FlowInterrupted
 from lcnsym.dynamics.engines.taylor import SECONDS_PER_OPERATION, JetTape, _record_field, compiled_coefficients
 from lcnsym.errors import ConvergenceError, LossDefinitionError, WorkLimitError
-from lcnsym.numeric import (ARB, dps_to_prec, exact_value, make_ball, rough_eigenvalues, show, show_upper, to_arb, to_fmpq, to_mpfr,
-                            to_rational, working_precision)
+from lcnsym.numeric import (ARB, dps_to_prec, exact_value, make_ball, mantissa_exponent, rough_eigenvalues, show,
+                            show_upper, to_arb, to_fmpq, to_mpfr, to_rational, working_precision)
 
 __all__ = ["CertifiedEngine", "ArbTape", "Enclosure", "GUARD"]
 
@@ -239,7 +239,7 @@ class ExactTape(JetTape):
 def _exact_poly(coefficients, start):
     """The polynomial with the (finite) mpfr ``coefficients``, exactly, moved to take the value ``start`` (a ball's
     midpoint, exactly) at 0: their mantissas over one power of two (one conversion into FLINT, not one per coefficient)."""
-    pairs = [tuple(int(n) for n in start.mid().man_exp())] + [x.as_mantissa_exp() for x in coefficients[1:]]
+    pairs = [mantissa_exponent(start)] + [x.as_mantissa_exp() for x in coefficients[1:]]
     low = min(min((e for m, e in pairs if m), default=0), 0)
     return flint.fmpq_poly([int(m << (e - low)) if m else 0 for m, e in pairs], int(1 << -low))
 
