@@ -761,7 +761,8 @@ def show(value, dps=None):
     """
     if isinstance(value, bool):
         return str(value).lower()
-    if isinstance(value, (int, Fraction)) or (isinstance(value, _abc.Rational) and _module(value) != "mpmath"):
+    if isinstance(value, (int, Fraction, flint.fmpq, flint.fmpz)) or (isinstance(value, _abc.Rational)
+                                                                      and _module(value) != "mpmath"):
         return _exact_text(to_rational(value))
     if isinstance(value, tuple):
         re_part, im_part = to_complex_rational(value)

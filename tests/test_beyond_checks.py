@@ -3,6 +3,8 @@
 import dataclasses
 from fractions import Fraction
 
+import pytest
+
 from lcnsym.checking.evidence import CheckConfig
 from lcnsym.checking.registry import discover
 from lcnsym.exploration.critical import critical_points
@@ -254,3 +256,23 @@ def test_tightness_catches_a_wrong_2_4_ratio(monkeypatch):
     monkeypatch.setattr(LinearFactorization, "ratio", property(lambda self: self.max_factor_norm / to_arb(self.bound)))
     e = beyond_tightness.check(QUICK)
     assert not e.passed and e.counterexample["lemma"] == "2.4" and e.counterexample["from the definition"].startswith("1.0")
+
+
+def test_constants_tightness_never_orders_a_straddling_ratio_by_its_midpoint(monkeypatch):
+    """Campaign D: a re-evaluated ratio whose ball holds the paper's bound is undecided (a PrecisionError naming the
+    lemma), not within the bound because its midpoint is: here the balls are widened by 10 around their midpoints."""
+    import flint
+
+    from lcnsym.errors import PrecisionError
+    from lcnsym.numeric import make_ball
+    from lcnsym.proofs import beyond_tightness
+
+    real = beyond_tightness.evaluate
+
+    def widened(lemma, witness, dps):
+        value, details = real(lemma, witness, dps=dps)
+        return (make_ball(value.mid(), 10) if isinstance(value, flint.arb) else value), details
+
+    monkeypatch.setattr(beyond_tightness, "evaluate", widened)
+    with pytest.raises(PrecisionError, match="straddles the bound"):
+        beyond_tightness.check(CheckConfig())

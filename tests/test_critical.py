@@ -200,3 +200,29 @@ def test_cli_json_and_text(tmp_path):
 def test_cli_refusals_exit_2(args, where):
     result = CliRunner().invoke(main, ["critical"] + args)
     assert result.exit_code == 2 and where in result.output
+
+
+@pytest.mark.parametrize("inertia, kind", [((3, 0, 0), "minimum"), ((0, 3, 0), "maximum"), ((2, 1, 0), "saddle"),
+                                           ((2, 1, 1), "saddle"), ((3, 0, 1), "degenerate"), ((0, 2, 1), "degenerate")])
+def test_a_zero_eigenvalue_makes_a_semidefinite_point_degenerate_never_a_minimum(inertia, kind):
+    """Campaign D: positive semidefinite with a zero eigenvalue is undecided by the Hessian (higher terms decide), so
+    the kind is "degenerate"; only a definite Hessian names a minimum or a maximum."""
+    assert crit._kind(inertia) == kind
+
+
+def test_the_json_inertia_is_the_points_own_counts_and_matches_its_kind():
+    """Campaign D: ``critical --json`` names the counts (positive, negative, zero) of the Hessian's eigenvalues, as
+    ``inertia`` holds them; a saddle has a negative one, a minimum none and no zero."""
+    arch = Architecture(4, (2, 2), (1, 1))
+    data, _ = random_problem(arch, 6, 0)
+    report = critical_points(arch, data, dps=30)
+    kinds = set()
+    for point in report.real:
+        inertia = point.as_dict(20)["inertia"]
+        assert (inertia["positive"], inertia["negative"], inertia["zero"]) == tuple(point.inertia)
+        kinds.add(point.kind)
+        if point.kind == "saddle":
+            assert inertia["negative"] > 0 and inertia["positive"] > 0
+        if point.kind == "minimum":
+            assert inertia["negative"] == inertia["zero"] == 0
+    assert {"saddle", "minimum"} <= kinds

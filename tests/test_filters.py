@@ -111,3 +111,18 @@ def test_mpmath_entries_are_computed_at_the_digits_asked_for():
         with mpmath.workdps(80):
             for got, want in zip(v, (Fraction(1, 3), Fraction(10, 9), Fraction(1, 3))):
                 assert abs(got - mpmath.mpf(want.numerator) / want.denominator) < mpmath.mpf(10) ** -49, (method, got)
+
+
+def test_a_sympy_complex_infinity_entry_is_refused():
+    """Campaign D: sympy's 1/0 is ``zoo`` (complex infinity), not a number: a filter holding it is refused with the
+    layer and entry, as nan and oo are."""
+    import sympy as sp
+
+    from lcnsym.algebra.architecture import Architecture
+    from lcnsym.algebra.filters import final_filter
+    from lcnsym.errors import FilterError
+
+    arch = Architecture.for_output_width((2, 2), (1, 1))
+    for bad in (sp.Integer(1) / 0, sp.zoo, sp.nan, sp.oo, -sp.oo):
+        with pytest.raises(FilterError, match="filter 1, entry 2"):
+            final_filter(arch, [[1, bad], [1, 1]])

@@ -114,3 +114,28 @@ def test_prop_5_1_is_not_cited_without_its_hypothesis(monkeypatch, undecided):
     for n in range(len(report.real)):
         verdict, by, common = global_minimum(ARCH, data, report, n, 30)
         assert common is undecided and not by.startswith("[7, Prop 5.1]")
+
+
+def test_a_gap_to_the_least_squares_optimum_is_claimed_only_when_certified(monkeypatch):
+    """Campaign D: on a filling architecture a point off the optimum ``A^-1 b`` is "not a global minimum" only where the
+    gap ``L - L(A^-1 b)`` is certified positive: with its ball made to straddle zero (midpoint far above), the verdict
+    must not claim a certified gap.  (The data's normal equations are moved so that the point is off the optimum.)"""
+    import flint
+
+    from lcnsym.exploration import landscape
+    from lcnsym.numeric import make_ball, to_arb
+
+    arch = Architecture(4, (3,), (1,))
+    data, _ = random_problem(arch, 5, 0)
+    report = critical_points(arch, data, dps=30)
+    A, b, c = normal_equations(arch, data)
+    moved_b = [b[0] + 1] + list(b[1:])
+    monkeypatch.setattr(landscape, "normal_equations", lambda arch, data: (A, moved_b, c - 1000))
+    monkeypatch.setattr(landscape, "_common_root", lambda arch, point: True)  # Prop 5.1 does not decide first
+    real = landscape._ball
+    monkeypatch.setattr(landscape, "_ball", lambda p, alpha: real(p, alpha) + make_ball(0, 10**6))
+    verdict, by, _ = global_minimum(arch, data, report, 0, 30)
+    assert not verdict.startswith("not a global minimum (certified gap"), verdict
+    monkeypatch.setattr(landscape, "_ball", real)  # the true ball: the gap is certified (about 1000)
+    verdict, by, _ = global_minimum(arch, data, report, 0, 30)
+    assert verdict.startswith("not a global minimum (certified gap"), verdict

@@ -213,3 +213,8 @@ def test_a_complex_balls_printed_radius_bounds_its_distance_from_the_midpoint():
         ball = flint.acb(make_ball(1, Fraction(3, 10**10)), make_ball(2, Fraction(4, 10**10)))
         rad = Fraction(show_ball(ball, 10)["rad"])
         assert rad * rad >= Fraction(25, 10**20) and rad >= Fraction(7, 10**10)
+
+
+def test_flints_exact_rationals_print_exactly():
+    """An fmpq or fmpz (FLINT's exact numbers, e.g. a least-squares optimum) prints as its exact value, no digits asked."""
+    assert show(flint.fmpq(-3, 7)) == "-3/7" and show(flint.fmpz(12)) == "12"

@@ -240,3 +240,27 @@ def test_cli_bad_input_exits_2_naming_the_option(args, option):
     r = CliRunner().invoke(cli, ["tightness", *args])
     assert r.exit_code == 2, r.output
     assert option in r.output and "Traceback" not in r.output
+
+
+def test_a_ratio_ball_that_straddles_the_bound_is_undecided():
+    """Campaign D: a certified ratio whose ball holds the bound is neither within nor beyond it (``None``), whatever its
+    midpoint says; a ball clearly below is within, one clearly above is not."""
+    from dataclasses import replace
+
+    from lcnsym.numeric import make_ball, working_precision
+
+    report = tightness("2.3", 2, restarts=2, steps=2, seed=0, dps=20)
+    with working_precision(30):
+        below, above = make_ball(report.bound - Fraction(1, 10**6), Fraction(1, 10**9)), make_ball(report.bound + 1, Fraction(1, 10**9))
+        straddling = make_ball(report.bound - Fraction(1, 10**9), Fraction(1, 10**6))  # midpoint below the bound
+    assert replace(report, ratio=below).within_bound is True
+    assert replace(report, ratio=above).within_bound is False
+    assert replace(report, ratio=straddling).within_bound is None
+
+
+def test_the_evaluated_count_is_what_the_search_evaluated():
+    """Campaign D: per degree, ``evaluated`` counts the candidates whose ratio was computed (a candidate met again is
+    not), not restarts x (steps + 1): the degrees' counts add up to the effort's instances."""
+    report = tightness("2.3", 3, restarts=10, steps=20, seed=0, dps=20)
+    assert sum(entry["evaluated"] for entry in report.by_degree.values()) == report.effort["instances"]
+    assert any(entry["evaluated"] + entry["skipped"] < 10 * (20 + 1) for entry in report.by_degree.values())

@@ -259,3 +259,16 @@ def test_the_profile_and_seed_asked_for_reach_the_checks(tmp_path):
         data = json.loads(r.stdout)
         assert r.exit_code == 0 and data["profile"] == profile and data["seed"] == int(seed)
         assert f"(profile {profile}, seed {seed})" in data["results"][0]["evidence"]
+
+
+def test_one_report_that_cannot_be_written_makes_the_run_exit_3_even_if_another_is(tmp_path):
+    """Campaign D: every asked report must be written: the JUnit file is, the Markdown one cannot be (a full device),
+    and the run says so and exits 3 (not 0 because one report made it)."""
+    import os
+
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full on this system")
+    junit = tmp_path / "ok.xml"
+    r = run("verify", "--only", "eq-1.5", "--markdown", "/dev/full", "--junit", str(junit))
+    assert r.exit_code == 3, r.output
+    assert "could not write the Markdown report" in r.output and junit.exists()
