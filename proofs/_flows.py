@@ -501,12 +501,16 @@ def compiled_defect(loss_text, k, s, seed):
 
 def _jet_compare(jets, references):
     """``(defect, order)``: the largest ``|jet_k - reference_k| / max_k |reference_k|`` over the entries and every order,
-    and where; a jet with fewer coefficients than its reference is compared as if the rest were 0."""
+    and where; the shorter of a jet and its reference is compared as if the rest were 0 (neither list is cut to the
+    other), and a missing entry is a defect of 1."""
     worst, where = MPMATH.const(0), None
+    if len(jets) != len(references):
+        return MPMATH.const(1), "entries"
     for jet, reference in zip(jets, references):
-        scale = max(abs(c) for c in reference) or MPMATH.const(1)
-        padded = list(jet) + [0] * (len(reference) - len(jet))
-        for order, (a, b) in enumerate(zip(padded, reference)):
+        scale = max((abs(c) for c in reference), default=0) or MPMATH.const(1)
+        size = max(len(jet), len(reference))
+        padded = list(jet) + [0] * (size - len(jet))
+        for order, (a, b) in enumerate(zip(padded, list(reference) + [0] * (size - len(reference)))):
             defect = abs(MPMATH.const(a) - b) / scale
             if defect > worst:
                 worst, where = defect, order

@@ -166,3 +166,16 @@ def test_a_trajectory_written_with_more_digits_reads_back_with_them():
         for name in ("times", "states", "losses", "grad_norms", "invariants", "layer_norms_sq"):
             for a, b in zip(flat(getattr(tr, name)), flat(getattr(back, name))):
                 assert abs(a - b) <= mpmath.mpf(10) ** -(tr.dps + 8) * max(1, abs(a)), (name, a, b)
+
+
+def test_a_rise_of_the_loss_is_measured_against_the_loss_where_it_rises():
+    """Campaign C: the tolerance is relative to the current L, not to L(0): a flow from L = 1e20 down to 1 that then
+    rises by 1e-10 has risen (far above 10^-22 of 1), though 1e-10 is far below 10^-22 of L(0)."""
+    import mpmath
+
+    from lcnsym.dynamics.flow import Trajectory
+
+    with working_precision(30):
+        rising = Trajectory("taylor", 30, losses=[mpmath.mpf(10) ** 20, mpmath.mpf(1), 1 + mpmath.mpf(10) ** -10])
+        flat = Trajectory("taylor", 30, losses=[mpmath.mpf(10) ** 20, mpmath.mpf(1), 1 + mpmath.mpf(10) ** -25])
+    assert not rising.loss_non_increasing() and flat.loss_non_increasing()

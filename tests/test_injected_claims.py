@@ -483,3 +483,88 @@ def test_an_enclosure_that_misses_the_reference_by_less_than_the_flows_digits_is
     monkeypatch.setattr(_flows, "certified_flow", missing)
     bad, compared = _flows.enclosures_hold_reference("square", (2, 2), (1, 1), 1)
     assert bad is not None and "|reference - centre|" in bad, bad
+
+
+# campaign C: counts and figures in the evidence are what ran; undecided branches stay undecided
+
+def test_3_8_is_held_at_every_sample_of_the_flow(monkeypatch, fresh_flows):
+    """(3.8) "at every sample": _h_holds runs once per sampled state of the flow the check judged."""
+    states = []
+    real = _flows._h_holds
+    monkeypatch.setattr(_flows, "_h_holds", lambda arch, data, loss, w: states.append(w) or real(arch, data, loss, w))
+    bad, figures = _flows.judge("square", (2, 2), (1, 1), 1, _flows.t_max_of(QUICK), check_h=True)
+    assert bad is None
+    traj, _ = _flows.until_converged(lambda horizon, scale: _flows.flow("square", (2, 2), (1, 1), 1, horizon, sample_scale=scale),
+                                     _flows.t_max_of(QUICK))
+    assert len(states) == len(traj.states) > 2
+
+
+def test_the_jets_comparison_compares_every_coefficient_of_either_list():
+    """A reference one coefficient short (or a jet) is not cut to the shorter list: the missing coefficient counts."""
+    import mpmath
+
+    with numeric.working_precision(40):
+        reference = [mpmath.mpf(2) ** -k for k in range(_flows.JET_ORDER)]
+        jets = [numeric.exact_value(c) for c in reference]
+        assert _flows._jet_compare([jets], [reference])[0] == 0
+        worst, where = _flows._jet_compare([jets], [reference[:-1]])
+        assert worst > 10**-6 and where == _flows.JET_ORDER - 1
+        worst, where = _flows._jet_compare([jets[:-1]], [reference])
+        assert worst > 10**-6 and where == _flows.JET_ORDER - 1
+        assert _flows._jet_compare([jets, jets], [reference])[0] == 1  # an entry without a reference
+
+
+def test_the_criticality_test_undecided_at_twice_the_digits_does_not_accept(monkeypatch):
+    """A gradient whose ball straddles the threshold even at twice the digits is not accepted as critical."""
+    arch, data, w0 = _flows.problem((2, 2), (1, 1), 1)
+    monkeypatch.setattr(_flows, "compare", lambda a, b: None)
+    ok, g2 = _flows._critical(arch, data, _flows.parse_loss("square"), [list(w) for w in w0])
+    assert ok is False
+
+
+def test_cor_3_7_undecided_at_its_last_digits_raises(monkeypatch):
+    """A residual whose ball holds 0 at every precision tried is undecided (a PrecisionError), never a verdict."""
+    monkeypatch.setattr(cor_3_7, "compare", lambda a, b: None)
+    from lcnsym.errors import PrecisionError
+
+    with pytest.raises(PrecisionError, match="undecided"):
+        cor_3_7.check(QUICK)
+
+
+def test_lemma_3_3_pairs_every_layer_with_the_last(monkeypatch):
+    """The identity's pairs (i, j) include the last layer: a gradient wrong only in the last layer's entries fails, on
+    two-layer shapes too (where that pair is the only one)."""
+    assert lemma_3_3.square_loss_identity((2, 2), (1, 1), 0) is None
+    for k, s in (((2, 2), (1, 1)), ((2, 2, 2), (1, 2, 1))):  # the false variant: the two layers' sums added, not subtracted
+        assert lemma_3_3.square_loss_identity(k, s, 0, sign=1) is not None
+
+
+def test_lemma_3_5_holds_every_enclosure_it_counts(monkeypatch):
+    """Lemma 3.5 on the enclosures: the bound is asked of every enclosure of the certified flow, the first (w0) too."""
+    seen = []
+    real = _flows.enclosure_layers
+    monkeypatch.setattr(_flows, "enclosure_layers", lambda arch, e: seen.append(e.t) or real(arch, e))
+    bad, count, gap, t_final = lemma_3_5._on_enclosures(QUICK, bounds.tau)
+    assert bad is None and count == len(seen) == len(_flows.certified_flow("square", *_flows.shapes(QUICK)[0],
+                                                                            QUICK.seed + 1).enclosures)
+    assert seen[0] == 0
+
+
+def test_the_flow_texts_largest_gradient_at_the_limit_is_the_largest(monkeypatch, fresh_flows):
+    """thm-3.4's text "(at most X; ...)" for ||grad L|| at the exact final states is the largest over the flows it judged."""
+    import re
+
+    limits = []
+    real = _flows.judge
+
+    def recording(*args, **kwargs):
+        bad, figures = real(*args, **kwargs)
+        if figures is not None:
+            limits.append(figures["g_limit"])
+        return bad, figures
+
+    monkeypatch.setattr(_flows, "judge", recording)
+    ev = thm_3_4.check(QUICK)
+    assert ev.passed and len(limits) >= 2 and len({float(g) for g in limits}) >= 2
+    said = re.search(r"at the exact final state \(at most ([^;]+);", ev.scope).group(1)
+    assert said == f"{max(float(g) for g in limits):.3g}"

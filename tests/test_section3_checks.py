@@ -205,3 +205,17 @@ def test_lemma_3_3_catches_a_field_wrong_only_on_the_per_residual_route():
 
     ev = lemma_3_3.check(CheckConfig(), field=off_for_residual_losses)
     assert not ev.passed and ev.counterexample["loss"] != "square" and "-risk_gradient at 100 digits" in ev.counterexample
+
+
+def test_lemma_3_6_counts_only_the_pairs_it_decided(monkeypatch):
+    """Campaign C: an instance whose hypothesis fails (X X^T singular) is not a decided (instance, loss) pair: the
+    pairs counted are the decisions that returned (random instances and flow samples alike)."""
+    from lcnsym.proofs import lemma_3_6
+
+    decided = []
+    real = lemma_3_6.decide
+    monkeypatch.setattr(lemma_3_6, "decide", lambda *a: (lambda out: decided.append(1) or out)(real(*a)))
+    ev = lemma_3_6.check(CheckConfig())
+    assert ev.passed
+    assert ev.scope.startswith(f"{len(decided)} (instance, loss) pairs") and ev.instances == len(decided)
+    assert ev.details["hypothesis fails"] > 0  # there were singular instances to leave out
