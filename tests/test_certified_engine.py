@@ -349,7 +349,8 @@ def test_the_defect_proof_reuses_a_logarithmic_norm_only_on_a_box_that_holds_the
         planted = to_arb(-10**6)
         fresh, _ = certified._log_norm(certified._jacobian(proof.tape, tube))
         assert fresh > planted
-        narrow = [make_ball(x, Fraction(1, 2 * 10**6)) for x in centre]  # misses the tube's ends
+        # wide in its first entry, narrow in the others: it holds the tube's first entry only
+        narrow = [make_ball(centre[0], Fraction(1, 10**3))] + [make_ball(x, Fraction(1, 2 * 10**6)) for x in centre[1:]]
         proof.certified_on = (narrow, planted, Fraction(0))
         mu, _ = proof._log_norm_on(centre, tube, None, h)
         assert mu > planted and proof.certified_on[0] is not narrow
@@ -452,12 +453,30 @@ def test_the_defect_proof_takes_the_defects_supremum_over_the_whole_step():
 
     with working_precision(20, guard=10):
         h = to_arb(Fraction(1, 64))
-        proof, centre = _saddle_proof(flint.arb_poly([0, h, -1]))
+        # t (h - t): largest (h^2/4) inside the step; (h - t)^2: largest (h^2) at its start
+        for defect, sup in ((flint.arb_poly([0, h, -1]), h * h / 4), (flint.arb_poly([h * h, -2 * h, 1]), h * h)):
+            proof, centre = _saddle_proof(defect)
+            out = proof.step(centre, 0, h, None)
+            assert out is not None
+            bound, mu = out[0], out[3]
+            _, spread = _growth_and_spread(mu, h)
+            assert bound >= (sup * 2 * spread).lower()  # ||(d, d, d, d)||_2 = 2 d
+
+
+def test_the_defect_proofs_tube_holds_the_polynomials_whole_path(monkeypatch):
+    """Campaign F: the tube where mu is certified holds p([0, h]): the centre p(0) and the end p(h) alike."""
+    with working_precision(20, guard=10):
+        proof, w0 = _proofs_at("square")
+        centre = [to_arb(x) for x in w0]
+        proof.expand(centre)
+        tubes = []
+        real = proof._log_norm_on
+        monkeypatch.setattr(proof, "_log_norm_on", lambda c, tube, guess, h: tubes.append(tube) or real(c, tube, guess, h))
+        h = to_arb(Fraction(1, 10**4))
         out = proof.step(centre, 0, h, None)
-        assert out is not None
-        bound, mu = out[0], out[3]
-        _, spread = _growth_and_spread(mu, h)
-        assert bound >= (h * h / 4 * 2 * spread).lower()  # ||(d, d, d, d)||_2 = 2 d
+        assert out is not None and tubes
+        values = out[1]
+        assert all(b.contains(c) and b.contains(v) for b, c, v in zip(tubes[-1], centre, values))
 
 
 def test_the_defect_proofs_error_grows_with_the_logarithmic_norm():
