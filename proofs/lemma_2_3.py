@@ -68,6 +68,11 @@ def _bound_squared(bound, poly):
     return A * A
 
 
+def largest_ratio(worst_squared):
+    """``|x|/A`` from the largest ``|x|^2/A^2`` the check met (the text reports the ratio, not its square)."""
+    return to_float(worst_squared) ** 0.5
+
+
 def _decide(poly, A2, dps):
     """``(verdict, worst |mid|^2 / A^2, root)`` for the roots' balls at ``dps`` digits, then at twice as many if undecided."""
     for digits in escalation(dps):
@@ -196,7 +201,7 @@ def check(config=CheckConfig(), bound=None, dps=DEFAULT_DPS):
            "on every polynomial" if library else ", from a replaced bound") + "); "
         f"{exact_ones} further ones of degree 1 decided exactly (equality occurs there)",
         count,
-        worst_margin=f"largest |x|/A = {to_float(worst) ** 0.5:.6g}",
-        details={"largest |x|/A": to_float(worst) ** 0.5, "degrees": [min(degrees), max(degrees)], "families": families,
+        worst_margin=f"largest |x|/A = {largest_ratio(worst):.6g}",
+        details={"largest |x|/A": largest_ratio(worst), "degrees": [min(degrees), max(degrees)], "families": families,
                  "kinds": kinds},
     )

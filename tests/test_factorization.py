@@ -77,3 +77,18 @@ def test_lemma_2_2_and_2_3_helpers():
     assert root_bound([-1, -1, 1]) == 2 and root_bound_squared([1, (0, 1)]) == 1
     ratio, (q1, q2) = norm_constant_search(2, 4, trials=300, dps=20)
     assert ratio > 1 and len(q1) + len(q2) - 2 == 4
+
+
+@pytest.mark.parametrize("coeffs", [[1, -3, 2, 5, -7, Fraction(1, 3)], [2, -3, 0, 1, 5], [-1] + [0] * 19 + [1]])
+def test_the_residual_bounds_every_point_of_the_products_balls(coeffs):
+    """Campaign E: the residual is ``max_i |c_i - a_i| / |||p|||_1`` over the whole balls ``c_i`` of the product of the
+    factors (their radii included), recomputed here: a residual from the balls' midpoints understates it."""
+    import flint
+
+    from lcnsym.numeric import exact_value, to_acb, working_precision
+
+    f = linear_factorization(coeffs, dps=30)
+    with working_precision(prec=f.prec):
+        deviation = max(exact_value(abs(c - to_acb(Fraction(a))).upper()) for c, a in zip(f.product, coeffs))
+    norm = sum(abs(Fraction(a)) for a in coeffs)
+    assert f.residual >= deviation / norm > 0

@@ -390,3 +390,11 @@ def test_lemma_2_3_never_counts_a_ball_that_straddles_the_bound_as_inside(monkey
     monkeypatch.setattr(lemma_2_3, "certified_roots", lambda poly, digits: [inside, straddling])
     with pytest.raises(PrecisionError, match="straddles"):
         lemma_2_3._decide(normalize_polynomial([1, 0, 1]), Fraction(1), 30)
+
+
+def test_lemma_2_3_reports_the_ratio_not_its_square():
+    """Campaign E: the check tracks |x|^2/A^2; its text and details report |x|/A: 1/4 is a ratio of 1/2, and the run's
+    own figure squares back to its worst squared ratio (at most 1: the lemma)."""
+    assert lemma_2_3.largest_ratio(Fraction(1, 4)) == 0.5 and lemma_2_3.largest_ratio(Fraction(9, 16)) == 0.75
+    ev = lemma_2_3.check(CheckConfig())
+    assert ev.passed and ev.worst_margin == f"largest |x|/A = {ev.details['largest |x|/A']:.6g}"
