@@ -573,7 +573,7 @@ def to_arb(value):
     """A python-flint ball containing ``value`` (exact when representable) at flint's working precision."""
     if isinstance(value, flint.arb):
         return value
-    if type(value) is int:  # rounded outward where it has more bits than the working precision
+    if type(value) is int:  # exact: a ball's midpoint holds an integer of any size
         return flint.arb(flint.fmpz(value))
     return flint.arb(to_fmpq(value))
 

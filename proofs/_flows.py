@@ -505,7 +505,7 @@ def _jet_compare(jets, references):
     other), and a missing entry is a defect of 1."""
     worst, where = MPMATH.const(0), None
     if len(jets) != len(references):
-        return MPMATH.const(1), "entries"
+        return MPMATH.const(1), f"{len(jets)} jets against {len(references)} references"
     for jet, reference in zip(jets, references):
         scale = max((abs(c) for c in reference), default=0) or MPMATH.const(1)
         size = max(len(jet), len(reference))

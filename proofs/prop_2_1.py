@@ -262,7 +262,7 @@ def combine(config, evidences):
     scope = (
         f"{count} architectures symbolic in w{{i}}_{{j}} (the grid of prop-1.1: {prop_1_1.grid_scope(config, grid)}): "
         f"product, degrees t_i, the coefficients of each p~_i (hence every p-norm) and final_filter_by_product (also at "
-        f"3 integer filters with zero entries each); plus "
+        f"{len(_with_zeros((1,)))} integer filters with zero entries each); plus "
         f"{norms} exact p-norms: {normed[0]['anchors']} known values (complex ones among them), then p = "
         f"{', '.join(per_p)} at {min(per_p.values())} random rational filters each, against a transcription of "
         f"||w||_p, the sympy stride_polynomial of each against eq. (2.1) as transcribed"

@@ -333,23 +333,25 @@ class _DefectProof:
         box, mu, top = self.certified_on
         retry = centre is self.tried  # the last bound was too loose for the step: this one is certified on the tube
         self.tried = centre
-        if retry and self.widened:
-            self._back_off()
-        if not retry and box is not None and all(b.contains(x) for b, x in zip(box, tube)):
+        if retry:
+            if self.widened:
+                self._back_off()
+        elif box is not None and all(b.contains(x) for b, x in zip(box, tube)):
             return mu, top
-        before, now = self.speeds
-        ratio = to_arb(now) / before if before > 0 else _ONE
-        self.wait -= 0 if retry else 1
-        if not retry and self.wait < 0 and ratio < to_arb(WIDEN_BELOW):
-            # the motion of the next WIDEN_STEPS steps is about now * h * (ratio + ... + ratio^WIDEN_STEPS): twice that
-            margin = (to_arb(now) * h * ratio * (1 - ratio ** WIDEN_STEPS) / (1 - ratio) * 2).upper()
-            box = [make_ball(x, margin) for x in tube]
-            mu, top = _log_norm(_jacobian(self.tape, box), guess)
-            # taken where it exceeds the flow's rate, or the last tube's bound, by at most the slack
-            if mu is not None and top is not None and mu <= to_arb(top).max(self.tube_mu) + self.slack:
-                self.certified_on, self.widened, self.backoff = (box, mu, top), True, 1
-                return mu, top
-            self._back_off()
+        else:
+            self.wait -= 1
+            before, now = self.speeds
+            ratio = to_arb(now) / before if before > 0 else _ONE
+            if self.wait < 0 and ratio < to_arb(WIDEN_BELOW):
+                # the motion of the next WIDEN_STEPS steps is about now * h * (ratio + ... + ratio^WIDEN_STEPS): twice that
+                margin = (to_arb(now) * h * ratio * (1 - ratio ** WIDEN_STEPS) / (1 - ratio) * 2).upper()
+                box = [make_ball(x, margin) for x in tube]
+                mu, top = _log_norm(_jacobian(self.tape, box), guess)
+                # taken where it exceeds the flow's rate, or the last tube's bound, by at most the slack
+                if mu is not None and top is not None and mu <= to_arb(top).max(self.tube_mu) + self.slack:
+                    self.certified_on, self.widened, self.backoff = (box, mu, top), True, 1
+                    return mu, top
+                self._back_off()
         mu, top = _log_norm(_jacobian(self.tape, tube), guess)
         self.certified_on, self.widened = ((tube if mu is not None else None), mu, top), False
         if mu is not None:
