@@ -24,6 +24,7 @@ import time
 
 from lcnsym.checking.evidence import Evidence
 from lcnsym.checking.status import Status
+from lcnsym.folders import cache_folder
 
 __all__ = ["ResultCache", "default_cache", "library_fingerprint", "result_from_dict"]
 
@@ -152,8 +153,4 @@ def default_cache():
     """The cache of :envvar:`LCNSYM_CACHE_DIR` (or the user's cache folder), or ``None`` if ``LCNSYM_CACHE=off``."""
     if os.environ.get("LCNSYM_CACHE", "").lower() in ("off", "0", "no", "false"):
         return None
-    folder = os.environ.get("LCNSYM_CACHE_DIR")
-    if not folder:
-        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-        folder = os.path.join(base, "lcnsym")
-    return ResultCache(Path(folder))
+    return ResultCache(cache_folder("LCNSYM_CACHE_DIR"))

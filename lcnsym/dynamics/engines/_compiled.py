@@ -20,6 +20,8 @@ import tempfile
 
 import gmpy2
 
+from lcnsym.folders import cache_folder
+
 __all__ = ["jets_module", "jets_status", "jets_threads", "jets_arithmetic"]
 
 THREADED_OPERATIONS = 20_000
@@ -28,14 +30,6 @@ work is too short for their barriers)."""
 
 _SOURCE = Path(__file__).with_name("_jets.c")
 _STATE = {}
-
-
-def _build_dir():
-    folder = os.environ.get("LCNSYM_BUILD_DIR")
-    if not folder:
-        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-        folder = os.path.join(base, "lcnsym", "build")
-    return Path(folder)
 
 
 def _gmpy2_paths():
@@ -53,7 +47,7 @@ def _build():
     source = _SOURCE.read_bytes()
     tag = hashlib.sha256(source + sys.version.encode() + gmpy2.version().encode() + str(package).encode()).hexdigest()[:16]
     suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
-    target = _build_dir() / f"_lcnsym_jets_{tag}{suffix}"
+    target = cache_folder("LCNSYM_BUILD_DIR", "build") / f"_lcnsym_jets_{tag}{suffix}"
     if not target.exists():
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
