@@ -182,6 +182,11 @@ def test_krawczyks_inclusion_is_asked_of_every_unknown_the_multipliers_too():
         assert not _krawczyk_inside(inside[:4] + [make_ball(0, Fraction(2, 100))], y, r)  # lambda (the last) outside
         assert not _krawczyk_inside([make_ball(0, Fraction(2, 100))] + inside[1:], y, r)
         assert not _krawczyk_inside(inside[:4], y, r)  # an unknown left out
+        # Campaign G: uniqueness needs the image in the box's interior; one touching its boundary proves only existence
+        r = to_arb(Fraction(1, 128))
+        touching = to_arb(Fraction(1, 128))  # a point on the boundary, exactly
+        assert _krawczyk_inside(inside, y, r)
+        assert not _krawczyk_inside(inside[:4] + [touching], y, r)
 
 
 def test_the_system_jacobian_holds_the_multipliers_whole_interval():

@@ -45,3 +45,10 @@ def test_network_matrix_check_reports_the_first_difference():
     assert (r, c) == (0, 4)
     assert network_matrix_matches(arch, ws, v + [v[0]] * 20)[1] is None  # too wide
     assert first_row_difference([{0: 1}], [{0: 1}, {}])[2] == "1 rows"
+
+
+def test_first_row_difference_sees_an_entry_only_one_matrix_has():
+    """Campaign H: an entry nonzero in either matrix alone is a difference, whichever of the two has it."""
+    assert first_row_difference([{0: 1}], [{0: 1, 3: 2}]) == (0, 3, 0, 2)
+    assert first_row_difference([{0: 1, 3: 2}], [{0: 1}]) == (0, 3, 2, 0)
+    assert first_row_difference([{0: 1, 3: 0}], [{0: 1}]) is None  # an explicit zero is no entry

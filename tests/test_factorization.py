@@ -92,3 +92,21 @@ def test_the_residual_bounds_every_point_of_the_products_balls(coeffs):
         deviation = max(exact_value(abs(c - to_acb(Fraction(a))).upper()) for c, a in zip(f.product, coeffs))
     norm = sum(abs(Fraction(a)) for a in coeffs)
     assert f.residual >= deviation / norm > 0
+
+
+def test_a_straddling_2_5_leaves_the_verdict_undecided():
+    """Campaign H: (2.5) ``|z_1...z_r| <= 3 B n^r`` decided on a ball that straddles its bound is undecided, never
+    "holds"; above the bound it fails, below it holds."""
+    from dataclasses import replace
+
+    from lcnsym.numeric import make_ball, working_precision
+
+    g = linear_factorization(coefficients_from_roots([3, Fraction(1, 2), -2]), dps=30)
+    assert g.case == 2 and g.verdict() == (True, "holds")
+    bound = g.roots_product_bound
+    with working_precision(prec=g.prec):
+        straddling = make_ball(bound, Fraction(1, 10**6))
+        above = make_ball(bound + 1, Fraction(1, 10**6))
+    decided, reason = replace(g, roots_product=straddling).verdict()
+    assert decided is None and "(2.5)" in reason
+    assert replace(g, roots_product=above).verdict()[0] is False

@@ -11,7 +11,7 @@ import pytest
 import sympy as sp
 
 from lcnsym.errors import InputError, NumberError
-from lcnsym.numeric import (ARB, EXACT, MPMATH, SYMPY, ball_bounds, check_dps, make_ball, compare, dps_to_prec, exact_value, ops_for,
+from lcnsym.numeric import (ARB, EXACT, MPMATH, SYMPY, ball_bounds, check_dps, make_ball, mantissa_exponent, compare, dps_to_prec, exact_value, ops_for,
                             parse_complex, parse_rational, show, show_ball, show_tolerance, show_upper, to_arb,
                             to_complex_rational, to_mpf, to_mpfr, to_rational, to_sympy, tolerance, working_precision)
 
@@ -218,3 +218,20 @@ def test_a_complex_balls_printed_radius_bounds_its_distance_from_the_midpoint():
 def test_flints_exact_rationals_print_exactly():
     """An fmpq or fmpz (FLINT's exact numbers, e.g. a least-squares optimum) prints as its exact value, no digits asked."""
     assert show(flint.fmpq(-3, 7)) == "-3/7" and show(flint.fmpz(12)) == "12"
+
+
+@pytest.mark.parametrize("digits", [1, 3, 5])
+def test_a_balls_printed_upper_bound_is_above_every_point_of_it(digits):
+    # Balls whose upper end lies just above a short decimal (k/10^3 + 2^-250): the decimal midpoint alone prints k/10^3,
+    # below the ball; only the decimal's own radius lifts it to the next digit.
+    with working_precision(80):
+        for k in (123, 1, 999, 500, 100):
+            base = make_ball(Fraction(k, 1000), 0)
+            for ball in (base + make_ball(0, Fraction(1, 2**250)), make_ball(Fraction(k, 1000), Fraction(1, 2**250)),
+                         make_ball(Fraction(k, 1000) * 10**40, 1)):
+                printed = Fraction(show_upper(ball, digits))
+                upper = ball.upper()
+                m, e = mantissa_exponent(upper)
+                exact_upper = Fraction(m) * Fraction(2) ** e
+                assert printed >= exact_upper, (k, digits, show_upper(ball, digits))
+                assert printed <= exact_upper * (1 + Fraction(10) ** (1 - digits)) + Fraction(1, 10**60)

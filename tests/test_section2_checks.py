@@ -398,3 +398,20 @@ def test_lemma_2_3_reports_the_ratio_not_its_square():
     assert lemma_2_3.largest_ratio(Fraction(1, 4)) == 0.5 and lemma_2_3.largest_ratio(Fraction(9, 16)) == 0.75
     ev = lemma_2_3.check(CheckConfig())
     assert ev.passed and ev.worst_margin == f"largest |x|/A = {ev.details['largest |x|/A']:.6g}"
+
+
+def test_lemma_2_2_counts_in_its_text_are_the_pairs_it_drew():
+    """Campaign H: every count in lemma-2.2's evidence is recounted from the same draw: a degree-0 complex pair has the
+    exact ratio 1 and is not "decided by balls"."""
+    import random
+
+    ev = lemma_2_2.check(QUICK)
+    drawn = list(lemma_2_2._pairs(random.Random(QUICK.seed), lemma_2_2.MIN_PAIRS["quick"]))
+    balls = [(p, q) for kind, p, q in drawn if kind == "complex" and len(p) > 1 and len(q) > 1]
+    nonreal = sum(any(c[1] != 0 for c in p + q) for p, q in balls)
+    high = sum(max(len(p), len(q)) - 1 >= lemma_2_2.HIGH_DEGREE for _, p, q in drawn)
+    equal = sum(kind == "nonnegative" for kind, _, _ in drawn)
+    assert ev.passed and ev.instances == len(drawn)
+    assert f"{len(drawn) - len(balls)} ratios decided exactly, {len(balls)} by " in ev.scope
+    assert f"{high} with a factor of degree >= {lemma_2_2.HIGH_DEGREE}; {nonreal} with a non-real coefficient" in ev.scope
+    assert f"on all {equal} nonnegative pairs" in ev.scope
