@@ -1,4 +1,5 @@
 import json
+from fractions import Fraction
 
 from click.testing import CliRunner
 import pytest
@@ -144,6 +145,65 @@ def test_cli_roots_json_balls_and_real_roots():
     assert all(r["real"] and "j" not in r["mid"] for r in data["roots"])  # no spurious imaginary part
     text = run("roots", "--coeffs", "1,0,1").output
     assert "1.00000000000000000000000000000j" in text and "real" not in text
+
+
+def test_cli_roots_moduli_carry_the_digits_asked_for_and_a_root_on_the_bound_is_undecided():
+    """Campaign H: ``|x|`` is computed at --dps digits (at flint's ambient 53 bits -5/(3+4i) printed 0.99999999999999988...),
+    and a root exactly on ``|x| = A`` is neither within nor outside the bound: its ball cannot decide it."""
+    from fractions import Fraction
+
+    from lcnsym.numeric import parse_rational
+
+    data = json.loads(run("roots", "--coeffs", "5,3+4j", "--json", "--dps", "40").stdout)
+    (root,) = data["roots"]
+    assert abs(parse_rational(root["modulus"]) - 1) <= Fraction(1, 10**39)
+    assert root["within_bound"] is None and data["within_bound"] is None
+    r = run("roots", "--coeffs", "5,3+4j")
+    assert r.exit_code == 0 and "undecided at 30 digits for 1 root(s)" in r.output
+    data = json.loads(run("roots", "--coeffs", "-1,-1,1", "--json", "--dps", "60").stdout)
+    golden = "1.61803398874989484820458683436563811772030917980576286213544862"  # (1 + sqrt 5) / 2
+    moduli = sorted(parse_rational(root["modulus"]) for root in data["roots"])
+    assert abs(moduli[1] - parse_rational(golden)) <= Fraction(1, 10**59)
+    assert abs(moduli[0] - (parse_rational(golden) - 1)) <= Fraction(1, 10**59)
+    assert data["within_bound"] is True and all(root["within_bound"] is True for root in data["roots"])
+
+
+def test_cli_a_failing_bound_exits_1_with_its_output(monkeypatch):
+    """A bound of Lemma 2.3 or 2.4 that fails (here planted) is a check that failed: exit 1, after the output."""
+    from dataclasses import replace
+
+    from lcnsym.analysis.factorization import linear_factorization
+    from lcnsym.cli.commands import factor, roots
+
+    monkeypatch.setattr(roots, "root_bound_squared", lambda poly: Fraction(1, 4))  # below |x|^2 = 1 and 4
+    r = run("roots", "--coeffs", "2,-3,1")
+    assert r.exit_code == 1 and "|x| = 2" in r.output and "fails for 2 root(s)" in r.output, r.output
+    data = json.loads(run("roots", "--coeffs", "2,-3,1", "--json").stdout)
+    assert data["within_bound"] is False and [root["within_bound"] for root in data["roots"]] == [False, False]
+    monkeypatch.setattr(factor, "linear_factorization", lambda coeffs, **kw: replace(linear_factorization(coeffs, **kw), T=Fraction(1, 100)))
+    for extra in ((), ("--json",)):
+        r = run("factor", "--coeffs", "2,-3,1", *extra)
+        assert r.exit_code == 1 and "does not hold" in r.output.lower(), r.output
+
+
+def test_cli_factor_undecided_exits_3_not_0(monkeypatch):
+    """Campaign H: a factorization whose (2.5) the balls cannot decide is not completed (exit 3), never "holds: null"."""
+    from dataclasses import replace
+    from fractions import Fraction
+
+    from lcnsym.analysis.factorization import linear_factorization
+    from lcnsym.cli.commands import factor
+    from lcnsym.numeric import make_ball, working_precision
+
+    def straddling(coeffs, **kw):
+        f = linear_factorization(coeffs, **kw)
+        with working_precision(prec=f.prec):
+            return replace(f, roots_product=make_ball(f.roots_product_bound, Fraction(1, 10**6)))
+
+    monkeypatch.setattr(factor, "linear_factorization", straddling)
+    for extra in ((), ("--json",)):
+        r = run("factor", "--coeffs", "2,-3,1", *extra)
+        assert r.exit_code == 3 and "undecided" in r.output, r.output
 
 
 @pytest.mark.parametrize("args,words", [

@@ -235,3 +235,18 @@ def test_a_balls_printed_upper_bound_is_above_every_point_of_it(digits):
                 exact_upper = Fraction(m) * Fraction(2) ** e
                 assert printed >= exact_upper, (k, digits, show_upper(ball, digits))
                 assert printed <= exact_upper * (1 + Fraction(10) ** (1 - digits)) + Fraction(1, 10**60)
+
+
+@pytest.mark.parametrize("text", [".", "-.", "+.", ".e5", "-.e5", "./3", "e5", "/3", "", "1/", "1.2.3", "0x10", "1_000"])
+def test_text_without_a_digit_is_no_number(text):
+    """Campaign H: a lone point is not zero; every form needs a digit before or after it."""
+    with pytest.raises(InputError, match="not an exact number|empty"):
+        parse_rational(text, "X")
+    with pytest.raises(InputError):
+        parse_complex(text + "j" if text else text)
+
+
+@pytest.mark.parametrize("text,value", [("1.", 1), (".5", Fraction(1, 2)), ("-.5e1", -5), ("3/4", Fraction(3, 4)),
+                                        ("1e-3", Fraction(1, 1000)), ("+2.50", Fraction(5, 2))])
+def test_decimal_forms_read_exactly(text, value):
+    assert parse_rational(text) == value

@@ -4,7 +4,7 @@ import click
 
 from lcnsym.analysis.factorization import RESIDUAL_DIGITS_LOST, linear_factorization
 from lcnsym.analysis.roots import root_work
-from lcnsym.cli._common import LONG_WORK, busy, echo_json, polynomial_options
+from lcnsym.cli._common import LONG_WORK, CheckFailed, busy, echo_json, polynomial_options
 from lcnsym.numeric import CHECK_DPS, show, show_ball, show_upper
 
 
@@ -29,7 +29,13 @@ def command(coeffs, dps, as_json, max_work):
     }
     if as_json:
         echo_json(out)
-        return
+    else:
+        _print(f, out)
+    if not out["holds"]:
+        raise CheckFailed(f"Lemma 2.4's bound does not hold here: {f.verdict()[1]}")
+
+
+def _print(f, out):
     note = f" ({f.dropped} zero leading coefficients dropped)" if f.dropped else ""
     click.echo(f"degree n = {f.degree}{note}; case {f.case}" + (f", r = {f.r}" if f.case == 2 else ""))
     click.echo(f"T = {out['T']}, B = {out['B']}, bound 6 n T = {out['bound']}")
