@@ -231,3 +231,16 @@ def test_the_certificate_asks_krawczyks_inclusion_of_all_unknowns(monkeypatch):
     arch, data, w0 = _flows.problem((2, 2), (1, 1), 1)
     _, cert = _certified(arch, data, [list(w) for w in w0], Fraction(4))
     assert cert.converges and sizes and set(sizes) == {(sum(arch.k) + arch.N - 1,) * 2}
+
+
+def test_the_reach_box_holds_every_point_within_reach_of_the_critical_points_box():
+    """Campaign G: the box on which the Hessian is bounded holds every point within ``reach`` of *any* point of ``Xw``
+    (the critical point is somewhere in it), so each entry's radius adds to the reach."""
+    from lcnsym.dynamics.certificate import _reach_box
+    from lcnsym.numeric import make_ball, to_arb, working_precision
+
+    with working_precision(30):
+        Xw = [make_ball(1, Fraction(1, 10)), make_ball(-2, Fraction(1, 1000))]
+        reach = to_arb(Fraction(1, 100))
+        for x, y in zip(Xw, _reach_box(Xw, reach)):
+            assert y.contains(x.upper() + reach) and y.contains(x.lower() - reach)

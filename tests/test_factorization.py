@@ -110,3 +110,19 @@ def test_a_straddling_2_5_leaves_the_verdict_undecided():
     decided, reason = replace(g, roots_product=straddling).verdict()
     assert decided is None and "(2.5)" in reason
     assert replace(g, roots_product=above).verdict()[0] is False
+
+
+def test_the_product_must_hold_each_coefficients_whole_ball():
+    """Campaign H: a product ball that only touches the ball of p's coefficient does not show that it holds p's exact
+    coefficient (which may lie in the part outside)."""
+    from lcnsym.analysis.factorization import _contains_all
+    from lcnsym.numeric import make_ball, to_acb, working_precision
+
+    with working_precision(30):
+        a = [to_acb(make_ball(Fraction(1, 3), Fraction(1, 10**15)))]
+        assert _contains_all([to_acb(make_ball(Fraction(1, 3), Fraction(1, 10**10)))], a)
+        inner = to_acb(make_ball(Fraction(1, 3), Fraction(1, 10**25)))  # inside a's ball, a point of it only
+        # its lower edge 5e-16 above 1/3: it overlaps a's ball and misses the part of it below
+        shifted = to_acb(make_ball(Fraction(1, 3) + Fraction(1, 10**10) + Fraction(5, 10**16), Fraction(1, 10**10)))
+        assert not _contains_all([inner], a) and not _contains_all([shifted], a)
+        assert inner.overlaps(a[0]) and shifted.overlaps(a[0])

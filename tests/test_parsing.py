@@ -66,3 +66,15 @@ def test_a_tiny_negative_exponent_is_refused_in_lists():
         parse_rational_list("1, 1e-1001")
     with pytest.raises(NumberError, match="exponent -30000"):
         parse_filters("1e-30000,1;1,1")
+
+
+def test_a_list_of_max_list_entries_is_read_and_one_more_is_refused():
+    """Campaign H: the limit is exact: MAX_LIST entries are accepted, MAX_LIST + 1 named and refused."""
+    from lcnsym.errors import ParseError
+    from lcnsym.parsing import MAX_LIST, parse_int_list, parse_rational_list
+
+    assert len(parse_int_list(",".join(["1"] * MAX_LIST), "--k")) == MAX_LIST
+    with pytest.raises(ParseError, match=f"--k: more than {MAX_LIST} entries"):
+        parse_int_list(",".join(["1"] * (MAX_LIST + 1)), "--k")
+    with pytest.raises(ParseError, match=f"more than {MAX_LIST} entries"):
+        parse_rational_list(",".join(["1"] * (MAX_LIST + 1)))

@@ -121,3 +121,16 @@ def test_the_balls_reach_the_asked_digits_even_when_the_first_isolation_is_coars
     with working_precision(dps + 20):
         tol = flint.arb(10) ** -(dps + 2)
         assert all(r.ball.real.rad() + r.ball.imag.rad() <= tol * max(abs(r.ball.mid()), flint.arb(1)) for r in found)
+
+
+def test_a_complex_balls_radius_bounds_the_distance_to_every_point_of_it():
+    """Campaign H: the ball is a rectangle; its corner lies sqrt(re_rad^2 + im_rad^2) from the midpoint, farther than
+    either radius alone."""
+    from lcnsym.analysis.roots import RootEnclosure
+    from lcnsym.numeric import exact_value, make_ball, to_acb, working_precision
+
+    with working_precision(30):
+        ball = to_acb((make_ball(1, Fraction(1, 10**8)), make_ball(2, Fraction(1, 10**8))))
+        root = RootEnclosure(ball, 1)
+        re_rad, im_rad = exact_value(ball.real.rad()), exact_value(ball.imag.rad())
+    assert root.radius() ** 2 >= re_rad ** 2 + im_rad ** 2 and re_rad > 0 and im_rad > 0

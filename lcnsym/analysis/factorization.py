@@ -320,6 +320,12 @@ def _product_tree(polys):
     return polys[0]
 
 
+def _contains_all(product, a):
+    """Whether each ball of the product holds the whole ball of p's coefficient (touching it shows nothing: p's exact
+    coefficient may lie in the part outside)."""
+    return all(c.contains(ai) for c, ai in zip(product, a))
+
+
 def _build(poly, enclosures, big, dps, prec):
     """The factors of the proof of Lemma 2.4, in balls, with the roots ``big`` (indices) counted as ``|z_i| >= 1``."""
     n = poly.degree
@@ -350,7 +356,7 @@ def _build(poly, enclosures, big, dps, prec):
         factors = [(-(scale / abs(z)) * z, to_acb(scale / abs(z))) if i in big else (-z, to_acb(1))
                    for i, z in enumerate(roots)]
     coeffs = (_product_tree([flint.acb_poly([c0, c1]) for c0, c1 in factors]) * sign_ball).coeffs()
-    consistent = len(coeffs) == n + 1 and all(c.contains(ai) for c, ai in zip(coeffs, a))
+    consistent = len(coeffs) == n + 1 and _contains_all(coeffs, a)
     uppers = [ball_bounds(abs(c - ai))[1] for c, ai in zip(coeffs, a)]
     deviation = _UNBOUNDED if None in uppers else max(uppers)
     norm_lower = one_norm if isinstance(one_norm, Fraction) else ball_bounds(one_norm)[0]

@@ -156,7 +156,7 @@ def certify_convergence(arch, tape, centre, radius, deltas, *, dps, newton=_NEWT
         centre_arb = [to_arb(c) for c in centre]
         dist = _norm2_upper([abs(c - x).upper() for c, x in zip(centre_arb, Xw)])
         reach = (to_arb(radius) + dist).upper()
-        Y = [make_ball(x.mid(), x.rad() + reach) for x in Xw]
+        Y = _reach_box(Xw, reach)
         _, JY = _system(arch, tape, Y + [to_arb(0)] * extra, deltas)
         hess = [row[:n] for row in JY[:n]]
         A = [row[:n] for row in JY[n:]]
@@ -179,6 +179,12 @@ def certify_convergence(arch, tape, centre, radius, deltas, *, dps, newton=_NEWT
             pos += ki
         w_radius = _norm2_upper([x.rad() for x in Xw])
         return ConvergenceCertificate(True, center=layers, radius=w_radius, rate=rate, reach=reach, dps=dps)
+
+
+def _reach_box(Xw, reach):
+    """The box of every point within ``reach`` of some point of the box ``Xw`` (which holds the critical point): each
+    entry's own radius plus the reach (a box around the midpoints alone misses the edges of ``Xw``)."""
+    return [make_ball(x.mid(), x.rad() + reach) for x in Xw]
 
 
 def _krawczyk_inside(K, y, r):
