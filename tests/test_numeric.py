@@ -250,3 +250,12 @@ def test_text_without_a_digit_is_no_number(text):
                                         ("1e-3", Fraction(1, 1000)), ("+2.50", Fraction(5, 2))])
 def test_decimal_forms_read_exactly(text, value):
     assert parse_rational(text) == value
+
+
+def test_make_ball_holds_the_whole_ball_of_its_midpoint():
+    """Campaign H: a ball given as the midpoint keeps its own radius: the result holds every point of it, widened."""
+    with working_precision(30):
+        centre = make_ball(Fraction(1, 3), Fraction(1, 10**6))
+        ball = make_ball(centre, Fraction(1, 10**9))
+        assert ball.contains(centre) and ball.contains(centre.upper() + to_arb(Fraction(1, 10**9)))
+        assert ball.contains(centre.lower() - to_arb(Fraction(1, 10**9)))
