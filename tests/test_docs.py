@@ -60,8 +60,10 @@ def test_there_are_shell_examples_in_the_readme():
     assert sum(page == "README.md" for page, _ in EXAMPLES) >= 10
 
 
-def test_ci_workflow_installs_from_the_checkout_and_runs_a_valid_verify_command():
+def test_ci_workflow_installs_from_the_checkout_and_runs_a_valid_verify_command(monkeypatch):
     from lcnsym.cli.main import cli
+
+    monkeypatch.chdir(ROOT)  # the workflow runs in the checkout: its paths are relative to it
 
     text = (ROOT / "docs" / "examples" / "lcnsym-verify.yml").read_text()
     assert "run: pip install ." in text and "example.org" not in text
