@@ -57,6 +57,14 @@ MIN_ENCLOSURES = 8
 """The fewest enclosures of a certified flow on which the bound is checked."""
 
 
+def largest_squared_norm(layers):
+    """``max_i ||w^(i)||^2`` over every point of the balls ``layers``, from above: the upper end of each layer's ball
+    (an exact binary number; the midpoint would miss the part of the enclosure above it)."""
+    from lcnsym.numeric import exact_value, to_arb
+
+    return max(exact_value(sum((x * x for x in layer), to_arb(0)).upper()) for layer in layers)
+
+
 def _on_enclosures(config, bound):
     """Lemma 3.5 along the certified square-loss flow: with ``T`` the upper end of a ball of ``g(L(w0))`` (Lemma 3.6;
     ``L`` is non-increasing, so ``||pi(w(t))||_1 <= T``), every layer norm's ball over every enclosure lies below
@@ -64,7 +72,7 @@ def _on_enclosures(config, bound):
     from lcnsym.dynamics.bounds import g_bound_ball
     from lcnsym.dynamics.losses import parse_loss
     from lcnsym.dynamics.risk import empirical_risk_ball
-    from lcnsym.numeric import ball_bounds, exact_value, to_arb, working_precision
+    from lcnsym.numeric import ball_bounds, to_arb, working_precision
     from lcnsym.proofs import _flows
 
     k, s = _flows.shapes(config)[0]
@@ -78,8 +86,7 @@ def _on_enclosures(config, bound):
     gap = math.inf
     with working_precision(traj.dps):
         for e in traj.enclosures:
-            largest = max((sum((x * x for x in layer), to_arb(0)).upper() for layer in _flows.enclosure_layers(arch, e)))
-            top = exact_value(largest)  # an upper end: an exact binary number
+            top = largest_squared_norm(_flows.enclosure_layers(arch, e))
             if top > t:
                 return ({"k": k, "s": s, "t": show(e.t), "max ||w^(i)||^2 over the enclosure <=": show(top, 10),
                          "tau": show(t, 10), "T": show(T, 10)}, len(traj.enclosures), None, None)

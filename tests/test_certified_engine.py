@@ -561,3 +561,28 @@ def test_step_control_aims_below_the_wrapping_limit_instead_of_retrying(monkeypa
     data, w0 = random_problem(arch, arch.d0 + 2, 1)
     gradient_flow(arch, data, parse_loss("square"), w0, Fraction(1, 8), dps=20, samples=1, engine="certified")
     assert len(tried) > 100 and len(refused) <= len(tried) / 10
+
+
+def test_the_tube_holds_the_starting_ball_when_the_polynomial_starts_off_the_centre(monkeypatch):
+    """Campaign G: any polynomial p will do for the defect proof (its defect is enclosed), also one with p(0) away from
+    the centre; the tube must then still hold every solution at t = 0, the whole ball B(centre, radius): the distance
+    |p(0) - centre| is part of the tube's width, not only of the error after the step."""
+    from lcnsym.dynamics.engines import certified
+    from lcnsym.numeric import make_ball
+
+    offset = Fraction(1, 2**12)  # far beyond the motion over the steps below: only the width d can hold the start
+    real_poly, real_log_norm = certified._exact_poly, certified._DefectProof._log_norm_on
+    monkeypatch.setattr(certified, "_exact_poly", lambda coefficients, start: real_poly(coefficients, start + to_arb(offset)))
+    tubes = []
+    monkeypatch.setattr(certified._DefectProof, "_log_norm_on",
+                        lambda self, centre, tube, guess, h: tubes.append(tube) or real_log_norm(self, centre, tube, guess, h))
+    with working_precision(20, guard=10):
+        proof, w0 = _proofs_at("square")
+        centre = [to_arb(x).mid() for x in w0]
+        proof.expand(centre)
+        radius = Fraction(1, 10**25)
+        for h in (Fraction(1, 2**20), Fraction(1, 2**16)):
+            out = proof.step(centre, radius, to_arb(h), None)
+            assert out is not None and out[2] >= to_arb(offset)  # the error holds the offset
+            start = [make_ball(c, radius) for c in centre]
+            assert all(t.contains(b) for t, b in zip(tubes[-1], start)), h

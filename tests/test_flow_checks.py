@@ -150,3 +150,27 @@ def test_the_quick_profile_certifies_a_flow_of_every_certified_loss():
     text = _flows.flow_combine(config, [_flows.flow_part(config, p) for p in _flows.flow_parts(("square",), config)],
                                "square loss", losses=("square",)).scope
     assert f"square on (2, 2)/(1, 1), dN = {dN}, seed 1: converges (certified)" in text and f"to t = {t}," in text
+
+
+def test_the_margin_figures_are_the_extremes_over_the_flows_that_ran():
+    """Campaign G: each figure of the margin is the extreme over the flows in the direction that makes it a bound:
+    the latest t, the largest gradients, drift and energy error, the smallest gap below tau and h slack."""
+    import dataclasses
+
+    config = CheckConfig()
+    evidences = [_flows.flow_part(config, p) for p in _flows.flow_parts(("square",), config)]
+    flows = [e for e in evidences if e.details.get("part") and _flows.part_kind(e.details["part"]) == "flow"]
+    assert len(flows) >= 2
+    keys = ("t", "g_stop", "g_limit", "drift", "energy", "tau_gap", "h_slack")
+    planted = []
+    for n, e in enumerate(evidences):
+        if e in flows:
+            i = flows.index(e)
+            figures = {**e.details["figures"], **{key: str(2 + i) for key in keys}}
+            e = dataclasses.replace(e, details={**e.details, "figures": figures})
+        planted.append(e)
+    text = _flows.flow_combine(config, planted, "square loss", check_h=True, losses=("square",)).worst_margin
+    low, high = 2, 1 + len(flows)
+    for words, value in (("latest convergence t = ", high), ("last ||grad L|| at most ", high),
+                         ("at a limit ", high), ("max drift ", high), ("by 10^", low), ("||WX - Y||_1 = ", low)):
+        assert f"{words}{value}" in text, (words, text)

@@ -75,6 +75,9 @@ def test_constants_of_3_8_and_3_9():
     assert parse_loss("gen-huber:1,1/2").c(2) == 0
     with working_precision(30):
         assert abs(parse_loss("gen-huber:2,-3/2").c(3, dps=30) - 3 * mpmath.log(4) / 2) < mpmath.mpf(10) ** -25
+        # Campaign G: beta in (-1, 0) needs c > 0 as much as beta <= -1 does: c = (dN/alpha) log(2/(2+beta))
+        assert abs(parse_loss("gen-huber:2,-1/2").c(3, dps=30) - 3 * mpmath.log(mpmath.mpf(4) / 3) / 2) < mpmath.mpf(10) ** -25
+        assert abs(parse_loss("gen-huber:1,-1/1000").c(1, dps=30) - mpmath.log(mpmath.mpf(2000) / 1999)) < mpmath.mpf(10) ** -25
         assert abs(parse_loss("square").h(4, 2, 3) - 12) < mpmath.mpf(10) ** -25
     assert parse_loss("square").c(2) is None
     assert parse_loss("square").h_at_least(Fraction(4), 2, 3, Fraction(12)) is True

@@ -219,3 +219,16 @@ def test_lemma_3_6_counts_only_the_pairs_it_decided(monkeypatch):
     assert ev.passed
     assert ev.scope.startswith(f"{len(decided)} (instance, loss) pairs") and ev.instances == len(decided)
     assert ev.details["hypothesis fails"] > 0  # there were singular instances to leave out
+
+
+def test_lemma_3_5_holds_its_bound_against_every_point_of_the_enclosures():
+    """Campaign G: the largest ``||w^(i)||^2`` over an enclosure is its balls' upper end, not their midpoints'."""
+    from lcnsym.numeric import make_ball, to_arb, working_precision
+
+    with working_precision(30):
+        layers = [[make_ball(1, Fraction(1, 10)), make_ball(2, Fraction(1, 10))], [make_ball(-2, Fraction(1, 100))]]
+        top = lemma_3_5.largest_squared_norm(layers)
+        corner = Fraction(11, 10) ** 2 + Fraction(21, 10) ** 2  # the corner (1.1, 2.1) of the first layer
+        assert corner <= top < corner + Fraction(1, 10**6)
+        assert lemma_3_5.largest_squared_norm(layers[1:]) >= Fraction(201, 100) ** 2
+        assert lemma_3_5.largest_squared_norm([[to_arb(3)]]) == 9

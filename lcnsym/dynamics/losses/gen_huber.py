@@ -19,7 +19,7 @@ class GeneralizedHuber(Loss):
     summary = "(1/alpha) sum log(e^(alpha r_i) + e^(-alpha r_i) + beta), alpha > 0, beta > -2"
     parameters = (positive("alpha"), greater_than("beta", -2))
     examples = ((1, "1/2"), (2, "-3/2"))
-    grid = tuple((a, b) for a in ("1/10", 1, 10) for b in (0, 1, -1, "-1999/1000"))
+    grid = tuple((a, b) for a in ("1/10", 1, 10) for b in (0, 1, "-1/2", -1, "-1999/1000"))  # c > 0 from beta < 0 on
     reference = "Theorem 3.8, Corollary 3.7"
 
     def phi(self, r, F):
