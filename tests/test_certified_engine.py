@@ -586,3 +586,19 @@ def test_the_tube_holds_the_starting_ball_when_the_polynomial_starts_off_the_cen
             assert out is not None and out[2] >= to_arb(offset)  # the error holds the offset
             start = [make_ball(c, radius) for c in centre]
             assert all(t.contains(b) for t, b in zip(tubes[-1], start)), h
+
+
+def test_the_first_enclosure_holds_a_start_that_balls_cannot_hold_exactly():
+    """Campaign G: w0 = (1/3, ...) is no binary number; its balls' radii are the first enclosure's radius, so the
+    enclosure at t = 0 holds w0 exactly (and a flow started from its midpoint alone would not)."""
+    from lcnsym.algebra.architecture import Architecture
+    from lcnsym.dynamics.data import random_problem
+
+    arch = Architecture.for_output_width((2, 2), (1, 1), dN=1)
+    data, _ = random_problem(arch, arch.d0 + 2, 3)
+    w0 = [[Fraction(1, 3), Fraction(-2, 7)], [Fraction(5, 11), Fraction(1, 9)]]
+    traj = gradient_flow(arch, data, parse_loss("square"), w0, Fraction(1, 10), dps=20, samples=1, engine="certified")
+    first = traj.enclosures[0]
+    assert first.t == 0 and first.radius > 0
+    distance2 = sum((exact_value(c) - x) ** 2 for c, x in zip(first.centre, [x for w in w0 for x in w]))
+    assert distance2 <= exact_value(to_arb(first.radius).upper()) ** 2
