@@ -602,3 +602,16 @@ def test_the_first_enclosure_holds_a_start_that_balls_cannot_hold_exactly():
     assert first.t == 0 and first.radius > 0
     distance2 = sum((exact_value(c) - x) ** 2 for c, x in zip(first.centre, [x for w in w0 for x in w]))
     assert distance2 <= exact_value(to_arb(first.radius).upper()) ** 2
+
+
+def test_gershgorins_fallback_bounds_the_top_eigenvalue_whatever_the_signs(monkeypatch):
+    """Campaign G: where LDL^T certifies nothing, Gershgorin's discs bound lambda_max((J + J^T)/2): each row's centre
+    plus the *absolute* off-diagonal sum (a signed sum falls below lambda_max = 1 of [[0, -1], [-1, 0]])."""
+    from lcnsym.dynamics.engines import certified
+
+    monkeypatch.setattr(certified, "_positive_definite", lambda S: False)
+    with working_precision(30):
+        for J, top in (([[to_arb(0), to_arb(-1)], [to_arb(-1), to_arb(0)]], 1),
+                       ([[to_arb(-2), to_arb(3)], [to_arb(-5), to_arb(1)]], Fraction(13, 10))):  # S's lambda_max 1.30
+            mu, guess = certified._log_norm(J)
+            assert guess is None and mu >= to_arb(top), (J, mu)

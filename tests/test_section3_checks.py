@@ -232,3 +232,20 @@ def test_lemma_3_5_holds_its_bound_against_every_point_of_the_enclosures():
         assert corner <= top < corner + Fraction(1, 10**6)
         assert lemma_3_5.largest_squared_norm(layers[1:]) >= Fraction(201, 100) ** 2
         assert lemma_3_5.largest_squared_norm([[to_arb(3)]]) == 9
+
+
+def test_lemma_3_3_holds_the_field_of_every_other_loss_in_turn():
+    """Campaign G: "for the other losses, one per architecture in turn": every example loss without a quadratic form
+    meets the engine's field check on some architecture (one loss alone would leave the others' fields unchecked)."""
+    from lcnsym.dynamics.engines.taylor import field_at
+    from lcnsym.dynamics.losses import example_losses
+
+    seen = {}
+
+    def recording(problem, point, dps):
+        seen[problem.loss.label()] = seen.get(problem.loss.label(), 0) + 1
+        return field_at(problem, point, dps=dps)
+
+    ev = lemma_3_3.check(CheckConfig(), field=recording)
+    others = {loss.label() for loss in example_losses() if loss.quadratic is None}
+    assert ev.passed and others <= set(seen) and min(seen[label] for label in others) >= 3, seen
