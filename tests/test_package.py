@@ -45,7 +45,7 @@ def _graph(folder, prefix):
     return edges
 
 
-LEVELS = {"errors": 0, "interrupts": 0, "numeric": 1, "parsing": 2, "algebra": 3, "analysis": 4, "dynamics": 4, "checking": 4,
+LEVELS = {"errors": 0, "interrupts": 0, "folders": 0, "numeric": 1, "parsing": 2, "algebra": 3, "analysis": 4, "dynamics": 4, "checking": 4,
           "exploration": 5, "proofs": 6, "cli": 7}
 
 
