@@ -49,7 +49,8 @@ def _confirm(arch, report):
         return {"certificate filter degree": v.degree(), "k_v - 1": arch.k_v - 1}
     if cert.get("argument") == "real roots":
         odd = sum(1 for ki in arch.k if ki >= 2 and ki % 2 == 0)
-        real = v.count_roots()  # Sturm, with multiplicity over the reals
+        # Sturm over the reals, with multiplicity (count_roots counts distinct roots: (x + 1)^2 would pass for 1 < 2)
+        real = sum(m * factor.count_roots() for factor, m in v.sqf_list()[1])
         if real >= odd:
             return {"witness real roots": real, "odd-degree factors": odd}
         return None
@@ -67,13 +68,15 @@ def _confirm(arch, report):
 def check(config=CheckConfig(), theorem=theorem_4_1):
     """Every architecture of the grid: the decision, the certificate, the dimension; ``theorem`` is replaceable (a false
     variant must fail)."""
-    count, strided, not_filling = 0, 0, 0
+    count, strided, not_filling, widest, deepest = 0, 0, 0, 0, 0
     for k, s in _grid(config):
         arch = Architecture.for_output_width(k, s)
         report = filling(arch, seed=config.seed)
         count += 1
         is_strided = any(ki >= 2 and S >= 2 for ki, S in zip(arch.k, arch.stride_products))
         strided += is_strided
+        if not is_strided:
+            widest, deepest = max(widest, max(k)), max(deepest, len(k))
         expected = False if is_strided else theorem(k)
         where = {"k": list(k), "s": list(s)}
         if report.filling != expected:
@@ -92,8 +95,8 @@ def check(config=CheckConfig(), theorem=theorem_4_1):
         return Evidence(False, "exact", "filling decisions", count,
                         counterexample={"search too small": f"ran {count}, minimum {MIN_ARCHITECTURES}"})
     return Evidence(True, "exact",
-                    f"{count} architectures ({count - strided} stride one with widths up to {5 if config.thorough else 4} and "
-                    f"depth up to 3, against [7, Thm 4.1]; {strided} with a strided layer, by the dimension count): every "
+                    f"{count} architectures ({count - strided} stride one with widths up to {widest} and "
+                    f"depth up to {deepest}, against [7, Thm 4.1]; {strided} with a strided layer, by the dimension count): every "
                     f"decision, every dimension min(k_v, kbar - N + 1) by an exact nonzero minor, and {not_filling} "
                     f"certificates of 'not filling' confirmed by sympy (Sturm counts, exact roots)", count,
                     details={"architectures": count, "not filling": not_filling})

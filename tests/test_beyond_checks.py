@@ -276,3 +276,39 @@ def test_constants_tightness_never_orders_a_straddling_ratio_by_its_midpoint(mon
     monkeypatch.setattr(beyond_tightness, "evaluate", widened)
     with pytest.raises(PrecisionError, match="straddles the bound"):
         beyond_tightness.check(CheckConfig())
+
+
+def test_filling_states_the_widths_and_depths_it_ran():
+    """Campaign I: the scope's "widths up to W and depth up to D" are those of the stride-one architectures that ran."""
+    ev = beyond_filling.check(QUICK)
+    one = [k for k, s in beyond_filling._grid(QUICK) if all(S == 1 for S in s)]
+    assert f"stride one with widths up to {max(max(k) for k in one)} and depth up to {max(map(len, one))}," in ev.scope
+
+
+def test_filling_refuses_a_real_roots_certificate_with_as_many_real_roots_as_odd_factors():
+    """Campaign I: a filter outside the image for k = (2, 2) needs fewer real roots than the 2 odd-degree factors:
+    x^2 - 1 (2 real roots) is in the image, x^2 + 1 (none) is not."""
+    from lcnsym.algebra.architecture import Architecture
+    from lcnsym.exploration.filling import filling
+
+    arch = Architecture.for_output_width((2, 2), (1, 1))
+    report = filling(arch, seed=0)
+    assert report.filling is False and report.certificate["argument"] == "real roots"
+    for coefficients, bad in ((["1", "0", "1"], False), (["-1", "0", "1"], True), (["1", "2", "1"], True)):
+        forged = dataclasses.replace(report, certificate={**report.certificate, "filter": coefficients})
+        assert (beyond_filling._confirm(arch, forged) is not None) is bad, coefficients
+
+
+@pytest.mark.parametrize("shift", [-1, 1])
+def test_filling_fails_on_a_dimension_the_minor_does_not_certify(monkeypatch, shift):
+    """Campaign I: a rank below min(k_v, kbar - N + 1) is not a certified dimension (nor one above it): the check fails on
+    "dimensions"."""
+    from lcnsym.exploration.filling import filling
+
+    def off(arch, seed=0):
+        report = filling(arch, seed=seed)
+        return dataclasses.replace(report, dimension=report.dimension + shift) if arch.k == (2, 3) else report
+
+    monkeypatch.setattr(beyond_filling, "filling", off)
+    ev = beyond_filling.check(QUICK)
+    assert not ev.passed and ev.scope == "dimensions" and ev.counterexample["k"] == [2, 3]
