@@ -312,3 +312,49 @@ def test_filling_fails_on_a_dimension_the_minor_does_not_certify(monkeypatch, sh
     monkeypatch.setattr(beyond_filling, "filling", off)
     ev = beyond_filling.check(QUICK)
     assert not ev.passed and ev.scope == "dimensions" and ev.counterexample["k"] == [2, 3]
+
+
+def test_tightness_states_each_lemmas_own_instances(monkeypatch):
+    """Campaign I: each lemma's line in the margin counts its own search's instances, and the scope their total."""
+    import re
+
+    real, ran = beyond_tightness.tightness, {}
+
+    def recording(lemma, D, **kw):
+        report = real(lemma, D, **kw)
+        ran[lemma] = report.effort["instances"]
+        return report
+
+    monkeypatch.setattr(beyond_tightness, "tightness", recording)
+    e = beyond_tightness.check(QUICK)
+    assert e.passed and len(ran) == len(beyond_tightness.LEMMAS) >= 2
+    for lemma, n in ran.items():
+        assert re.search(rf"Lemma {re.escape(lemma)}: [^;]*\({n} instances, ", e.worst_margin), (lemma, n, e.worst_margin)
+    assert e.scope.startswith(f"{sum(ran.values())} instances,") and e.instances == sum(ran.values())
+
+
+def test_critical_points_own_inertia_stays_undecided_where_its_minors_straddle_zero(monkeypatch):
+    """Campaign I: where the check's own Hessian cannot decide a leading minor's sign, a point the library calls
+    nondegenerate raises PrecisionError: the library's counts are taken only for a point it calls degenerate."""
+    from lcnsym.algebra.architecture import Architecture
+    from lcnsym.dynamics.data import random_problem
+    from lcnsym.dynamics.risk import normal_equations
+    from lcnsym.errors import PrecisionError
+    from lcnsym.numeric import make_ball
+
+    k, s, d0, m, seed = next(iter(beyond_critical.instances(QUICK)))
+    arch = Architecture(d0, k, s)
+    data, _ = random_problem(arch, m, seed)
+    report = critical_points(arch, data, dps=30)
+    point = next(p for p in report.real if p.inertia[2] == 0)
+    A, b, _ = normal_equations(arch, data)
+    assert beyond_critical._own_inertia(arch, A, b, point) == tuple(point.inertia)
+    real = beyond_critical._hessian
+    monkeypatch.setattr(beyond_critical, "escalation", lambda digits: [digits])
+    monkeypatch.setattr(beyond_critical, "_hessian",
+                        lambda *args: [[make_ball(0, 1) if (r, c) == (0, 0) else x for c, x in enumerate(row)]
+                                       for r, row in enumerate(real(*args))])
+    with pytest.raises(PrecisionError, match="undecided"):
+        beyond_critical._own_inertia(arch, A, b, point)
+    degenerate = dataclasses.replace(point, inertia=(point.inertia[0] - 1, point.inertia[1], 1))
+    assert beyond_critical._own_inertia(arch, A, b, degenerate) == tuple(degenerate.inertia)
