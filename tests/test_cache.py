@@ -138,3 +138,16 @@ def test_no_deps_refuses_a_result_recorded_with_another_profile_or_seed(tmp_path
     cache_on.put("ignored", CheckResult("my-a", "pass", Evidence(True, "search", "old", 1), 0.1))  # no profile, no seed
     r = run("--only", "my-b", "--no-deps", "--seed", "2")
     assert r.exit_code == 1 and "an unrecorded profile and seed" in r.stdout
+
+
+def test_a_helper_beside_a_path_check_is_part_of_its_key(tmp_path, cache_on):
+    """Campaign I: a ``--path`` folder's ``_*.py`` helpers are part of its checks' keys: editing one reruns them."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "_shared.py").write_text("X = 1\n")
+    (folder / "a.py").write_text(LEMMA.format(id="my-a", deps=(), scope="first"))
+    run = lambda: CliRunner().invoke(cli, ["verify", "--path", str(folder), "--only", "my-a", "--json"])
+    assert _statuses(run()) == {"my-a": "pass"}
+    assert _statuses(run()) == {"my-a": "cached"}
+    (folder / "_shared.py").write_text("X = 2\n")
+    assert _statuses(run()) == {"my-a": "pass"}

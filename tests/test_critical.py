@@ -226,3 +226,87 @@ def test_the_json_inertia_is_the_points_own_counts_and_matches_its_kind():
         if point.kind == "minimum":
             assert inertia["negative"] == inertia["zero"] == 0
     assert {"saddle", "minimum"} <= kinds
+
+
+def test_an_undecided_sign_stays_undecided_never_the_midpoints():
+    """Campaign I: ``_sign`` of a ball straddling 0 is ``None`` (undecided), not the sign of its midpoint."""
+    from lcnsym.numeric import make_ball, to_acb
+
+    f = flint.fmpq_poly([-2, 0, 1])  # alpha = sqrt 2; p = u is not 0 mod f
+    wide = to_acb(make_ball(Fraction(1, 2), 2))  # holds sqrt 2, and 0; midpoint positive
+    assert crit._sign(flint.fmpq_poly([0, 1]), f, wide) is None
+    assert crit._sign(flint.fmpq_poly([0, -1]), f, wide) is None
+    assert crit._sign(flint.fmpq_poly([0, 1]), f, to_acb(make_ball(Fraction(141, 100), Fraction(1, 100)))) == 1
+
+
+def test_inertia_escalates_past_an_undecided_coefficient():
+    """Campaign I: ``_inertia`` raises the precision when a coefficient's sign is undecided, never taking the midpoint's."""
+    from lcnsym.numeric import make_ball, to_acb
+
+    f = flint.fmpq_poly([-2, 0, 1])
+    calls = []
+
+    def root_of(digits):  # the first ball holds sqrt 2 but puts alpha - 1 around -0.5; later balls are tight
+        calls.append(digits)
+        if len(calls) == 1:
+            return to_acb(make_ball(Fraction(1, 2), 1))
+        return to_acb(make_ball(Fraction(14142135623730950488, 10**19), Fraction(1, 10**18)))
+
+    hessian = [[flint.fmpq_poly([-1, 1])]]  # alpha - 1 > 0: a minimum
+    assert crit._inertia(hessian, f, root_of, 30) == (1, 0, 0)
+    assert len(calls) == 2
+
+
+def test_a_value_overlapping_two_roots_is_not_given_the_first_label(monkeypatch):
+    """Campaign I: ``_labels`` escalates when a value's ball overlaps two roots' balls, so sqrt 2 and -sqrt 2 differ."""
+    from lcnsym.numeric import make_ball
+
+    real = crit._roots
+    seen = []
+
+    def blurred(g, digits):  # at the first precision every ball is widened to overlap its neighbours
+        seen.append(digits)
+        roots = real(g, digits)
+        if digits == seen[0]:
+            return [type("R", (), {"ball": r.ball + make_ball(0, 10)})() for r in roots]
+        return roots
+
+    monkeypatch.setattr(crit, "_roots", blurred)
+    g = flint.fmpq_poly([-2, 0, 1])
+    labels = crit._labels([flint.fmpq_poly([0, 1])], g, [0, 1], 30)
+    assert len(set(labels)) == 2, labels
+    assert seen[0] < max(seen)  # the blurred precision was tried, then a higher one
+
+
+@pytest.mark.parametrize("diagonal, inertia", [((1, -1, 2), (2, 1, 0)), ((1, -1, 0), (1, 1, 1)), ((1, -1, 1, -1), (2, 2, 0))])
+def test_inertia_does_not_count_zero_coefficients_as_sign_changes(diagonal, inertia):
+    """Campaign I: Descartes' rule in ``_inertia`` skips zero coefficients (x^2 - 1 has one positive root, not two)."""
+    f = flint.fmpq_poly([-1, 1])  # Q(alpha) = Q, alpha = 1
+
+    def root_of(digits):
+        return flint.acb(1)
+
+    zero, one = flint.fmpq_poly([0]), flint.fmpq_poly([1])
+    swap = [[zero, one], [one, zero]]  # eigenvalues +1, -1: characteristic polynomial x^2 - 1
+    assert crit._inertia(swap, f, root_of, 30) == (1, 1, 0)
+    assert crit._kind(crit._inertia(swap, f, root_of, 30)) == "saddle"
+    n = len(diagonal)
+    diag = [[flint.fmpq_poly([diagonal[i]]) if i == j else zero for j in range(n)] for i in range(n)]
+    assert crit._inertia(diag, f, root_of, 30) == inertia
+    assert crit._kind(inertia) == "saddle"
+
+
+def test_critical_prints_as_many_digits_as_dps_asks():
+    """Campaign I: ``--dps 50`` prints the points with 50 significant digits (as_dict is not capped at DEFAULT_DPS)."""
+    def digits(text):
+        return len(text.lstrip("-").replace(".", "").lstrip("0"))
+
+    arch = Architecture(4, (2, 2), (1, 1))
+    data, _ = random_problem(arch, 6, 1)
+    info = critical_points(arch, data, dps=50).as_dict()
+    assert all(digits(p["loss"]) == 50 and all(digits(x) == 50 for x in p["v"]) for p in info["real"]), info["real"]
+    result = CliRunner().invoke(main, ["critical", "--k", "2,2", "--s", "1,1", "--d0", "4", "--random-data", "6",
+                                       "--seed", "1", "--dps", "50", "--json"])
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.output)["real"]
+    assert shown and all(digits(p["loss"]) == 50 and all(digits(x) == 50 for x in p["v"]) for p in shown), shown

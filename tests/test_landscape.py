@@ -139,3 +139,80 @@ def test_a_gap_to_the_least_squares_optimum_is_claimed_only_when_certified(monke
     monkeypatch.setattr(landscape, "_ball", real)  # the true ball: the gap is certified (about 1000)
     verdict, by, _ = global_minimum(arch, data, report, 0, 30)
     assert verdict.startswith("not a global minimum (certified gap"), verdict
+
+
+def _fake_point(w_exact=None, modulus=None, loss_exact=3, alpha=None):
+    """A hand-made stand-in for a CriticalPoint: exact entries in Q[u]/(modulus), alpha's ball."""
+    import flint
+    from types import SimpleNamespace
+
+    from lcnsym.numeric import make_ball, to_acb
+
+    alpha = to_acb(make_ball(1, 0)) if alpha is None else alpha
+    loss = flint.fmpq_poly([0, 1]) if loss_exact is None else flint.fmpq_poly([loss_exact])
+    return SimpleNamespace(w_exact=w_exact, modulus=modulus if modulus is not None else flint.fmpq_poly([-1, 1]),
+                           loss_exact=loss, alpha=alpha, loss=alpha.real if loss_exact is None else make_ball(loss_exact, 0),
+                           kind="minimum", v_exact=None)
+
+
+def test_a_degree_drop_leaves_the_common_root_undecided():
+    """Campaign I: ``_common_root`` is ``None`` when a p~_i's leading coefficient is 0 mod f, never False (Prop 5.1)."""
+    import flint
+    from types import SimpleNamespace
+
+    from lcnsym.exploration import landscape
+
+    q = flint.fmpq_poly
+    f = q([-1, 1])  # alpha = 1
+    point = _fake_point(w_exact=[[q([1]), q([-1, 1])], [q([1]), q([1])]], modulus=f)  # p~_1 = 1 + (alpha - 1) x: degree drop
+    assert landscape._common_root(ARCH, point) is None
+    report = SimpleNamespace(real=[point])
+    verdict, by, common = global_minimum(ARCH, None, report, 0, 30)
+    assert common is None and not by.startswith("[7, Prop 5.1]") and verdict == "undecided", (verdict, by)
+
+
+def test_the_match_distance_is_the_largest_over_every_coordinate():
+    """Campaign I: ``_match`` measures the max over all coordinates: a state off in a non-last coordinate is not matched."""
+    import flint
+
+    from lcnsym.exploration import landscape
+    from types import SimpleNamespace
+
+    q = flint.fmpq_poly
+    point = _fake_point(w_exact=[[q([1]), q([2])], [q([3]), q([4])]])
+    report = SimpleNamespace(real=[point])
+    assert landscape._match(report, [[1, 2], [3, 4]], 30)[0][0] == 0
+    for moved in ([[1, 3], [3, 4]], [[1, 2], [5, 4]]):
+        assert landscape._match(report, moved, 30)[0][0] >= 1, moved
+
+
+def test_a_state_off_in_one_coordinate_only_is_not_matched():
+    """Campaign I: a listed point's exact slice w, moved by 1 in one non-last coordinate, matches no listed point."""
+    from lcnsym.exploration.critical import _ball as value_at
+    from lcnsym.numeric import working_precision
+
+    data, report = _instance(1)
+    for point in report.real:
+        with working_precision(45):
+            w = [[exact_value(value_at(e, point.alpha).real.mid()) for e in layer] for layer in point.w_exact]
+        assert classify_limit(ARCH, data, w, report=report, dps=30).index is not None
+        w[1][0] += 1  # the free layer's first entry; the last coordinate stays exact
+        assert classify_limit(ARCH, data, w, report=report, dps=30).index is None
+
+
+def test_equal_losses_give_no_certified_gap(monkeypatch):
+    """Campaign I: a loss ball that only straddles another's (equal losses, midpoint below) is not a certified gap."""
+    import flint
+    from types import SimpleNamespace
+
+    from lcnsym.exploration import landscape
+    from lcnsym.numeric import make_ball, to_acb
+
+    monkeypatch.setattr(landscape, "_common_root", lambda arch, point: True)  # Prop 5.1 does not decide first
+    exact = _fake_point(loss_exact=3)
+    blurred = _fake_point(loss_exact=None, modulus=flint.fmpq_poly([-3, 1]),  # L = alpha = 3, its ball wide, midpoint below
+                          alpha=to_acb(make_ball(3 - Fraction(1, 10**20), Fraction(1, 10**10))))
+    report = SimpleNamespace(real=[exact, blurred])
+    for n in range(2):
+        verdict, by, _ = global_minimum(ARCH, None, report, n, 30)
+        assert verdict == "undecided", (n, verdict, by)

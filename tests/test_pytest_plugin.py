@@ -78,3 +78,12 @@ def test_a_check_that_errors_without_raising_fails_under_pytest(pytester):
     result = pytester.runpytest_subprocess("--lcnsym-path", "mine", "-k", "my-none", "-p", "no:cacheprovider")
     result.assert_outcomes(failed=1)
     assert "my-none: error" in result.stdout.str()
+
+
+def test_a_dependency_blocked_by_its_own_failed_dependency_blocks_what_is_selected(project):
+    """Campaign I: with my-bad (fails) -> my-later -> my-last and only my-last selected, my-later is run first as a
+    dependency; it is blocked by my-bad, so my-last is skipped as blocked, not run on a dependency that never held."""
+    (project.path / "mine" / "last.py").write_text(lemma("my-last", ("my-later",)))
+    result = project.runpytest_subprocess("--lcnsym-path", "mine", "-k", "my-last", "-p", "no:cacheprovider", "-rs")
+    result.assert_outcomes(skipped=1)
+    assert "blocked by my-later (blocked)" in result.stdout.str()
