@@ -264,3 +264,17 @@ def test_the_evaluated_count_is_what_the_search_evaluated():
     report = tightness("2.3", 3, restarts=10, steps=20, seed=0, dps=20)
     assert sum(entry["evaluated"] for entry in report.by_degree.values()) == report.effort["instances"]
     assert any(entry["evaluated"] + entry["skipped"] < 10 * (20 + 1) for entry in report.by_degree.values())
+
+
+def test_cli_a_report_that_cannot_be_written_exits_3_after_the_result(tmp_path, monkeypatch):
+    """Campaign I: the result is printed all the same, and the run did not complete what was asked: exit 3 (as verify)."""
+    from pathlib import Path
+
+    def refuse(self, text):
+        raise PermissionError(13, "Permission denied")
+
+    target = tmp_path / "report.json"
+    monkeypatch.setattr(Path, "write_text", refuse)
+    r = CliRunner().invoke(cli, ["tightness", "--lemma", "2.2", "--degree", "2", "--restarts", "2", "--steps", "2",
+                                 "--output", str(target)])
+    assert r.exit_code == 3 and "largest ratio at degree 2" in r.output and "could not write the report" in r.output, r.output

@@ -3,7 +3,7 @@ Lemma 3.5): the largest ratios a seeded search finds, each with an exact witness
 
 import click
 
-from lcnsym.cli._common import Choice, OutputPath, Whole, busy, dps_option, echo_json, write_output
+from lcnsym.cli._common import Choice, Failed, OutputPath, Whole, busy, dps_option, echo_json, write_output
 from lcnsym.errors import InputError, WorkLimitError
 from lcnsym.exploration.tightness import (DEFAULT_EFFORT, LEMMAS, MAX_DEGREE, MAX_FACTORS, QUANTITIES, REFERENCES,
                                           tightness)
@@ -58,6 +58,8 @@ def command(lemma, degree, restarts, steps, factors, seed, dps, as_json, output)
         click.echo("\n".join(_summary(report, data)))
     if output is not None and saved and not as_json:
         click.echo(f"saved the JSON report to {output}")
+    if not saved:  # the result is printed all the same; the run did not complete what was asked
+        raise Failed(f"the report was not written to {output}")
 
 
 def _summary(report, data):
