@@ -244,3 +244,21 @@ def test_the_reach_box_holds_every_point_within_reach_of_the_critical_points_box
         reach = to_arb(Fraction(1, 100))
         for x, y in zip(Xw, _reach_box(Xw, reach)):
             assert y.contains(x.upper() + reach) and y.contains(x.lower() - reach)
+
+
+def test_the_certified_radius_bounds_the_euclidean_distance_over_the_whole_box(monkeypatch):
+    """Campaign J: w* lies in the box K[:n]; its distance to the stated centre is bounded by the Euclidean norm of the
+    box's radii (a corner), not by its largest radius."""
+    from lcnsym.dynamics import certificate
+    from lcnsym.numeric import to_arb, working_precision
+
+    images = []
+    real = certificate._krawczyk_inside
+    monkeypatch.setattr(certificate, "_krawczyk_inside", lambda K, y, r: images.append(K) or real(K, y, r))
+    arch, data, w0 = _flows.problem((2, 2), (1, 1), 1)
+    _, cert = _certified(arch, data, [list(w) for w in w0], Fraction(4))
+    assert cert.converges
+    n = sum(arch.k)
+    with working_precision(40):
+        corner = sum((x.rad() ** 2 for x in images[-1][:n]), to_arb(0)).sqrt()
+        assert to_arb(cert.radius) >= corner and corner > max(x.rad() for x in images[-1][:n])

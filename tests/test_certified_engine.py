@@ -615,3 +615,22 @@ def test_gershgorins_fallback_bounds_the_top_eigenvalue_whatever_the_signs(monke
                        ([[to_arb(-2), to_arb(3)], [to_arb(-5), to_arb(1)]], Fraction(13, 10))):  # S's lambda_max 1.30
             mu, guess = certified._log_norm(J)
             assert guess is None and mu >= to_arb(top), (J, mu)
+
+
+def test_a_flow_stopped_by_its_gradient_is_labelled_with_the_time_it_reached():
+    """Campaign J: a certified flow stopped early by ``grad_tol`` reports the time of its last enclosure, not the next
+    sample time: the times strictly increase and each sample's time is its enclosure's."""
+    from lcnsym.algebra.architecture import Architecture
+    from lcnsym.dynamics.data import random_problem
+
+    arch = Architecture(3, (2, 1), (1, 1))
+    data, w0 = random_problem(arch, arch.d0 + 2, 1)
+    traj = gradient_flow(arch, data, parse_loss("square"), w0, Fraction(400), dps=20, samples=4, engine="certified",
+                         grad_tol=Fraction(1, 10**8))
+    times = list(traj.times)
+    assert times[-1] < 400 and all(a < b for a, b in zip(times, times[1:])), times
+    from lcnsym.numeric import to_rational
+
+    reached = [Fraction(e.t) for e in traj.enclosures]
+    for time in times[1:]:
+        assert min(abs(to_rational(time, floats=True) - t) for t in reached) < Fraction(1, 10**12), (time, reached)

@@ -179,3 +179,14 @@ def test_a_rise_of_the_loss_is_measured_against_the_loss_where_it_rises():
         rising = Trajectory("taylor", 30, losses=[mpmath.mpf(10) ** 20, mpmath.mpf(1), 1 + mpmath.mpf(10) ** -10])
         flat = Trajectory("taylor", 30, losses=[mpmath.mpf(10) ** 20, mpmath.mpf(1), 1 + mpmath.mpf(10) ** -25])
     assert not rising.loss_non_increasing() and flat.loss_non_increasing()
+
+
+@pytest.mark.parametrize("losses", [(1, 2, Fraction(3, 2), Fraction(1, 2)), (3, 2, 1, Fraction(3, 2)), (3, 2, Fraction(5, 2), 1)])
+def test_a_rise_at_the_first_or_last_interval_is_seen(losses):
+    """Campaign J: every interval of the samples is compared, the first and the last included."""
+    from lcnsym.dynamics.flow import Trajectory
+    from lcnsym.numeric import to_mpf
+
+    with working_precision(30):
+        traj = Trajectory("taylor", 30, losses=[to_mpf(Fraction(x)) for x in losses])
+    assert not traj.loss_non_increasing()

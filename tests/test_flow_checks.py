@@ -174,3 +174,21 @@ def test_the_margin_figures_are_the_extremes_over_the_flows_that_ran():
     for words, value in (("latest convergence t = ", high), ("last ||grad L|| at most ", high),
                          ("at a limit ", high), ("max drift ", high), ("by 10^", low), ("||WX - Y||_1 = ", low)):
         assert f"{words}{value}" in text, (words, text)
+
+
+def test_an_undecided_3_8_raises_and_is_never_a_pass(monkeypatch):
+    """Campaign J: where the balls cannot decide (3.8) at any precision and the loss has no exact route (pseudo-Huber),
+    the check raises PrecisionError; with the exact route (the square loss) it decides."""
+    from lcnsym.dynamics.losses import parse_loss
+    from lcnsym.errors import PrecisionError
+
+    arch, data, w0 = _flows.problem((2, 2), (1, 1), 1)
+    w = [list(x) for x in w0]
+    monkeypatch.setattr(_flows, "compare", lambda a, b: None)
+    with pytest.raises(PrecisionError, match=r"\(3.8\) undecided"):
+        _flows._h_holds(arch, data, parse_loss("pseudo-huber:1"), w)
+    square = parse_loss("square")
+    assert _flows._h_holds(arch, data, square, w)[0] is True
+    monkeypatch.setattr(type(square), "h_at_least", lambda self, L, dN, m, value: None)  # an exact route that cannot decide
+    with pytest.raises(PrecisionError, match=r"\(3.8\) undecided"):
+        _flows._h_holds(arch, data, square, w)

@@ -142,6 +142,12 @@ class Loss:
             raise LossDefinitionError(f"the {self.name} loss defines neither h_of nor c_of", loss=self.name, lacks="h_of")
         return L + c * m
 
+    @property
+    def decides_h_exactly(self):
+        """Whether :meth:`h_at_least` can decide (an algebraic ``h``: the loss overrides it); the others' exact risk
+        may not even be rational."""
+        return type(self).h_at_least is not Loss.h_at_least
+
     def h_at_least(self, L, dN, m, value):
         """Whether ``h(L) >= value``, decided exactly for exact ``L`` and ``value``; ``None`` if this loss cannot.
 
