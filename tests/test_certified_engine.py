@@ -634,3 +634,18 @@ def test_a_flow_stopped_by_its_gradient_is_labelled_with_the_time_it_reached():
     reached = [Fraction(e.t) for e in traj.enclosures]
     for time in times[1:]:
         assert min(abs(to_rational(time, floats=True) - t) for t in reached) < Fraction(1, 10**12), (time, reached)
+
+
+def test_a_step_stretched_over_a_sliver_before_a_sample_is_proved_for_its_whole_length(monkeypatch):
+    """Campaign J: a step that would leave a sliver (under 1/1000) before a sample time is stretched to the sample time;
+    the proof must be for the stretched step, or the enclosure is labelled with a time it was not proved for."""
+    from lcnsym.dynamics.engines import certified
+
+    real = certified._step_length
+    monkeypatch.setattr(certified, "_step_length", lambda norms, K, remaining: (real(norms, K, remaining).min(remaining * to_arb(Fraction(9995, 10000)))).mid())
+    arch, data, w0 = _flows.problem((2, 2), (1, 1), 1)
+    w0 = [list(w) for w in w0]
+    cert = gradient_flow(arch, data, parse_loss("square"), w0, Fraction(1, 4), dps=20, samples=2, engine="certified")
+    ref = gradient_flow(arch, data, parse_loss("square"), w0, Fraction(1, 4), dps=40, samples=2, engine="odefun")
+    for enc, state in zip(cert.enclosures[1:], ref.states[1:]):
+        assert _distance(enc, [x for w in state for x in w]) <= exact_value(enc.radius), enc.t

@@ -169,10 +169,15 @@ def test_the_margin_figures_are_the_extremes_over_the_flows_that_ran():
             figures = {**e.details["figures"], **{key: str(2 + i) for key in keys}}
             e = dataclasses.replace(e, details={**e.details, "figures": figures})
         planted.append(e)
+    # an energy-only part (a start window; the thorough profile's other seeds): its energy counts in the figure too
+    loss, k, s, seed = flows[0].details["part"][:4]
+    planted.append(dataclasses.replace(flows[0], details={**flows[0].details, "part": [loss, k, s, seed + 1, _flows.ENERGY_ONLY],
+                                                          "figures": {"energy": "99"}}))
     text = _flows.flow_combine(config, planted, "square loss", check_h=True, losses=("square",)).worst_margin
     low, high = 2, 1 + len(flows)
     for words, value in (("latest convergence t = ", high), ("last ||grad L|| at most ", high),
-                         ("at a limit ", high), ("max drift ", high), ("by 10^", low), ("||WX - Y||_1 = ", low)):
+                         ("at a limit ", high), ("max drift ", high), ("by 10^", low), ("||WX - Y||_1 = ", low),
+                         ("energy identity to ", 99)):
         assert f"{words}{value}" in text, (words, text)
 
 
@@ -192,3 +197,32 @@ def test_an_undecided_3_8_raises_and_is_never_a_pass(monkeypatch):
     monkeypatch.setattr(type(square), "h_at_least", lambda self, L, dN, m, value: None)  # an exact route that cannot decide
     with pytest.raises(PrecisionError, match=r"\(3.8\) undecided"):
         _flows._h_holds(arch, data, square, w)
+
+
+def test_the_flows_T_is_the_upper_end_of_gs_ball(monkeypatch):
+    """Campaign J: Lemma 3.6's T = g(L(w0)) enters tau as the upper end of its ball (every point of it below T)."""
+    from lcnsym.numeric import ball_bounds
+
+    balls, Ts = [], []
+    real_g, real_tau = _flows.g_bound_ball, _flows.tau
+    monkeypatch.setattr(_flows, "g_bound_ball", lambda *a, **kw: balls.append(real_g(*a, **kw)) or balls[-1])
+    monkeypatch.setattr(_flows, "tau", lambda T, *a: Ts.append(T) or real_tau(T, *a))
+    config = CheckConfig()
+    bad, _ = _flows.judge("square", (2, 2), (1, 1), 1, _flows.t_max_of(config))
+    assert bad is None and len(Ts) == len(balls) == 1
+    low, high = ball_bounds(balls[0])
+    assert Ts[0] >= high > low
+
+
+def test_the_energy_defect_is_relative_to_the_drop_however_small():
+    """Campaign J: a drop of 1e-6 against an integral of 2e-6 is a defect of 1/2, not 1e-6 (an absolute defect below
+    a drop of 1 would pass a doubled ||grad L|| near a limit)."""
+    from lcnsym.numeric import to_mpf, working_precision
+
+    window = Fraction(1, 256)
+    with working_precision(_flows.DPS):
+        rate = to_mpf(Fraction(2, 10**6) / window)  # ||grad L||^2 constant: its integral over the window is 2e-6
+        norms = [rate.sqrt()] * 65
+        losses = [to_mpf(1 - Fraction(i, 64) * Fraction(1, 10**6)) for i in range(65)]  # drops by 1e-6
+        defect, unsettled = _flows._energy_defect(losses, norms, window)
+    assert unsettled is None and abs(defect - to_mpf(Fraction(1, 2))) < to_mpf(Fraction(1, 10**20))
