@@ -393,3 +393,18 @@ def test_cli_arch_json_agrees_with_the_text_and_the_definitions():
     assert (data["s_v"], data["k_v"], data["d"], data["t"]) == (6, 5, [5, 2, 1], [2, 2])
     text = run("arch", "--k", "3,2", "--s", "2,3").output
     assert f"s_v          = {data['s_v']}" in text and f"k_v          = {data['k_v']}" in text
+
+
+def test_cli_flow_compares_the_layer_norms_with_tau(monkeypatch):
+    """Campaign J: "max ||w^(i)||^2 <= tau" is compared, not printed as asserted: with a planted tau below the flow's
+    norms the relation says so and the command exits 1 (a check's claim failed)."""
+    from lcnsym.cli.commands import flow
+
+    args = ("flow", "--k", "2,2", "--s", "1,1", "--t-max", "1/2", "--samples", "2", "--dps", "15")
+    data = json.loads(run(*args, "--json").stdout)
+    assert data["within_tau"] is True
+    assert " <= tau = " in run(*args).output
+    monkeypatch.setattr(flow, "_a_priori_tau", lambda *a: (Fraction(1, 10**6), None))
+    r = run(*args)
+    assert r.exit_code == 1 and "> (ABOVE: Lemma 3.5 fails here) tau = 1/1000000" in r.output, r.output
+    assert json.loads(run(*args, "--json").stdout)["within_tau"] is False

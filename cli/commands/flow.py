@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 
 from lcnsym.algebra.architecture import MAX_SIZE
-from lcnsym.cli._common import (Choice, Failed, InputFile, IntList, Interrupted, LossSpec, OutputPath, Rational, Whole,
+from lcnsym.cli._common import (CheckFailed, Choice, Failed, InputFile, IntList, Interrupted, LossSpec, OutputPath, Rational, Whole,
                                 architecture_from_options, busy, dps_option, echo_json, problem_from_options, write_output)
 from lcnsym.dynamics.bounds import balancedness, g_bound, tau
 from lcnsym.dynamics.data import MAX_DATA_ENTRIES, random_start
@@ -141,6 +141,8 @@ def command(ctx, k, s, d0, data_file, m, seed, init_file, loss, t_max, dps, grad
         "tau": None if bound is None else show(bound),
         "tau_note": why or "tau of Lemma 3.5 with T = g(L(w0)) of Lemma 3.6, exactly",
         "max_layer_norm_sq": show(traj.max_layer_norm_sq(), dps),
+        # compared, not asserted: the samples' largest layer norm (at --dps digits) against tau, exactly
+        "within_tau": None if bound is None else to_rational(traj.max_layer_norm_sq(), floats=True) <= bound,
     }
     if traj.enclosures:
         from lcnsym.dynamics.certificate import certify_flow, enclosure_table
@@ -183,6 +185,8 @@ def command(ctx, k, s, d0, data_file, m, seed, init_file, loss, t_max, dps, grad
         raise Interrupted(traj.message)
     if plot_error:
         raise Failed(plot_error)
+    if out["within_tau"] is False:
+        raise CheckFailed(f"max ||w^(i)||^2 = {out['max_layer_norm_sq']} is above tau: Lemma 3.5 fails along this flow")
 
 
 def _parse_compare(spec, loss, seed):
@@ -210,7 +214,8 @@ def _print_text(arch, loss, engine, dps, out, bound, traj):
     else:
         exact = show(bound)
         tau_text = exact if len(exact) <= 40 else f"{to_float(bound):.6g} (an exact rational of {len(exact)} characters: --json prints it)"
-    click.echo(f"max ||w^(i)||^2 = {out['max_layer_norm_sq']} <= tau = {tau_text} ({out['tau_note']})")
+    relation = {True: "<=", False: "> (ABOVE: Lemma 3.5 fails here)", None: "against"}[out["within_tau"]]
+    click.echo(f"max ||w^(i)||^2 = {out['max_layer_norm_sq']} {relation} tau = {tau_text} ({out['tau_note']})")
     click.echo(traj.message)
     for run in out.get("compare", []):
         click.echo(f"compared: {run['run']}: L -> {run['loss_final']}, ||grad L|| = {show_short(run['grad_norm_final'])}, "
