@@ -110,3 +110,13 @@ def test_as_dict_gives_the_definitions_values(k, s, expected):
     """Injected in a campaign (C4, I11): as_dict's s_v was the last stride product prod_{n<N} s_n, equal to s_v only
     when s_N = 1 (the shape tested before)."""
     assert Architecture.for_output_width(k, s).as_dict() == {"k": list(k), "s": list(s), **expected}
+
+
+def test_sizes_above_the_largest_accepted_are_refused():
+    """Campaign L: d0, k_i and s_i above MAX_SIZE are refused by name, also as plain ints (the fast path)."""
+    from lcnsym.algebra.architecture import MAX_SIZE
+
+    for args, what in (((MAX_SIZE + 1, (2,), (1,)), "d0"), ((8, (MAX_SIZE + 1,), (1,)), "k"), ((8, (2,), (MAX_SIZE + 1,)), "s")):
+        with pytest.raises(ArchitectureError, match="larger than"):
+            Architecture(*args)
+    assert Architecture(MAX_SIZE, (2,), (1,)).d0 == MAX_SIZE

@@ -408,3 +408,13 @@ def test_cli_flow_compares_the_layer_norms_with_tau(monkeypatch):
     r = run(*args)
     assert r.exit_code == 1 and "> (ABOVE: Lemma 3.5 fails here) tau = 1/1000000" in r.output, r.output
     assert json.loads(run(*args, "--json").stdout)["within_tau"] is False
+
+
+def test_cli_show_lists_the_checks_that_use_a_check():
+    """Campaign L: "used_by" are the checks that depend on it, not those it depends on."""
+    from lcnsym.checking.registry import discover
+
+    checks = discover().checks
+    data = json.loads(run("show", "prop-2.1", "--json").stdout)
+    assert data["used_by"] == sorted(pid for pid, c in checks.items() if "prop-2.1" in c.depends_on) != []
+    assert data["depends_on"] == list(checks["prop-2.1"].depends_on)

@@ -259,3 +259,18 @@ def test_make_ball_holds_the_whole_ball_of_its_midpoint():
         ball = make_ball(centre, Fraction(1, 10**9))
         assert ball.contains(centre) and ball.contains(centre.upper() + to_arb(Fraction(1, 10**9)))
         assert ball.contains(centre.lower() - to_arb(Fraction(1, 10**9)))
+
+
+@pytest.mark.parametrize("text,value", [("1E+2+3j", (100, 3)), ("1e-2-3j", (Fraction(1, 100), -3)), ("-2E-1+1E+1j", (Fraction(-1, 5), 10))])
+def test_a_complex_numbers_exponent_signs_stay_with_their_exponents(text, value):
+    """Campaign L: the split between real and imaginary parts skips the sign of an exponent, e or E."""
+    assert parse_complex(text) == value
+
+
+def test_fractional_digits_count_against_the_digit_limit():
+    """Campaign L: 0.111... with more than MAX_DIGITS digits after the point is refused as 111... would be."""
+    from lcnsym.numeric import MAX_DIGITS
+
+    with pytest.raises(NumberError, match="digits; at most"):
+        parse_rational("0." + "1" * (MAX_DIGITS + 1))
+    assert parse_rational("0." + "1" * (MAX_DIGITS - 1)) > 0

@@ -78,3 +78,11 @@ def test_a_list_of_max_list_entries_is_read_and_one_more_is_refused():
         parse_int_list(",".join(["1"] * (MAX_LIST + 1)), "--k")
     with pytest.raises(ParseError, match=f"more than {MAX_LIST} entries"):
         parse_rational_list(",".join(["1"] * (MAX_LIST + 1)))
+
+
+def test_an_escaped_quote_does_not_end_a_json_string():
+    """Campaign L: brackets inside a string after an escaped quote are text, not nesting (no false "too deep")."""
+    from lcnsym.parsing import parse_json
+
+    text = '["a\\"' + "[" * 100 + '"]'
+    assert parse_json(text) == ['a"' + "[" * 100]

@@ -34,3 +34,17 @@ def test_product_of_stride_polynomials_is_the_final_filter_polynomial():
     prod = sp.Mul(*[p.as_expr() for p in stride_polynomials(w, ARCH.s)])
     coeffs = sp.Poly(sp.expand(prod), x).all_coeffs()[::-1]
     assert [sp.expand(c) for c in coeffs] == final_filter(ARCH, w)
+
+
+def test_coefficient_norm_of_mpmath_numbers_has_the_digits_asked_for():
+    """Campaign L: mpmath coefficients are normed at ``dps`` digits, not at the default 30."""
+    import mpmath
+
+    from lcnsym.numeric import working_precision
+
+    with working_precision(80):
+        coeffs = [mpmath.mpf(1) / 3, mpmath.mpf(2) / 3]
+        exact = mpmath.sqrt(5) / 3
+    value = coefficient_norm(coeffs, 2, dps=60)
+    with working_precision(80):
+        assert abs(value - exact) < mpmath.mpf(10) ** -58

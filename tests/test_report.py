@@ -34,3 +34,12 @@ def test_every_case_that_did_not_pass_carries_its_status_in_junit():
                 for case in root.iter("testcase")}
     assert children == {"a": [], "b": [("failure", "CounterexampleFound")], "c": [("skipped", None)],
                         "d": [("error", "Interrupted")], "e": [("error", "CheckError")]}
+
+
+def test_every_report_shows_a_failures_counterexample():
+    """Campaign L: the counterexample of a failed check is in every report (JUnit, Markdown, HTML), not only its status."""
+    from lcnsym.checking.report import html_report
+
+    meta = run_metadata("quick", 0)
+    for text in (junit_report(RESULTS, meta), markdown_report(RESULTS, meta), html_report(RESULTS, meta)):
+        assert '"x": 1' in text or "&quot;x&quot;: 1" in text, text[:300]
