@@ -418,3 +418,23 @@ def test_cli_show_lists_the_checks_that_use_a_check():
     data = json.loads(run("show", "prop-2.1", "--json").stdout)
     assert data["used_by"] == sorted(pid for pid, c in checks.items() if "prop-2.1" in c.depends_on) != []
     assert data["depends_on"] == list(checks["prop-2.1"].depends_on)
+
+
+def test_cli_factor_radii_are_each_coefficients_own():
+    """Campaign L: factor_radii[i] are the radii of factor i's two coefficients, in order."""
+    from lcnsym.analysis.factorization import linear_factorization
+    from lcnsym.numeric import show_ball
+
+    data = json.loads(run("factor", "--coeffs", "2,-3,1", "--dps", "40", "--json").stdout)
+    f = linear_factorization([2, -3, 1], dps=40)
+    assert data["factor_radii"] == [[show_ball(c0, 40)["rad"], show_ball(c1, 40)["rad"]] for c0, c1 in f.factors]
+    assert any(a != b for a, b in data["factor_radii"])  # the two differ here: a swap or a repeat shows
+
+
+def test_cli_json_gives_huge_integers_as_text():
+    """Campaign L: integers beyond Python's str limit go out as their exact decimal text, not as a crash."""
+    from lcnsym.cli._common import _json_safe
+    from lcnsym.numeric import show
+
+    big = 10**5000
+    assert _json_safe({"n": big, "m": [7]}) == {"n": show(big), "m": [7]}

@@ -48,3 +48,17 @@ def test_the_families_hold_every_kind_the_checks_count():
             assert all(counts[k] >= least for k, least in mod.MIN_KINDS[config.profile].items()), (config.profile, counts)
     coeffs = {repr(c) for _, c in adversarial_family()}
     assert repr([2, -3, 1, 0, 0]) in coeffs and repr([(0, 1), 1, 0]) in coeffs and repr([1, 1, 9]) in coeffs
+
+
+def test_unit_roots_are_exact_to_forty_digits():
+    """Campaign L: the roots of unity of the families are their 40-digit values (|z| = radius and the angle 2 pi k/n)."""
+    import mpmath
+
+    from lcnsym.analysis.families import _unit_root
+
+    from lcnsym.numeric import working_precision
+
+    re, im = _unit_root(1, 3)
+    assert abs(re + Fraction(1, 2)) < Fraction(1, 10**39)
+    with working_precision(60):
+        assert abs(mpmath.mpf(im.numerator) / im.denominator - mpmath.sqrt(3) / 2) < mpmath.mpf(10) ** -39

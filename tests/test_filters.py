@@ -126,3 +126,15 @@ def test_a_sympy_complex_infinity_entry_is_refused():
     for bad in (sp.Integer(1) / 0, sp.zoo, sp.nan, sp.oo, -sp.oo):
         with pytest.raises(FilterError, match="filter 1, entry 2"):
             final_filter(arch, [[1, bad], [1, 1]])
+
+
+@pytest.mark.parametrize("bad", [complex("inf"), complex(0, float("nan")), "mpc-inf"])
+def test_complex_entries_that_are_not_finite_are_refused(bad):
+    """Campaign L: a complex infinity or nan is no more a filter entry than a real one."""
+    import mpmath
+
+    from lcnsym.errors import FilterError
+
+    entry = mpmath.mpc(mpmath.inf, 0) if bad == "mpc-inf" else bad
+    with pytest.raises(FilterError, match="not a finite number"):
+        final_filter(Architecture(3, (2, 2), (1, 1)), [[entry, 1], [1, 1]])

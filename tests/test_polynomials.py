@@ -48,3 +48,10 @@ def test_coefficient_norm_of_mpmath_numbers_has_the_digits_asked_for():
     value = coefficient_norm(coeffs, 2, dps=60)
     with working_precision(80):
         assert abs(value - exact) < mpmath.mpf(10) ** -58
+
+
+def test_coefficients_of_pads_to_degree_plus_one_entries():
+    """Campaign L: coefficients up to ``degree`` are degree + 1 entries."""
+    from lcnsym.algebra.polynomials import coefficients_of
+
+    assert coefficients_of([1], 3) == [1, 0, 0, 0] and len(coefficients_of([1, 2, 3], 2)) == 3

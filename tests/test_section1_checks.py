@@ -52,9 +52,14 @@ def test_eq_1_5_catches_a_vague_error_message():
 
 @pytest.mark.slow
 def test_prop_1_1_and_prop_2_1_pass_on_the_grid():
+    import re
+
     for mod in (prop_1_1, prop_2_1):
         ev = mod.check(CheckConfig())
         assert ev.passed and ev.kind == "exact" and ev.instances >= 22620, ev.summary()
+    # Campaign L: prop-2.1's architectures and p-norm instances are counted apart, and add up to what ran
+    architectures, norms = int(ev.scope.split(" ", 1)[0]), int(re.search(r"plus (\d+) exact p-norms", ev.scope).group(1))
+    assert architectures + norms == ev.instances and norms > 0
 
 
 def test_prop_1_1_catches_a_wrong_k_v():
