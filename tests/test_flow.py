@@ -190,3 +190,13 @@ def test_a_rise_at_the_first_or_last_interval_is_seen(losses):
     with working_precision(30):
         traj = Trajectory("taylor", 30, losses=[to_mpf(Fraction(x)) for x in losses])
     assert not traj.loss_non_increasing()
+
+
+def test_balancedness_drift_counts_a_fall_as_much_as_a_rise():
+    """Campaign M: the drift is max |delta_i(t) - delta_i(0)|: an invariant that falls drifts too."""
+    from lcnsym.dynamics.flow import Trajectory
+    from lcnsym.numeric import to_mpf
+
+    with working_precision(30):
+        traj = Trajectory("taylor", 30, invariants=[[to_mpf(1), to_mpf(2)], [to_mpf(Fraction(1, 2)), to_mpf(2)]])
+        assert traj.balancedness_drift() == to_mpf(Fraction(1, 2))

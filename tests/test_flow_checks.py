@@ -226,3 +226,16 @@ def test_the_energy_defect_is_relative_to_the_drop_however_small():
         losses = [to_mpf(1 - Fraction(i, 64) * Fraction(1, 10**6)) for i in range(65)]  # drops by 1e-6
         defect, unsettled = _flows._energy_defect(losses, norms, window)
     assert unsettled is None and abs(defect - to_mpf(Fraction(1, 2))) < to_mpf(Fraction(1, 10**20))
+
+
+def test_3_8_left_side_is_the_one_norm_of_the_residuals():
+    """Campaign M: ||WX - Y||_1 of (3.8) is the sum of the residuals' absolute values, recomputed here exactly."""
+    from lcnsym.algebra.filters import final_filter
+    from lcnsym.dynamics.losses import parse_loss
+    from lcnsym.dynamics.risk import predictions
+
+    arch, data, w0 = _flows.problem((2, 2), (2, 1), 1)
+    w = [list(x) for x in w0]
+    ok, lhs, _ = _flows._h_holds(arch, data, parse_loss("square"), w)
+    residuals = [z - y for j, zs in enumerate(predictions(arch, final_filter(arch, w), data)) for z, y in zip(zs, data.column(j)[1])]
+    assert ok is True and lhs == sum(abs(r) for r in residuals) > abs(sum(residuals))

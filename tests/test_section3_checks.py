@@ -284,3 +284,21 @@ def test_lemma_3_3_certified_drift_is_the_upper_end_over_every_enclosure():
         reach = max(abs(ball - to_arb(d)).upper() for e in traj.enclosures
                     for ball, d in zip(balancedness(_flows.enclosure_layers(arch, e)), exact))
     assert bad is None and drift >= reach > 0
+
+
+def test_lemma_3_6_exact_route_keeps_dN(monkeypatch):
+    """Campaign M: where balls cannot decide, ||pi(w)||_1 <= scale g(L) is decided exactly as
+    h(L) >= dN ||pi(w)||_1 / (scale P) - ||Y||_1; with dN = 2 and a scale between the bound with and without dN, the
+    exact route must agree with the balls."""
+    import random
+
+    from lcnsym.numeric import exact_value
+
+    rng = random.Random(3)
+    arch, w, data = next(p for p in (lemma_3_6._problem(rng, False) for _ in range(200)) if p[0].dN == 2)
+    square = _flows.parse_loss("square")
+    ok, v1, g = lemma_3_6.decide(arch, w, data, square)
+    scale = v1 / exact_value(g.mid()) * Fraction(2, 3)  # v1 = 1.5 scale g: false, though v1 <= dN scale g
+    by_balls = lemma_3_6.decide(arch, w, data, square, scale=scale)[0]
+    monkeypatch.setattr(lemma_3_6, "compare", lambda a, b: None)  # the balls never decide: the exact route does
+    assert by_balls is False and lemma_3_6.decide(arch, w, data, square, scale=scale)[0] is False
