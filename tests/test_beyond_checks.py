@@ -358,3 +358,23 @@ def test_critical_points_own_inertia_stays_undecided_where_its_minors_straddle_z
         beyond_critical._own_inertia(arch, A, b, point)
     degenerate = dataclasses.replace(point, inertia=(point.inertia[0] - 1, point.inertia[1], 1))
     assert beyond_critical._own_inertia(arch, A, b, degenerate) == tuple(degenerate.inertia)
+
+
+def test_flows_state_the_acceptance_their_matches_used(monkeypatch):
+    """Campaign M: "matched ... within X" is the acceptance classify_limit applied, carried from the parts, not a
+    tolerance typed again (a wider acceptance must show in the text)."""
+    from lcnsym.exploration import landscape
+    from lcnsym.numeric import show_upper
+
+    seen = []
+    real = landscape.classify_limit
+
+    def recording(*args, **kw):
+        c = real(*args, **kw)
+        seen.append(show_upper(c.accepted_below))
+        return c
+
+    monkeypatch.setattr(beyond_flows, "classify_limit", recording)
+    parts = [beyond_flows.check_part(QUICK, part) for part in beyond_flows.parts(QUICK)]
+    e = beyond_flows.combine(QUICK, parts)
+    assert e.passed and seen and f"listed real critical point within {' or '.join(sorted(set(seen)))} on the slice" in e.scope

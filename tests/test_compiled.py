@@ -347,3 +347,14 @@ def test_a_wide_tape_gives_the_same_bits_with_threads_or_without_them(threads_ca
     done = subprocess.run([sys.executable, "-c", _WIDE], preexec_fn=limit, capture_output=True, text=True, timeout=120,
                           env={**os.environ, "LCNSYM_JETS": ""})
     assert done.stdout.strip() == "same", done.stderr[-800:]
+
+
+@needs_compiler
+@pytest.mark.parametrize("d", [10, 64, 70, 100, 110])
+def test_f128_adds_a_term_up_to_its_last_bit(d):
+    """Campaign M: 1 + 3/4 2^-d fits the 120 bits read back for d <= 110: the two-operand sum keeps it (a cut at 64 bits
+    would drop it)."""
+    small = Fraction(3, 4) / 2 ** d
+    ops = [_X, _X, (_OP["ADD"], 0, 1, 0, None, None), _Z]
+    assert exact_value(_raw(ops, 2, [2, 3], [Fraction(1), small])[0][1]) == 1 + small
+    assert exact_value(_raw(ops, 2, [2, 3], [small, Fraction(1)])[0][1]) == 1 + small

@@ -70,3 +70,35 @@ def test_a_flow_stops_at_the_next_step_after_a_swallowed_ctrl_c():
 
     traj = gradient_flow(arch, data, parse_loss("square"), w0, t_max=1000, dps=20, samples=4, progress=progress)
     assert traj.interrupted and traj.times[-1] < 1000 and "interrupted at t" in traj.message
+
+
+def test_an_interrupted_flow_keeps_the_engines_last_state_at_its_own_time(monkeypatch):
+    """Campaign M: Ctrl-C keeps what was computed: the engine's last state past the last sample is recorded, at the
+    time it belongs to (the same flow integrated to that time agrees with it)."""
+    from fractions import Fraction
+
+    from lcnsym.algebra.architecture import Architecture
+    from lcnsym.dynamics.data import random_problem
+    from lcnsym.dynamics.flow import gradient_flow
+    from lcnsym.dynamics.losses import parse_loss
+    from lcnsym.numeric import to_rational
+
+    from lcnsym.dynamics import flow
+
+    monkeypatch.setattr(flow, "PROGRESS_INTERVAL", 0)  # a report at every step: Ctrl-C while the flow still moves
+    arch = Architecture.for_output_width((2, 2), (1, 1), dN=2)
+    data, w0 = random_problem(arch, 6, 1)
+    calls = []
+
+    def progress(p):
+        calls.append(p.steps)
+        if len(calls) == 6:
+            _ctrl_c_swallowed()
+
+    traj = gradient_flow(arch, data, parse_loss("square"), w0, t_max=1000, dps=20, samples=4, progress=progress)
+    assert traj.interrupted and len(traj.times) == 2 and traj.times[-1] > 0  # past the sample at 0, before 250
+    t = to_rational(traj.times[-1], floats=True)
+    again = gradient_flow(arch, data, parse_loss("square"), w0, t_max=t, dps=20, samples=1)
+    gap = max(abs(to_rational(a, floats=True) - to_rational(b, floats=True))
+              for la, lb in zip(traj.states[-1], again.states[-1]) for a, b in zip(la, lb))
+    assert gap < Fraction(1, 10**15), float(gap)
