@@ -94,6 +94,7 @@ __all__ = [
     "show",
     "show_ball",
     "show_upper",
+    "show_lower",
     "show_tolerance",
     "ops_for",
     "MPMATH",
@@ -832,6 +833,33 @@ def show_upper(value, digits=3):
         mant, e = -(-mant // 10), e + 1
     text = str(mant)
     return f"{text[0]}.{text[1:]}e{e}" if digits > 1 else f"{text}e{e}"
+
+
+def show_lower(value, digits=6):
+    """A positive lower bound (Fraction, mpmath number or ball: its lower end) rounded down to ``digits`` significant
+    digits, so that the text claims no more than the value (a certified rate, a margin); ``0`` for what is not above 0.
+
+    Examples
+    --------
+    >>> show_lower(Fraction(12345678, 10**8)), show_lower(Fraction(2, 3), 3), show_lower(-1)
+    ('0.123456', '0.666', '0')
+    """
+    if isinstance(value, flint.arb):
+        value = exact_value(value.lower())
+    q = to_rational(value, floats=True)
+    if q <= 0:
+        return "0"
+    e = math.floor(decimal_log(q))
+    if Fraction(10) ** e > q:
+        e -= 1
+    scaled = q / Fraction(10) ** (e - digits + 1)
+    mant, p = scaled.numerator // scaled.denominator, e - digits + 1  # floor: value >= mant 10^p
+    if not -8 <= e <= 8:
+        return f"{str(mant)[0]}.{str(mant)[1:]}e{e}" if digits > 1 else f"{mant}e{e}"
+    if p >= 0:
+        return str(mant * 10**p)
+    text = str(mant).rjust(1 - p, "0")
+    return f"{text[:p]}.{text[p:]}"
 
 
 def show_ball(ball, dps):

@@ -649,6 +649,9 @@ def _certified_part(config, part, t_max, engine, stop_tol, ran):
         if bad is not None:
             return Evidence(False, "certified", "the certificate's decay along the integrated flow", 1,
                             counterexample={**where, **bad})
+        if samples < MIN_DECAY_SAMPLES:  # a decay held at no sample is no evidence of it
+            return Evidence(False, "certified", "a search smaller than its minimum", 1, counterexample={
+                **where, "samples of the integrated flow after t_final": samples, "minimum": MIN_DECAY_SAMPLES})
         cert["decay samples"] = samples
     bad, compared = enclosures_hold_reference(loss_text, k, s, seed, dN, t)
     if bad is not None:
@@ -679,7 +682,11 @@ def enclosures_hold_reference(loss_text, k, s, seed, dN=OUTPUT_WIDTH, t=None):
             compared += 1
             w = [to_rational(x, floats=True) for layer in at[e.t] for x in layer]
             distance = ARB.sqrt(ARB.const(sum((a - exact_value(c)) ** 2 for a, c in zip(w, e.centre))))
-            if compare(distance, ARB.const(exact_value(e.radius)) + ARB.const(slack)) is False:
+            held = compare(distance, ARB.const(exact_value(e.radius)) + ARB.const(slack))
+            if held is None:  # undecided is no containment: never a pass
+                raise PrecisionError(f"an enclosure against the reference at t = {show(e.t)} is undecided at "
+                                     f"{REFERENCE_DPS} digits", dps=REFERENCE_DPS)
+            if held is False:
                 return {"loss": loss_text, "k": k, "s": s, "seed": seed, "t": show(e.t),
                         "|reference - centre|": show(distance, 10), "enclosure radius": show_upper_text(e.radius),
                         "reference": f"taylor engine at {REFERENCE_DPS} digits, within {show_tolerance(slack)}"}, compared
@@ -687,6 +694,10 @@ def enclosures_hold_reference(loss_text, k, s, seed, dN=OUTPUT_WIDTH, t=None):
         return {"loss": loss_text, "k": k, "s": s, "seed": seed, "enclosures compared with the reference": compared,
                 "minimum": CERTIFY_SAMPLES}, compared
     return None, compared
+
+
+MIN_DECAY_SAMPLES = 1
+"""The fewest samples of the integrated flow after the certificate's time at which its decay must be held."""
 
 
 def decay_holds(claim, traj):
@@ -706,7 +717,11 @@ def decay_holds(claim, traj):
             w = [to_rational(x, floats=True) for layer in state for x in layer]
             distance = ARB.sqrt(ARB.const(sum((a - b) ** 2 for a, b in zip(w, center))))
             bound = ARB.const(reach) * ARB.exp(-ARB.const(rate * (t - t_final))) + ARB.const(slack)
-            if compare(distance, bound) is False:
+            held = compare(distance, bound)
+            if held is None:  # undecided is no decay: never a pass
+                raise PrecisionError(f"the certificate's decay at t = {show(t)} is undecided at {CRITICAL_DPS} digits",
+                                     dps=CRITICAL_DPS)
+            if held is False:
                 return {"t": show(t), "|w(t) - w*| (integrated flow)": show(distance, 10),
                         "R e^(-c (t - t_final)) + slack": show(bound, 10), "rate c": show(rate, 10), "R": show(reach, 10),
                         "slack": show_tolerance(slack)}, compared

@@ -280,3 +280,14 @@ def test_the_reach_adds_the_enclosures_radius_to_its_centres_distance_from_the_b
     with working_precision(40):
         dist = sum(((to_arb(c) - x).abs_upper() ** 2 for c, x in zip(enc.centre, images[-1][:n])), to_arb(0)).sqrt()
         assert to_arb(cert.reach) >= to_arb(enc.radius) + dist.lower()
+
+
+def test_the_printed_rate_claims_no_faster_decay_than_certified():
+    """Campaign M: the rate in the certificate's text is the certified rate rounded down, never up."""
+    from lcnsym.numeric import exact_value
+
+    arch, data, w0 = _flows.problem((2, 2), (1, 1), 1)
+    _, cert = _certified(arch, data, [list(w) for w in w0], Fraction(4))
+    printed = cert.as_dict()
+    assert cert.converges and parse_rational(printed["rate"]) <= exact_value(cert.rate)
+    assert f"exp(-{printed['rate']} (t - t_final))" in printed["bound"]

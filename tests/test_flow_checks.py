@@ -239,3 +239,22 @@ def test_3_8_left_side_is_the_one_norm_of_the_residuals():
     ok, lhs, _ = _flows._h_holds(arch, data, parse_loss("square"), w)
     residuals = [z - y for j, zs in enumerate(predictions(arch, final_filter(arch, w), data)) for z, y in zip(zs, data.column(j)[1])]
     assert ok is True and lhs == sum(abs(r) for r in residuals) > abs(sum(residuals))
+
+
+def test_the_certificates_decay_and_enclosures_undecided_are_errors_not_passes(monkeypatch):
+    """Campaign M: where the balls cannot decide |w(t) - w*| <= R e^(-c t) or an enclosure's containment of the
+    reference, the check raises PrecisionError; a decay held at no sample fails as too small a search."""
+    from lcnsym.errors import PrecisionError
+
+    config = CheckConfig()
+    part = next(p for p in _flows.flow_parts(("square",), config) if _flows.part_kind(p) == _flows.CERTIFY_ONLY)
+    assert _flows.flow_part(config, part).passed
+    monkeypatch.setattr(_flows, "compare", lambda a, b: None)
+    with pytest.raises(PrecisionError, match="decay at t = .* is undecided"):
+        _flows.flow_part(config, part)
+    monkeypatch.setattr(_flows, "decay_holds", lambda claim, traj: (None, 3))
+    with pytest.raises(PrecisionError, match="against the reference at t = .* is undecided"):
+        _flows.flow_part(config, part)
+    monkeypatch.setattr(_flows, "decay_holds", lambda claim, traj: (None, 0))
+    e = _flows.flow_part(config, part)
+    assert not e.passed and e.counterexample["minimum"] == _flows.MIN_DECAY_SAMPLES

@@ -11,7 +11,7 @@ import pytest
 import sympy as sp
 
 from lcnsym.errors import InputError, NumberError
-from lcnsym.numeric import (ARB, EXACT, MPMATH, SYMPY, ball_bounds, check_dps, make_ball, mantissa_exponent, compare, dps_to_prec, exact_value, ops_for,
+from lcnsym.numeric import (ARB, EXACT, MPMATH, SYMPY, ball_bounds, check_dps, make_ball, mantissa_exponent, compare, show_lower, dps_to_prec, exact_value, ops_for,
                             parse_complex, parse_rational, show, show_ball, show_tolerance, show_upper, to_arb,
                             to_complex_rational, to_mpf, to_mpfr, to_rational, to_sympy, tolerance, working_precision)
 
@@ -274,3 +274,15 @@ def test_fractional_digits_count_against_the_digit_limit():
     with pytest.raises(NumberError, match="digits; at most"):
         parse_rational("0." + "1" * (MAX_DIGITS + 1))
     assert parse_rational("0." + "1" * (MAX_DIGITS - 1)) > 0
+
+
+@pytest.mark.parametrize("digits", [1, 3, 6])
+def test_a_printed_lower_bound_is_below_the_value_and_close(digits):
+    """Campaign M: show_lower rounds down (a certified rate printed to nearest claimed a faster decay than certified)."""
+    for q in (Fraction(12345678, 10**8), Fraction(2, 3), Fraction(5), Fraction(999999, 10**6), Fraction(1, 7 * 10**12),
+              Fraction(10**20, 3)):
+        printed = parse_rational(show_lower(q, digits))
+        assert printed <= q and q - printed <= q * Fraction(10) ** (1 - digits), (q, digits, show_lower(q, digits))
+    with working_precision(30):
+        ball = make_ball(Fraction(1, 3), Fraction(1, 10**10))
+        assert parse_rational(show_lower(ball, 6)) <= Fraction(1, 3) - Fraction(1, 10**10)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import flint
 
-from lcnsym.numeric import make_ball, rough_eigenvalues, show, show_upper, to_arb, working_precision
+from lcnsym.numeric import make_ball, rough_eigenvalues, show, show_lower, show_upper, to_arb, working_precision
 
 __all__ = ["ConvergenceCertificate", "certify_convergence", "certify_flow", "enclosure_table"]
 
@@ -51,8 +51,8 @@ class ConvergenceCertificate:
         if not self.converges:
             return {"converges": False, "failed": self.failed}
         return {"converges": True, "center": [[show(x, self.dps) for x in layer] for layer in self.center],
-                "radius": show_upper(self.radius), "kind": self.kind, "rate": show(self.rate, 6),
-                "bound": f"|w(t) - w*| <= {show_upper(self.reach)} exp(-{show(self.rate, 6)} (t - t_final))"}
+                "radius": show_upper(self.radius), "kind": self.kind, "rate": show_lower(self.rate, 6),  # claims no more
+                "bound": f"|w(t) - w*| <= {show_upper(self.reach)} exp(-{show_lower(self.rate, 6)} (t - t_final))"}
 
 
 def _constraints(arch, w):
