@@ -31,8 +31,8 @@ __all__ = [
 MAX_LIST = 100_000
 """The most entries a list given as text may have."""
 
-MAX_INT_DIGITS = 18
-"""The most digits of a whole number read as a size (a width, stride, count)."""
+MAX_INT_DIGITS = 19
+"""The most digits of a whole number read as a size (a width, stride, count): those of the largest size, 10^18."""
 
 MAX_JSON_BYTES = 50 * 2**20
 """The largest JSON file read (bytes)."""
@@ -74,7 +74,7 @@ def parse_int(text, what="value"):
     >>> parse_int("3" * 40, "--k")
     Traceback (most recent call last):
     ...
-    lcnsym.errors.ParseError: --k: '3333333333333333333333333333333333333333' has 40 digits; a whole number of at most 18 digits is expected
+    lcnsym.errors.ParseError: --k: '3333333333333333333333333333333333333333' has 40 digits; a whole number of at most 19 digits is expected
     """
     t = text.strip() if isinstance(text, str) else None
     digits = t.lstrip("+-") if t else ""

@@ -54,7 +54,7 @@ HUGE = "9" * 4301
     (["flow", "--k", "2,2", "--s", "1,1", "--data", "{d}/flat_xy.json"], ["row 1 of X is 1, not a list of numbers"]),
     (["flow", "--k", "2,2", "--s", "1,1", "--data", "{d}/deep.json"], ["nested deeper than 64"]),
     (["graph", "--report", "{d}/deep.json"], ["nested deeper than 64"]),
-    (["arch", "--k", HUGE, "--s", "1"], ["'--k'", "4301 digits", "at most 18 digits"]),
+    (["arch", "--k", HUGE, "--s", "1"], ["'--k'", "4301 digits", "at most 19 digits"]),
     (["arch", "--k", "2,2", "--s", f"{'9' * 2200},{'9' * 2200}"], ["'--s'", "2200 digits"]),
     (["filter", "--k", "2,2", "--s", "1,1", "--filters", "1e5000,1;1,1"], ["'--filters'", "exponent 5000", "at most 1000"]),
     (["roots", "--coeffs", "1e5000"], ["'--coeffs'", "exponent 5000"]),

@@ -20,7 +20,7 @@ def test_lists_and_filters():
             parse_filters(bad)
 
 
-@pytest.mark.parametrize("text,words", [("2.5", "not a whole number"), ("x", "not a whole number"), ("1" * 19, "19 digits"),
+@pytest.mark.parametrize("text,words", [("2.5", "not a whole number"), ("x", "not a whole number"), ("1" * 20, "20 digits"),
                                         ("--3", "not a whole number"), ("٣", "not a whole number")])
 def test_whole_numbers(text, words):
     with pytest.raises(ParseError, match=words):
@@ -86,3 +86,19 @@ def test_an_escaped_quote_does_not_end_a_json_string():
 
     text = '["a\\"' + "[" * 100 + '"]'
     assert parse_json(text) == ['a"' + "[" * 100]
+
+
+def test_the_largest_size_is_readable_as_a_whole_number():
+    """Campaign L: MAX_SIZE = 10^18 has 19 digits; the command line reads it (and refuses one more, by name, as too
+    large a size rather than as too many digits)."""
+    from click.testing import CliRunner
+
+    from lcnsym.algebra.architecture import MAX_SIZE
+    from lcnsym.cli.main import cli
+    from lcnsym.parsing import parse_int
+
+    assert parse_int(str(MAX_SIZE)) == MAX_SIZE
+    ok = CliRunner().invoke(cli, ["arch", "--d0", str(MAX_SIZE), "--k", "2", "--s", "1", "--json"])
+    assert ok.exit_code == 0, ok.output
+    over = CliRunner().invoke(cli, ["arch", "--d0", str(MAX_SIZE + 1), "--k", "2", "--s", "1"])
+    assert over.exit_code == 2 and "not in the range 1..1000000000000000000" in over.output, over.output
