@@ -151,3 +151,15 @@ def test_a_helper_beside_a_path_check_is_part_of_its_key(tmp_path, cache_on):
     assert _statuses(run()) == {"my-a": "cached"}
     (folder / "_shared.py").write_text("X = 2\n")
     assert _statuses(run()) == {"my-a": "pass"}
+
+
+def test_a_file_in_a_subpackage_is_part_of_the_tree_hash(tmp_path):
+    """Campaign N: the library's source is hashed with its subpackages (every file of lcnsym lives in one)."""
+    from lcnsym.checking.cache import _tree_hash
+
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "top.py").write_text("A = 1\n")
+    (tmp_path / "sub" / "deep.py").write_text("B = 1\n")
+    before = _tree_hash(tmp_path)
+    (tmp_path / "sub" / "deep.py").write_text("B = 2\n")
+    assert _tree_hash(tmp_path) != before

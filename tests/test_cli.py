@@ -438,3 +438,31 @@ def test_cli_json_gives_huge_integers_as_text():
 
     big = 10**5000
     assert _json_safe({"n": big, "m": [7]}) == {"n": show(big), "m": [7]}
+
+
+def test_cli_factor_states_the_residual_bound_it_was_held_to():
+    """Campaign N: residual_bound is 10^-(dps - RESIDUAL_DIGITS_LOST), the bound verdict() applies, and the residual is
+    below it."""
+    from lcnsym.analysis.factorization import RESIDUAL_DIGITS_LOST
+
+    data = json.loads(run("factor", "--coeffs", "2,-3,1", "--dps", "40", "--json").stdout)
+    assert data["residual_bound"] == f"1e-{40 - RESIDUAL_DIGITS_LOST}"
+    assert Fraction(data["residual"]) <= Fraction(1, 10 ** (40 - RESIDUAL_DIGITS_LOST))
+
+
+def test_cli_flow_prints_the_enclosure_radius_rounded_up(monkeypatch):
+    """Campaign O: the printed enclosure radius is at least the run's own (a radius rounded to nearest can be below it)."""
+    from lcnsym.cli.commands import flow as flow_command
+    from lcnsym.numeric import parse_rational, to_arb
+
+    real = flow_command.gradient_flow
+
+    def planted(*a, **kw):  # the run's last radius set to 1.2341e-20: to nearest it would print 1.23e-20
+        traj = real(*a, **kw)
+        traj.enclosures[-1].radius = to_arb(Fraction(12341, 10**24))
+        return traj
+
+    monkeypatch.setattr(flow_command, "gradient_flow", planted)
+    args = ("flow", "--k", "2,2", "--s", "1,1", "--t-max", "1", "--samples", "1", "--dps", "20", "--engine", "certified", "--json")
+    data = json.loads(run(*args).stdout)
+    assert parse_rational(data["enclosure_radius"]) >= Fraction(12341, 10**24)

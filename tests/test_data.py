@@ -42,3 +42,16 @@ def test_random_problem_is_reproducible_and_bounded():
     assert a == b and a[0].m == 6 and all(c != 0 for w in a[1] for c in w)
     with pytest.raises(WorkLimitError, match=str(MAX_DATA_ENTRIES)):
         random_problem(ARCH, 10**8, 0)
+
+
+def test_the_entry_limit_counts_the_labels_too():
+    """Campaign O: X's and Y's entries together are held to max_entries."""
+    from lcnsym.algebra.architecture import Architecture
+    from lcnsym.dynamics.data import validate_data
+    from lcnsym.errors import WorkLimitError
+
+    arch = Architecture.for_output_width((2,), (1,), dN=2)  # d0 = 3
+    X, Y = [[1, 2], [3, 4], [5, 6]], [[1, 1], [2, 2]]
+    assert validate_data(arch, X, Y, max_entries=10) is not None
+    with pytest.raises(WorkLimitError, match="more than 9 entries"):
+        validate_data(arch, X, Y, max_entries=9)

@@ -126,3 +126,13 @@ def test_the_product_must_hold_each_coefficients_whole_ball():
         shifted = to_acb(make_ball(Fraction(1, 3) + Fraction(1, 10**10) + Fraction(5, 10**16), Fraction(1, 10**10)))
         assert not _contains_all([inner], a) and not _contains_all([shifted], a)
         assert inner.overlaps(a[0]) and shifted.overlaps(a[0])
+
+
+def test_root_bound_of_a_complex_polynomial_has_the_digits_asked_for():
+    """Campaign N: A = sqrt(A^2) is taken at ``dps`` digits, not the default."""
+    from lcnsym.numeric import working_precision
+
+    A = root_bound([(1, 2), 1], dps=80)  # A = 1 |1 + 2i| / 1 = sqrt 5
+    B = root_bound([(1, 1), 0, 1], dps=80)  # A = 2 |1 + i| = 2 sqrt 2
+    with working_precision(90):
+        assert abs(B - 2 * mpmath.sqrt(2)) < mpmath.mpf(10) ** -78 and abs(A - mpmath.sqrt(5)) < mpmath.mpf(10) ** -78

@@ -286,3 +286,8 @@ def test_a_printed_lower_bound_is_below_the_value_and_close(digits):
     with working_precision(30):
         ball = make_ball(Fraction(1, 3), Fraction(1, 10**10))
         assert parse_rational(show_lower(ball, 6)) <= Fraction(1, 3) - Fraction(1, 10**10)
+
+
+def test_show_tolerance_writes_only_powers_of_ten_as_1e():
+    """Campaign N: 1/15 is not 1e-1; only 1/10^n prints as 1e-n."""
+    assert [show_tolerance(Fraction(1, d)) for d in (15, 1000, 101, 10)] == ["1/15", "1e-3", "1/101", "1e-1"]

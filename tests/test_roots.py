@@ -79,6 +79,8 @@ def test_a_ball_touching_the_axis_is_real_only_if_its_mirror_image_meets_no_othe
         assert not wide.overlaps(small) and wide.imag.contains(0)
         out = _certify_real([RootEnclosure(wide, 1), RootEnclosure(small, 1)])
         assert not out[0].is_real and out[0].ball.imag.rad() > 0
+        out = _certify_real([RootEnclosure(small, 1), RootEnclosure(wide, 1)])  # Campaign N: in either order
+        assert not out[1].is_real and out[1].ball.imag.rad() > 0
         alone = _certify_real([RootEnclosure(to_acb((make_ball(1, Fraction(1, 10**10)), make_ball(0, Fraction(1, 10**10)))), 1)])
         assert alone[0].is_real and alone[0].ball.imag == 0
 
