@@ -378,3 +378,13 @@ def test_flows_state_the_acceptance_their_matches_used(monkeypatch):
     parts = [beyond_flows.check_part(QUICK, part) for part in beyond_flows.parts(QUICK)]
     e = beyond_flows.combine(QUICK, parts)
     assert e.passed and seen and f"listed real critical point within {' or '.join(sorted(set(seen)))} on the slice" in e.scope
+
+
+def test_flows_meet_critical_points_starts_from_distinct_random_starts(monkeypatch):
+    """Campaign O: the N flows of a part start from N different random points (one seed per start)."""
+    real, starts = beyond_flows.random_start, []
+    monkeypatch.setattr(beyond_flows, "random_start", lambda arch, seed: starts.append(real(arch, seed)) or starts[-1])
+    part = beyond_flows.parts(QUICK)[0]
+    assert beyond_flows.check_part(QUICK, part).passed
+    flat = [tuple(x for layer in w for x in layer) for w in starts]
+    assert len(flat) == beyond_flows.CHUNK and len(set(flat)) == len(flat)

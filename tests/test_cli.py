@@ -466,3 +466,11 @@ def test_cli_flow_prints_the_enclosure_radius_rounded_up(monkeypatch):
     args = ("flow", "--k", "2,2", "--s", "1,1", "--t-max", "1", "--samples", "1", "--dps", "20", "--engine", "certified", "--json")
     data = json.loads(run(*args).stdout)
     assert parse_rational(data["enclosure_radius"]) >= Fraction(12341, 10**24)
+
+
+def test_cli_filter_work_limit_counts_the_matrix_check():
+    """Campaign N: with --check-matrix the work is d_N k_v (the matrix's rows), held to --max-width."""
+    r = run("filter", "--k", "2,2", "--s", "1,1", "--max-width", "4")  # k_v = 3 <= 4
+    assert r.exit_code == 0, r.output
+    r = run("filter", "--k", "2,2", "--s", "1,1", "--max-width", "4", "--check-matrix")  # d_N k_v = 6 > 4
+    assert r.exit_code != 0 and "matrix check d_N k_v = 6" in r.output and "--max-width" in r.output, r.output

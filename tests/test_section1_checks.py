@@ -314,3 +314,13 @@ def test_eq_1_5_catches_convolution_rows_accepting_fractional_widths(monkeypatch
     monkeypatch.setattr(eq_1_5, "LEAST_K", 0)  # no single layers: the public convolution_matrix anchor alone
     ev = eq_1_5._convolution_layers(24)
     assert ev[1]["convolution_matrix"] == "([1, 2], 7, 2)" and ev[1]["accepted as"] == "3 x 7"
+
+
+def test_eq_1_5_runs_every_single_layer_it_states(monkeypatch):
+    """Campaign N: "every single layer with d_in <= D, k <= K, s <= S" is every one of them, recorded as it runs."""
+    seen = set()
+    real = eq_1_5._judge_layer
+    monkeypatch.setattr(eq_1_5, "_judge_layer", lambda d_in, k, s: seen.add((d_in, k, s)) or real(d_in, k, s))
+    count, bad = eq_1_5._convolution_layers(7)
+    expected = {(d, k, s) for d in range(1, 8) for k in range(1, eq_1_5.LEAST_K + 1) for s in range(1, eq_1_5.LEAST_S + 1)}
+    assert bad is None and seen == expected and count == len(expected) + 1  # and the anchor

@@ -415,3 +415,15 @@ def test_lemma_2_2_counts_in_its_text_are_the_pairs_it_drew():
     assert f"{len(drawn) - len(balls)} ratios decided exactly, {len(balls)} by " in ev.scope
     assert f"{high} with a factor of degree >= {lemma_2_2.HIGH_DEGREE}; {nonreal} with a non-real coefficient" in ev.scope
     assert f"on all {equal} nonnegative pairs" in ev.scope
+
+
+def test_lemma_2_2_equality_case_refuses_a_ratio_below_one(monkeypatch):
+    """Campaign N: nonnegative pairs have ratio exactly 1; a library (and a check) that gave them 1/2 fails the equality
+    case, not only one above 1."""
+    halved = lambda real: (lambda p, q: real(p, q) / 2 if all(c >= 0 for c in p + q) else real(p, q))
+    monkeypatch.setattr(lemma_2_2, "one_norm_ratio", halved(lemma_2_2.one_norm_ratio))
+    monkeypatch.setattr(lemma_2_2, "exact_ratio", halved(lemma_2_2.exact_ratio))
+    monkeypatch.setattr(lemma_2_2, "_anchors", lambda: None)
+    monkeypatch.setattr(lemma_2_2, "_search_route", lambda: None)
+    ev = lemma_2_2.check(QUICK)
+    assert not ev.passed and ev.scope == "equality case" and ev.counterexample["ratio"] == "1/2"

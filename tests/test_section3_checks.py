@@ -302,3 +302,33 @@ def test_lemma_3_6_exact_route_keeps_dN(monkeypatch):
     by_balls = lemma_3_6.decide(arch, w, data, square, scale=scale)[0]
     monkeypatch.setattr(lemma_3_6, "compare", lambda a, b: None)  # the balls never decide: the exact route does
     assert by_balls is False and lemma_3_6.decide(arch, w, data, square, scale=scale)[0] is False
+
+
+def test_lemma_3_3_euler_identity_is_checked_on_the_last_layer_too(monkeypatch):
+    """Campaign O: a final filter quadratic in the last layer only (v w^(N)_1) breaks sum_j w_j dv/dw_j = v there alone:
+    the identity, checked on every layer, names layer N."""
+    from types import SimpleNamespace
+
+    from lcnsym.algebra.filters import symbolic_filters, symbolic_final_filter
+
+    def last_layer_quadratic(arch):
+        _, ws = symbolic_filters(arch)
+        return SimpleNamespace(polys=[vm * ws[-1][0] for vm in symbolic_final_filter(arch).polys])
+
+    monkeypatch.setattr(lemma_3_3, "symbolic_final_filter", last_layer_quadratic)
+    bad = lemma_3_3.euler_identity((2, 3), (1, 1))
+    assert bad is not None and bad["layer"] == 2
+
+
+def test_lemma_3_6_undecided_without_an_exact_route_raises(monkeypatch):
+    """Campaign O: where balls never decide and the loss's exact risk is not even rational (pseudo-Huber), decide raises
+    PrecisionError: never a verdict."""
+    import random
+
+    from lcnsym.errors import PrecisionError
+
+    rng = random.Random(5)
+    arch, w, data = lemma_3_6._problem(rng, False)
+    monkeypatch.setattr(lemma_3_6, "compare", lambda a, b: None)
+    with pytest.raises(PrecisionError, match="undecided"):
+        lemma_3_6.decide(arch, w, data, _flows.parse_loss("pseudo-huber:1"))
