@@ -171,9 +171,12 @@ def test_the_margin_figures_are_the_extremes_over_the_flows_that_ran():
         planted.append(e)
     # an energy-only part (a start window; the thorough profile's other seeds): its energy counts in the figure too
     loss, k, s, seed = flows[0].details["part"][:4]
-    planted.append(dataclasses.replace(flows[0], details={**flows[0].details, "part": [loss, k, s, seed + 1, _flows.ENERGY_ONLY],
-                                                          "figures": {"energy": "99"}}))
-    text = _flows.flow_combine(config, planted, "square loss", check_h=True, losses=("square",)).worst_margin
+    for extra in (1, 2):
+        planted.append(dataclasses.replace(flows[0], details={**flows[0].details, "figures": {"energy": "99"},
+                                                              "part": [loss, k, s, seed + extra, _flows.ENERGY_ONLY]}))
+    combined = _flows.flow_combine(config, planted, "square loss", check_h=True, losses=("square",))
+    text = combined.worst_margin
+    assert f"on all {len(flows) + 2} (loss, shape, start)s" in combined.scope  # the flows and the energy-only parts
     low, high = 2, 1 + len(flows)
     for words, value in (("latest convergence t = ", high), ("last ||grad L|| at most ", high),
                          ("at a limit ", high), ("max drift ", high), ("by 10^", low), ("||WX - Y||_1 = ", low),

@@ -427,3 +427,16 @@ def test_lemma_2_2_equality_case_refuses_a_ratio_below_one(monkeypatch):
     monkeypatch.setattr(lemma_2_2, "_search_route", lambda: None)
     ev = lemma_2_2.check(QUICK)
     assert not ev.passed and ev.scope == "equality case" and ev.counterexample["ratio"] == "1/2"
+
+
+def test_lemma_2_4_states_the_largest_ratio_over_degrees_two_and_up(monkeypatch):
+    """Campaign N: "... for n >= 2" is the largest ratio over every factorization of degree 2 or more, recomputed."""
+    from lcnsym.numeric import to_float
+
+    seen = []
+    real = lemma_2_4._own_ratio
+    monkeypatch.setattr(lemma_2_4, "_own_ratio", lambda f, T, n: seen.append((f.degree, real(f, T, n))) or seen[-1][1])
+    ev = lemma_2_4.check(QUICK)
+    assert ev.passed and any(d == 2 for d, _ in seen)
+    assert ev.details["largest ratio n>=2"] == max(to_float(r) for d, r in seen if d >= 2)
+    assert ev.details["largest ratio"] == max(to_float(r) for _, r in seen)

@@ -332,3 +332,12 @@ def test_lemma_3_6_undecided_without_an_exact_route_raises(monkeypatch):
     monkeypatch.setattr(lemma_3_6, "compare", lambda a, b: None)
     with pytest.raises(PrecisionError, match="undecided"):
         lemma_3_6.decide(arch, w, data, _flows.parse_loss("pseudo-huber:1"))
+
+
+def test_cor_3_7_states_the_largest_absolute_residual_entry(monkeypatch):
+    """Campaign O: "largest |r_i|" is over the absolute values: residuals whose largest entry in size is negative
+    (-7, beside 3) state 7."""
+    monkeypatch.setattr(cor_3_7, "_residuals",
+                        lambda rng, dN, count: [[Fraction(-7)] + [Fraction(3)] * (dN - 1) for _ in range(count + 1)])
+    ev = cor_3_7.check(CheckConfig())
+    assert ev.passed and "largest |r_i| = 7)" in ev.scope, ev.scope[:300]
