@@ -172,3 +172,16 @@ def test_the_ball_form_of_phi_prime_is_phi_prime(text):
             x = MPMATH.const(Fraction(r))
             value = loss.dphi(x, MPMATH)  # beta near -2 is ill-conditioned: compare relative to the value
             assert abs(loss.dphi_balls(x, MPMATH) - value) < MPMATH.const(Fraction(1, 10**35)) * max(1, abs(value))
+
+
+def test_every_example_of_every_loss_is_flowed():
+    """Campaign O: the flow checks integrate each loss at each of its ``examples`` (both generalized Huber ones, with
+    beta >= 0 and beta < 0), every loss of the table at least once."""
+    from lcnsym.dynamics.losses import example_losses, loss_table, parse_loss
+    from lcnsym.proofs import _flows
+
+    labels = [loss.label() for loss in example_losses()]
+    wanted = [parse_loss(f"{name}" + (":" + ",".join(map(str, params)) if params else "")).label()
+              for name, cls in sorted(loss_table().items()) for params in cls.examples]
+    assert labels == wanted and set(_flows.LOSSES) == set(wanted)
+    assert {"gen-huber:1,1/2", "gen-huber:2,-3/2"} <= set(_flows.LOSSES) and len(set(wanted)) == len(wanted)
