@@ -824,15 +824,22 @@ def show_upper(value, digits=3):
     q = to_rational(value, floats=True)
     if q <= 0:
         return "0" if q == 0 else _exact_text(q)
+    mant, e = _significant(q, digits, up=True)
+    text = str(mant)
+    return f"{text[0]}.{text[1:]}e{e}" if digits > 1 else f"{text}e{e}"
+
+
+def _significant(q, digits, *, up):
+    """``(m, e)`` with ``m`` the ``digits`` leading digits of the positive rational ``q`` rounded up (or down), so that
+    ``m 10^(e - digits + 1)`` bounds ``q`` from above (below), ``e`` its decimal exponent."""
     e = math.floor(decimal_log(q))
     if Fraction(10) ** e > q:
         e -= 1
     scaled = q / Fraction(10) ** (e - digits + 1)
-    mant = -(-scaled.numerator // scaled.denominator)  # ceiling
-    if mant >= 10**digits:
+    mant = -(-scaled.numerator // scaled.denominator) if up else scaled.numerator // scaled.denominator
+    if mant >= 10**digits:  # rounded up to the next power of ten
         mant, e = -(-mant // 10), e + 1
-    text = str(mant)
-    return f"{text[0]}.{text[1:]}e{e}" if digits > 1 else f"{text}e{e}"
+    return mant, e
 
 
 def show_lower(value, digits=6):
@@ -849,11 +856,8 @@ def show_lower(value, digits=6):
     q = to_rational(value, floats=True)
     if q <= 0:
         return "0"
-    e = math.floor(decimal_log(q))
-    if Fraction(10) ** e > q:
-        e -= 1
-    scaled = q / Fraction(10) ** (e - digits + 1)
-    mant, p = scaled.numerator // scaled.denominator, e - digits + 1  # floor: value >= mant 10^p
+    mant, e = _significant(q, digits, up=False)
+    p = e - digits + 1  # value >= mant 10^p
     if not -8 <= e <= 8:
         return f"{str(mant)[0]}.{str(mant)[1:]}e{e}" if digits > 1 else f"{mant}e{e}"
     if p >= 0:

@@ -246,29 +246,10 @@ def test_the_reach_box_holds_every_point_within_reach_of_the_critical_points_box
             assert y.contains(x.upper() + reach) and y.contains(x.lower() - reach)
 
 
-def test_the_certified_radius_bounds_the_euclidean_distance_over_the_whole_box(monkeypatch):
-    """Campaign J: w* lies in the box K[:n]; its distance to the stated centre is bounded by the Euclidean norm of the
-    box's radii (a corner), not by its largest radius."""
+def _certified_with_its_box(monkeypatch):
+    """The benchmark flow's enclosures and certificate, and the box ``K(X)[:n]`` that Krawczyk's test last accepted (it
+    holds the critical point)."""
     from lcnsym.dynamics import certificate
-    from lcnsym.numeric import to_arb, working_precision
-
-    images = []
-    real = certificate._krawczyk_inside
-    monkeypatch.setattr(certificate, "_krawczyk_inside", lambda K, y, r: images.append(K) or real(K, y, r))
-    arch, data, w0 = _flows.problem((2, 2), (1, 1), 1)
-    _, cert = _certified(arch, data, [list(w) for w in w0], Fraction(4))
-    assert cert.converges
-    n = sum(arch.k)
-    with working_precision(40):
-        corner = sum((x.rad() ** 2 for x in images[-1][:n]), to_arb(0)).sqrt()
-        assert to_arb(cert.radius) >= corner and corner > max(x.rad() for x in images[-1][:n])
-
-
-def test_the_reach_adds_the_enclosures_radius_to_its_centres_distance_from_the_box(monkeypatch):
-    """Campaign M: a solution in the enclosure is within radius + |centre - X_w| of any point of the box X_w (the
-    triangle inequality adds them; their larger one alone is not a bound)."""
-    from lcnsym.dynamics import certificate
-    from lcnsym.numeric import to_arb, working_precision
 
     images = []
     real = certificate._krawczyk_inside
@@ -276,9 +257,29 @@ def test_the_reach_adds_the_enclosures_radius_to_its_centres_distance_from_the_b
     arch, data, w0 = _flows.problem((2, 2), (1, 1), 1)
     traj, cert = _certified(arch, data, [list(w) for w in w0], Fraction(4))
     assert cert.converges
-    enc, n = traj.enclosures[-1], sum(arch.k)
+    return traj, cert, images[-1][:sum(arch.k)]
+
+
+def test_the_certified_radius_bounds_the_euclidean_distance_over_the_whole_box(monkeypatch):
+    """Campaign J: w* lies in the box K[:n]; its distance to the stated centre is bounded by the Euclidean norm of the
+    box's radii (a corner), not by its largest radius."""
+    from lcnsym.numeric import to_arb, working_precision
+
+    _, cert, box = _certified_with_its_box(monkeypatch)
     with working_precision(40):
-        dist = sum(((to_arb(c) - x).abs_upper() ** 2 for c, x in zip(enc.centre, images[-1][:n])), to_arb(0)).sqrt()
+        corner = sum((x.rad() ** 2 for x in box), to_arb(0)).sqrt()
+        assert to_arb(cert.radius) >= corner and corner > max(x.rad() for x in box)
+
+
+def test_the_reach_adds_the_enclosures_radius_to_its_centres_distance_from_the_box(monkeypatch):
+    """Campaign M: a solution in the enclosure is within radius + |centre - X_w| of any point of the box X_w (the
+    triangle inequality adds them; their larger one alone is not a bound)."""
+    from lcnsym.numeric import to_arb, working_precision
+
+    traj, cert, box = _certified_with_its_box(monkeypatch)
+    enc = traj.enclosures[-1]
+    with working_precision(40):
+        dist = sum(((to_arb(c) - x).abs_upper() ** 2 for c, x in zip(enc.centre, box)), to_arb(0)).sqrt()
         assert to_arb(cert.reach) >= to_arb(enc.radius) + dist.lower()
 
 

@@ -23,7 +23,7 @@ def test_without_xdg_the_home_cache(monkeypatch):
     assert cache_folder("LCNSYM_SOME_DIR", "build") == Path.home() / ".cache" / "lcnsym" / "build"
 
 
-def test_the_cache_and_the_build_follow_it(monkeypatch, tmp_path):
+def test_the_result_cache_follows_it(monkeypatch, tmp_path):
     from lcnsym.checking import cache
     monkeypatch.delenv("LCNSYM_CACHE", raising=False)
     monkeypatch.delenv("LCNSYM_CACHE_DIR", raising=False)

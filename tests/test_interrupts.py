@@ -53,7 +53,8 @@ def test_a_process_that_ignores_ctrl_c_goes_on_ignoring_it():
         signal.signal(signal.SIGINT, previous)
 
 
-def test_a_flow_stops_at_the_next_step_after_a_swallowed_ctrl_c():
+def _flow_interrupted_at_report(n):
+    """``(problem, trajectory)``: a square-loss flow to t = 1000 whose n-th progress report swallows a Ctrl-C."""
     from lcnsym.algebra.architecture import Architecture
     from lcnsym.dynamics.data import random_problem
     from lcnsym.dynamics.flow import gradient_flow
@@ -65,10 +66,15 @@ def test_a_flow_stops_at_the_next_step_after_a_swallowed_ctrl_c():
 
     def progress(p):
         calls.append(p.steps)
-        if len(calls) == 3:
+        if len(calls) == n:
             _ctrl_c_swallowed()
 
     traj = gradient_flow(arch, data, parse_loss("square"), w0, t_max=1000, dps=20, samples=4, progress=progress)
+    return (arch, data, w0), traj
+
+
+def test_a_flow_stops_at_the_next_step_after_a_swallowed_ctrl_c():
+    _, traj = _flow_interrupted_at_report(3)
     assert traj.interrupted and traj.times[-1] < 1000 and "interrupted at t" in traj.message
 
 
@@ -77,25 +83,13 @@ def test_an_interrupted_flow_keeps_the_engines_last_state_at_its_own_time(monkey
     time it belongs to (the same flow integrated to that time agrees with it)."""
     from fractions import Fraction
 
-    from lcnsym.algebra.architecture import Architecture
-    from lcnsym.dynamics.data import random_problem
+    from lcnsym.dynamics import flow
     from lcnsym.dynamics.flow import gradient_flow
     from lcnsym.dynamics.losses import parse_loss
     from lcnsym.numeric import to_rational
 
-    from lcnsym.dynamics import flow
-
     monkeypatch.setattr(flow, "PROGRESS_INTERVAL", 0)  # a report at every step: Ctrl-C while the flow still moves
-    arch = Architecture.for_output_width((2, 2), (1, 1), dN=2)
-    data, w0 = random_problem(arch, 6, 1)
-    calls = []
-
-    def progress(p):
-        calls.append(p.steps)
-        if len(calls) == 6:
-            _ctrl_c_swallowed()
-
-    traj = gradient_flow(arch, data, parse_loss("square"), w0, t_max=1000, dps=20, samples=4, progress=progress)
+    (arch, data, w0), traj = _flow_interrupted_at_report(6)
     assert traj.interrupted and len(traj.times) == 2 and traj.times[-1] > 0  # past the sample at 0, before 250
     t = to_rational(traj.times[-1], floats=True)
     again = gradient_flow(arch, data, parse_loss("square"), w0, t_max=t, dps=20, samples=1)

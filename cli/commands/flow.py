@@ -131,6 +131,7 @@ def command(ctx, k, s, d0, data_file, m, seed, init_file, loss, t_max, dps, grad
             start = random_start(arch, other_seed) if other_seed != seed and not init_file else w0
             runs.append((f"{other_loss.label()}, seed {other_seed}", gradient_flow(arch, data, other_loss, start, t_max, **options)))
     bound, why = _a_priori_tau(arch, data, loss, traj, w0)
+    largest = traj.max_layer_norm_sq()
     out = {
         "k": list(arch.k), "s": list(arch.s), "d0": arch.d0, "loss": loss.label(), "engine": engine, "dps": dps,
         "t_final": show(traj.times[-1], dps), "loss_initial": show(traj.losses[0], dps),
@@ -140,9 +141,9 @@ def command(ctx, k, s, d0, data_file, m, seed, init_file, loss, t_max, dps, grad
         "w_final": [[show(c, dps) for c in w] for w in traj.states[-1]],
         "tau": None if bound is None else show(bound),
         "tau_note": why or "tau of Lemma 3.5 with T = g(L(w0)) of Lemma 3.6, exactly",
-        "max_layer_norm_sq": show(traj.max_layer_norm_sq(), dps),
+        "max_layer_norm_sq": show(largest, dps),
         # compared, not asserted: the samples' largest layer norm (at --dps digits) against tau, exactly
-        "within_tau": None if bound is None else to_rational(traj.max_layer_norm_sq(), floats=True) <= bound,
+        "within_tau": None if bound is None else to_rational(largest, floats=True) <= bound,
     }
     if traj.enclosures:
         from lcnsym.dynamics.certificate import certify_flow, enclosure_table

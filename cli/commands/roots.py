@@ -33,15 +33,16 @@ def command(coeffs, dps, as_json, max_work):
     if as_json:
         echo_json(out)
     else:
-        _print(poly, out, decided, dps)
+        _print(poly, out)
     if within is False:
         raise CheckFailed(f"Lemma 2.3's bound |x| <= A fails for {decided.count(False)} root(s)")
 
 
-def _print(poly, out, decided, dps):
+def _print(poly, out):
     click.echo(f"degree {poly.degree}; Lemma 2.3: every root has |x| <= A = {out['A']}")
     for row in out["roots"]:
         kind = "real, " if row["real"] else ""
         click.echo(f"{row['mid']}  (+/- {row['rad']}, {kind}multiplicity {row['multiplicity']}, |x| = {row['modulus']})")
     if out["within_bound"] is None:
-        click.echo(f"|x| <= A undecided at {dps} digits for {decided.count(None)} root(s): their balls meet |x| = A")
+        undecided = sum(row["within_bound"] is None for row in out["roots"])
+        click.echo(f"|x| <= A undecided at {out['dps']} digits for {undecided} root(s): their balls meet |x| = A")
