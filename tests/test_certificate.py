@@ -25,11 +25,14 @@ def _certified(arch, data, w0, t_max, dps=20):
     return traj, certify_flow(arch, data, SQUARE, w0, traj, dps=dps)
 
 
-@pytest.mark.parametrize("shape, seed", [(((2, 2), (1, 1)), 1), (((2, 2), (2, 1)), 1), (((2, 2), (2, 1)), 2)])
-def test_a_strict_minimum_is_certified_and_its_ball_holds_the_limit(shape, seed):
+@pytest.mark.parametrize("shape, seed, t_max", [
+    (((2, 2), (1, 1)), 1, 4), (((2, 2), (2, 1)), 1, 4), (((2, 2), (2, 1)), 2, 4),
+    # three layers: two invariants, so the slice's constraints and their rows are indexed past the first layer pair
+    (((2, 2, 2), (2, 1, 1)), 1, 4), (((2, 1, 2), (1, 1, 1)), 2, 16)])
+def test_a_strict_minimum_is_certified_and_its_ball_holds_the_limit(shape, seed, t_max):
     arch, data, w0 = _flows.problem(*shape, seed)
     w0 = [list(w) for w in w0]
-    _, cert = _certified(arch, data, w0, Fraction(4))
+    _, cert = _certified(arch, data, w0, Fraction(t_max))
     assert cert.converges, cert.failed
     # the limit, independently: the Taylor engine run on to t = 400 at 40 digits
     far = gradient_flow(arch, data, SQUARE, w0, Fraction(400), dps=40, samples=4, grad_tol=Fraction(1, 10**32))
