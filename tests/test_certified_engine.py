@@ -649,3 +649,38 @@ def test_a_step_stretched_over_a_sliver_before_a_sample_is_proved_for_its_whole_
     ref = gradient_flow(arch, data, parse_loss("square"), w0, Fraction(1, 4), dps=40, samples=2, engine="odefun")
     for enc, state in zip(cert.enclosures[1:], ref.states[1:]):
         assert _distance(enc, [x for w in state for x in w]) <= exact_value(enc.radius), enc.t
+
+
+def _rotated(diagonal, radius):
+    """``H diag(diagonal) H`` for an exact Householder reflection ``H`` (orthogonal), every entry a ball of ``radius``."""
+    n = len(diagonal)
+    v = [Fraction(i + 1) for i in range(n)]
+    vv = sum(x * x for x in v)
+    H = [[(1 if i == j else 0) - 2 * v[i] * v[j] / vv for j in range(n)] for i in range(n)]
+    S = [[sum(H[i][k] * diagonal[k] * H[k][j] for k in range(n)) for j in range(n)] for i in range(n)]
+    return [[make_ball(S[i][j], radius) for j in range(n)] for i in range(n)]
+
+
+def test_the_logarithmic_norm_near_a_critical_point_is_near_the_top_eigenvalue_not_gershgorins():
+    """Near a critical point the rescalings' eigenvalues are about 0 while the others are in the hundreds: the shifts tried
+    must grow with the entries' radii (a 3-layer flow's balls otherwise grew by Gershgorin's bound, e^92 per unit of
+    time, and the engine stopped at t = 3.7)."""
+    with working_precision(30):
+        J = _rotated([Fraction(-500), Fraction(-400), Fraction(-7), Fraction(-1), Fraction(1, 10**4), Fraction(2, 10**4)],
+                     Fraction(4, 100))
+        mu, top = _log_norm(J)
+        assert top is not None  # certified by LDL^T, not Gershgorin's fallback
+        assert to_arb(Fraction(2, 10**4)) < mu < 1  # the top eigenvalue plus at most the radii's Frobenius norm, 0.24
+
+
+def test_three_layer_flows_are_enclosed_to_t_20_within_the_digits():
+    """Three layers, whose flow passes near critical points (two rescalings): enclosures hold the Taylor engine at twice
+    the digits at every sample, and stay below ``10^-(dps-10)`` at ``t = 20``."""
+    arch, data, w0 = _flows.problem((2, 2, 2), (1, 1, 1), 1)
+    w0 = [list(w) for w in w0]
+    cert = gradient_flow(arch, data, parse_loss("square"), w0, Fraction(20), dps=20, samples=4, engine="certified")
+    ref = gradient_flow(arch, data, parse_loss("square"), w0, Fraction(20), dps=40, samples=4, engine="taylor")
+    assert [e.t for e in cert.enclosures] == [0, 5, 10, 15, 20]
+    for enc, state in zip(cert.enclosures[1:], ref.states[1:]):
+        assert _distance(enc, [x for w in state for x in w]) <= exact_value(enc.radius)
+    assert cert.enclosures[-1].radius < to_arb(10) ** -10
