@@ -832,13 +832,15 @@ def show_upper(value, digits=3):
 def _significant(q, digits, *, up):
     """``(m, e)`` with ``m`` the ``digits`` leading digits of the positive rational ``q`` rounded up (or down), so that
     ``m 10^(e - digits + 1)`` bounds ``q`` from above (below), ``e`` its decimal exponent."""
-    e = math.floor(decimal_log(q))
-    if Fraction(10) ** e > q:
+    e = math.floor(decimal_log(q))  # a float's estimate, made exact: 10^e <= q < 10^(e+1)
+    while Fraction(10) ** e > q:
         e -= 1
+    while Fraction(10) ** (e + 1) <= q:
+        e += 1
     scaled = q / Fraction(10) ** (e - digits + 1)
     mant = -(-scaled.numerator // scaled.denominator) if up else scaled.numerator // scaled.denominator
-    if mant >= 10**digits:  # rounded up to the next power of ten
-        mant, e = -(-mant // 10), e + 1
+    if mant == 10**digits:  # rounded up to the next power of ten (exactly: 10^digits / 10)
+        mant, e = mant // 10, e + 1
     return mant, e
 
 

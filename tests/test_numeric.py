@@ -288,6 +288,30 @@ def test_a_printed_lower_bound_is_below_the_value_and_close(digits):
         assert parse_rational(show_lower(ball, 6)) <= Fraction(1, 3) - Fraction(1, 10**10)
 
 
+@given(st.integers(-30, 30), st.integers(1, 10**6), st.integers(12, 30), st.sampled_from([1, -1]),
+       st.integers(1, 25))
+def test_printed_bounds_are_bounds_just_beside_a_power_of_ten(k, delta, depth, side, digits):
+    """Campaign P: the float estimate of the decimal exponent can be one too small just above 10^k; the correction then
+    rounded a lower bound up (show_lower(10^-3 (1 + 10^-18), 20) printed above the value)."""
+    q = Fraction(10) ** k * (1 + side * Fraction(delta, 10**depth))
+    low, high = parse_rational(show_lower(q, digits)), parse_rational(show_upper(q, digits))
+    assert low <= q <= high, (q, digits)
+    assert q - low <= q * Fraction(10) ** (1 - digits) and high - q <= q * Fraction(10) ** (1 - digits)
+
+
+@pytest.mark.parametrize("k", [-3, -7, 5, 22])
+def test_printed_bounds_are_bounds_where_the_float_exponent_estimate_is_one_too_small(k):
+    q = Fraction(float(10.0 ** k)) + Fraction(10) ** (k - 18)  # float(10^k) may sit below 10^k: log10 undershoots
+    for digits in (19, 20, 22):
+        assert parse_rational(show_lower(q, digits)) <= q <= parse_rational(show_upper(q, digits)), (k, digits)
+
+
+def test_a_printed_lower_bound_of_a_ball_is_below_its_lower_end():
+    """Campaign P: a ball's lower end, not its midpoint, is what show_lower bounds."""
+    with working_precision(30):
+        assert parse_rational(show_lower(make_ball(Fraction(1, 2), Fraction(1, 10)))) <= Fraction(2, 5)
+
+
 def test_show_tolerance_writes_only_powers_of_ten_as_1e():
     """Campaign N: 1/15 is not 1e-1; only 1/10^n prints as 1e-n."""
     assert [show_tolerance(Fraction(1, d)) for d in (15, 1000, 101, 10)] == ["1/15", "1e-3", "1/101", "1e-1"]
