@@ -160,6 +160,10 @@ def test_cli_roots_moduli_carry_the_digits_asked_for_and_a_root_on_the_bound_is_
     assert root["within_bound"] is None and data["within_bound"] is None
     r = run("roots", "--coeffs", "5,3+4j")
     assert r.exit_code == 0 and "undecided at 30 digits for 1 root(s)" in r.output
+    # campaign P: a root -10/(3+4i) on a bound A = 2, not 1, where |x| and |x|^2 differ
+    data = json.loads(run("roots", "--coeffs", "10,3+4j", "--json").stdout)
+    assert abs(parse_rational(data["roots"][0]["modulus"]) - 2) <= Fraction(1, 10**29)
+    assert parse_rational(data["A"]) == 2 and data["within_bound"] is None
     data = json.loads(run("roots", "--coeffs", "-1,-1,1", "--json", "--dps", "60").stdout)
     golden = "1.61803398874989484820458683436563811772030917980576286213544862"  # (1 + sqrt 5) / 2
     moduli = sorted(parse_rational(root["modulus"]) for root in data["roots"])
@@ -178,6 +182,10 @@ def test_cli_a_failing_bound_exits_1_with_its_output(monkeypatch):
     monkeypatch.setattr(roots, "root_bound_squared", lambda poly: Fraction(1, 4))  # below |x|^2 = 1 and 4
     r = run("roots", "--coeffs", "2,-3,1")
     assert r.exit_code == 1 and "|x| = 2" in r.output and "fails for 2 root(s)" in r.output, r.output
+    monkeypatch.setattr(roots, "root_bound_squared", lambda poly: Fraction(4))  # A = 2 < |x| = 3 < A^2 (campaign P)
+    r = run("roots", "--coeffs", "-3,1")
+    assert r.exit_code == 1 and "fails for 1 root(s)" in r.output, r.output
+    monkeypatch.setattr(roots, "root_bound_squared", lambda poly: Fraction(1, 4))
     data = json.loads(run("roots", "--coeffs", "2,-3,1", "--json").stdout)
     assert data["within_bound"] is False and [root["within_bound"] for root in data["roots"]] == [False, False]
     monkeypatch.setattr(factor, "linear_factorization", lambda coeffs, **kw: replace(linear_factorization(coeffs, **kw), T=Fraction(1, 100)))

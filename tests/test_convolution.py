@@ -23,6 +23,23 @@ def test_convolution_matrix_eq_1_4_and_errors():
         convolution_matrix(w, 9, 2)
     with pytest.raises(ArchitectureError):
         convolution_matrix(w, 8, 2, d_out=4)
+    with pytest.raises(ArchitectureError):  # a stated d_out below eq. (1.5)'s is refused too (campaign P)
+        convolution_matrix(w, 8, 2, d_out=2)
+    with pytest.raises(ArchitectureError):
+        convolution_matrix([1, 2], 5, 1, d_out=2)
+
+
+def test_network_matrix_works_at_the_digits_asked_for():
+    """Campaign P: mpmath entries are multiplied at ``dps`` digits, not at the default 30."""
+    from lcnsym.numeric import to_mpf, working_precision
+
+    arch = Architecture.for_output_width((2, 2), (1, 1), dN=2)
+    with working_precision(60):
+        filters = [[to_mpf(Fraction(1, 3)), 2], [3, to_mpf(Fraction(1, 7))]]
+    m = network_matrix(arch, filters, dps=60)
+    exact = final_filter(arch, [[Fraction(1, 3), 2], [3, Fraction(1, 7)]])
+    for j, v in enumerate(exact):
+        assert abs(sp.Rational(m[0, j]) - sp.Rational(v.numerator, v.denominator)) <= sp.Rational(1, 10**58), (j, m[0, j])
 
 def test_network_matrix_against_dense_sympy_product():
     arch = Architecture(17, (3, 2, 3), (2, 1, 2))

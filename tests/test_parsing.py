@@ -32,6 +32,11 @@ def test_json_numbers_exact_and_limits():
     with pytest.raises(ParseError, match="nested deeper"):
         parse_json("[" * 100000 + "]" * 100000)
     assert parse_json("[" * MAX_JSON_DEPTH + "]" * MAX_JSON_DEPTH) is not None
+    for deeper in ("[" * (MAX_JSON_DEPTH + 1) + "]" * (MAX_JSON_DEPTH + 1),
+                   '{"a":' * (MAX_JSON_DEPTH + 1) + "1" + "}" * (MAX_JSON_DEPTH + 1)):  # one past the limit (campaign P)
+        with pytest.raises(ParseError, match="nested deeper"):
+            parse_json(deeper)
+    assert parse_json('{"a":' * MAX_JSON_DEPTH + "1" + "}" * MAX_JSON_DEPTH) is not None
     with pytest.raises(NumberError, match="exponent"):
         parse_json("[1e999999999]")
     with pytest.raises(ParseError, match="not a finite number"):

@@ -102,6 +102,20 @@ def test_prop_2_1_catches_an_off_by_one_stride_exponent():
     assert c["deg p~_i"] != c["t_i"]
 
 
+def test_prop_2_1_catches_a_norm_wrong_only_on_stride_substituted_filters(monkeypatch):
+    """Campaign P: the random instances compare the norm of ``p~_i`` (with the stride's zeros) with that of ``w^(i)``; a
+    norm that miscounts interior zeros must fail them (were ``p~`` taken at layer 1, ``q = w`` and nothing would)."""
+    real = polynomials.coefficient_norm
+
+    def miscounts_zeros(coeffs, p, **kw):
+        value = real(coeffs, p, **kw)
+        return value + 1 if any(c == 0 for c in list(coeffs)[1:-1]) else value
+
+    monkeypatch.setattr(polynomials, "coefficient_norm", miscounts_zeros)
+    ev = prop_2_1.check_part(CheckConfig(), ("norms",))
+    assert not ev.passed and ev.counterexample
+
+
 def test_prop_2_1_catches_a_product_that_is_not_the_final_filter():
     def reversed_filter(filters, strides):
         from lcnsym.algebra.coefficients import final_filter_recursive

@@ -264,6 +264,8 @@ def test_the_evaluated_count_is_what_the_search_evaluated():
     report = tightness("2.3", 3, restarts=10, steps=20, seed=0, dps=20)
     assert sum(entry["evaluated"] for entry in report.by_degree.values()) == report.effort["instances"]
     assert any(entry["evaluated"] + entry["skipped"] < 10 * (20 + 1) for entry in report.by_degree.values())
+    # campaign P: the restarts are counted as they run, over every degree (10 per degree, degrees 1 to 3)
+    assert report.effort["restarts"] == 30 and report.effort["restarts_per_degree"] == 10
 
 
 def test_cli_a_report_that_cannot_be_written_exits_3_after_the_result(tmp_path, monkeypatch):

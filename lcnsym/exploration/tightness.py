@@ -456,6 +456,7 @@ def _search_degree(lemma, n, factors, restarts, steps, seed, dps, tally):
 
     for restart in range(restarts):
         current = _start(lemma, rng, n, factors, restart)
+        tally["restarts"] += 1
         found = value_of(current)
         tally["instances"] += 1
         for _ in range(steps):
@@ -538,7 +539,7 @@ def tightness(lemma, degree, *, restarts=None, steps=None, seed=0, dps=DEFAULT_D
         raise WorkLimitError(f"restarts x (steps + 1) x degree = {restarts} x {steps + 1} x {degree} = {work} {unit}, "
                              f"above the limit {limit} for lemma {lemma}; lower restarts or steps (--restarts, --steps)",
                              what="restarts", value=restarts, work=work, limit=limit)
-    tally = {"instances": 0, "local_steps": 0, "accepted_steps": 0, "skipped": 0}
+    tally = {"instances": 0, "local_steps": 0, "accepted_steps": 0, "skipped": 0, "restarts": 0}  # counted as they run
     by_degree, best = {}, None
     started = time.perf_counter()
     for n in range(1, degree + 1):
@@ -556,7 +557,7 @@ def tightness(lemma, degree, *, restarts=None, steps=None, seed=0, dps=DEFAULT_D
     if best is None:
         raise PrecisionError(f"every one of the {by_degree[degree]['evaluated']} candidates of degree {degree} was skipped "
                              f"(undecided); try another seed or more restarts", dps=dps, degree=degree)
-    effort = {**tally, "restarts": restarts * degree, "restarts_per_degree": restarts, "steps_per_restart": steps,
+    effort = {**tally, "restarts_per_degree": restarts, "steps_per_restart": steps,
               "degrees": [1, degree], "seconds": round(seconds, 3)}
     if lemma == "tau":
         effort["flows"] = tally["instances"]
