@@ -295,3 +295,88 @@ def test_the_printed_rate_claims_no_faster_decay_than_certified():
     printed = cert.as_dict()
     assert cert.converges and parse_rational(printed["rate"]) <= exact_value(cert.rate)
     assert f"exp(-{printed['rate']} (t - t_final))" in printed["bound"]
+
+
+def test_krawczyks_image_of_a_linear_system_holds_its_solution_and_only_near_it():
+    """For ``G(x) = A x - b`` with ``C`` about ``A^-1``, ``K(X)`` is a narrow ball around ``A^-1 b`` whatever the box: a
+    Newton correction with its sign turned, or left out, leaves the solution out (such a slip is invisible end to end,
+    where Newton has already made ``C G(y)`` tiny)."""
+    from lcnsym.dynamics.certificate import _krawczyk_image, _times
+    from lcnsym.numeric import make_ball, to_arb, working_precision
+
+    A, b = [[2, 1], [1, 3]], [1, 2]
+    solution = [Fraction(1, 5), Fraction(3, 5)]
+    with working_precision(30):
+        C = [[to_arb(Fraction(3, 5)), to_arb(Fraction(-1, 5))], [to_arb(Fraction(-1, 5)), to_arb(Fraction(2, 5))]]
+        y = [to_arb(Fraction(1, 2)), to_arb(-1)]
+        G = [sum((to_arb(a) * x for a, x in zip(row, y)), to_arb(0)) - bi for row, bi in zip(A, b)]
+        X = [make_ball(yi, 2) for yi in y]
+        K = _krawczyk_image(y, _times(C, G), C, [[to_arb(a) for a in row] for row in A], X)
+        assert all(k.contains(to_arb(q)) and k.rad() < to_arb(10) ** -20 for k, q in zip(K, solution))
+
+
+def test_the_systems_jacobian_is_the_derivative_of_its_equations():
+    """``J`` must be the derivative of ``G`` (Krawczyk's test is sound only then): compared with difference quotients at a
+    point with nonzero multipliers, on three layers (two invariants, each multiplier's term on its own layer pair)."""
+    from lcnsym.dynamics.certificate import _system
+    from lcnsym.dynamics.engines import FlowProblem
+    from lcnsym.dynamics.engines.certified import ArbTape
+    from lcnsym.dynamics.engines.taylor import _record_field
+    from lcnsym.numeric import to_arb, working_precision
+
+    arch, data, w0 = _flows.problem((2, 1, 2), (1, 1, 1), 2)
+    n = sum(arch.k)
+    eps = Fraction(1, 10**25)
+    with working_precision(60):
+        tape = _record_field(FlowProblem(arch, data, SQUARE), n, ArbTape)
+        point = [Fraction(c) + Fraction(i + 1, 7) for i, c in enumerate(c for w in w0 for c in w)] + [Fraction(1, 3),
+                                                                                                      Fraction(-2, 5)]
+        deltas = [to_arb(Fraction(1, 2)), to_arb(-1)]
+        G, J = _system(arch, tape, [to_arb(x) for x in point], deltas)
+        for j in range(n + 2):
+            moved = [to_arb(x + (eps if i == j else 0)) for i, x in enumerate(point)]
+            Gj, _ = _system(arch, tape, moved, deltas)
+            for i in range(n + 2):
+                quotient = (Gj[i] - G[i]) / to_arb(eps)
+                assert abs(quotient - J[i][j]) < to_arb(10) ** -15, (i, j, quotient, J[i][j])
+        # and G itself: grad L + sum_r lambda_r grad g_r, then g - delta
+        from lcnsym.dynamics.certificate import _constraints
+        from lcnsym.dynamics.engines.certified import _field
+
+        values, rows, _ = _constraints(arch, [to_arb(x) for x in point[:n]])
+        grad = [-f for f in _field(tape, [to_arb(x) for x in point[:n]])]
+        for i in range(n):
+            assert abs(G[i] - grad[i] - to_arb(point[n]) * rows[0][i] - to_arb(point[n + 1]) * rows[1][i]) < to_arb(10) ** -40
+        assert all(abs(G[n + r] - (values[r] - deltas[r])) < to_arb(10) ** -40 for r in range(2))
+        layer_norms = [sum(x * x for x in point[a:b]) for a, b in ((0, 2), (2, 3), (3, 5))]
+        assert all(abs(values[r] - to_arb(layer_norms[r + 1] - layer_norms[r])) < to_arb(10) ** -40 for r in range(2))
+
+
+def test_a_certificate_that_failed_says_only_that_it_failed():
+    arch, data, w0 = _flows.problem((2, 2), (1, 1), 1)
+    _, cert = _certified(arch, data, [list(w) for w in w0], Fraction(1, 100))
+    assert cert.as_dict() == {"converges": False, "failed": cert.failed} and cert.failed
+
+
+@pytest.mark.parametrize("method", ["solve", "inv"])
+def test_a_singular_jacobian_certifies_nothing(monkeypatch, method):
+    """Newton's or the preconditioner's matrix singular (planted): no certificate, and the condition that failed."""
+    from lcnsym.dynamics import certificate
+
+    real = certificate._mat
+
+    class Singular:
+        def __init__(self, rows):
+            self.m = real(rows)
+
+        def __getattr__(self, name):
+            def call(*args):
+                if name == method:
+                    raise ZeroDivisionError
+                return getattr(self.m, name)(*(a.m if isinstance(a, Singular) else a for a in args))
+            return call
+
+    monkeypatch.setattr(certificate, "_mat", Singular)
+    arch, data, w0 = _flows.problem((2, 2), (1, 1), 1)
+    _, cert = _certified(arch, data, [list(w) for w in w0], Fraction(4))
+    assert not cert.converges and ("singular" in cert.failed or "degenerate" in cert.failed)

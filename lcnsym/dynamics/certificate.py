@@ -137,18 +137,11 @@ def certify_convergence(arch, tape, centre, radius, deltas, *, dps, newton=_NEWT
             return ConvergenceCertificate(False, "the critical-point equations on the slice are degenerate at the final state",
                                           dps=dps)
         C = [[C[i, j].mid() for j in range(n + extra)] for i in range(n + extra)]
-        CG = [sum((C[i][j] * G[j] for j in range(n + extra)), to_arb(0)) for i in range(n + extra)]
-        r = max(abs(v).upper() for v in CG) * 10 + to_arb(10) ** -(dps + 5)
+        CG = _times(C, G)
+        r = max(abs(v).upper() for v in CG) * 10 + to_arb(10) ** -(dps + 5)  # any r is sound: Krawczyk's test decides
         X = [make_ball(yi, r) for yi in y]
         _, JX = _system(arch, tape, X, deltas)
-        size = n + extra
-        K = []
-        for i in range(size):
-            acc = y[i] - CG[i]
-            for j in range(size):
-                M = (1 if i == j else 0) - sum((C[i][l] * JX[l][j] for l in range(size)), to_arb(0))
-                acc += M * (X[j] - y[j])
-            K.append(acc)
+        K = _krawczyk_image(y, CG, C, JX, X)
         if not _krawczyk_inside(K, y, r):
             return ConvergenceCertificate(False, "no critical point certified near the final state: Krawczyk's test failed "
                                           "(the flow stopped too far from a nondegenerate critical point)", dps=dps)
@@ -179,6 +172,25 @@ def certify_convergence(arch, tape, centre, radius, deltas, *, dps, newton=_NEWT
             pos += ki
         w_radius = _norm2_upper([x.rad() for x in Xw])
         return ConvergenceCertificate(True, center=layers, radius=w_radius, rate=rate, reach=reach, dps=dps)
+
+
+def _times(C, v):
+    """The product ``C v`` of a matrix and a vector, in balls."""
+    return [sum((c * x for c, x in zip(row, v)), to_arb(0)) for row in C]
+
+
+def _krawczyk_image(y, CG, C, JX, X):
+    """Krawczyk's operator ``K(X) = y - C G(y) + (I - C J(X)) (X - y)``, with ``CG = C G(y)`` and ``JX`` an interval
+    matrix holding every Jacobian of ``G`` over the box ``X``: every zero of ``G`` in ``X`` lies in ``K(X)``."""
+    size = len(y)
+    K = []
+    for i in range(size):
+        acc = y[i] - CG[i]
+        for j in range(size):
+            M = (1 if i == j else 0) - sum((C[i][l] * JX[l][j] for l in range(size)), to_arb(0))
+            acc += M * (X[j] - y[j])
+        K.append(acc)
+    return K
 
 
 def _reach_box(Xw, reach):
