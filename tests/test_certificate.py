@@ -380,3 +380,24 @@ def test_a_singular_jacobian_certifies_nothing(monkeypatch, method):
     arch, data, w0 = _flows.problem((2, 2), (1, 1), 1)
     _, cert = _certified(arch, data, [list(w) for w in w0], Fraction(4))
     assert not cert.converges and ("singular" in cert.failed or "degenerate" in cert.failed)
+
+
+def test_the_rates_matrix_is_the_hessian_of_the_loss_and_the_constraints_rows():
+    """The positive definiteness is asked of ``Hess L`` (plus ``gamma A^T A``): the system's Jacobian at multipliers 0,
+    not 1 (``Hess L + sum_r Hess g_r`` may be positive definite where ``Hess L`` is not on the slice)."""
+    from lcnsym.dynamics.certificate import _constraints, _hessian_and_constraints
+    from lcnsym.dynamics.engines import FlowProblem
+    from lcnsym.dynamics.engines.certified import ArbTape, _jacobian
+    from lcnsym.dynamics.engines.taylor import _record_field
+    from lcnsym.numeric import to_arb, working_precision
+
+    arch, data, w0 = _flows.problem((2, 1, 2), (1, 1, 1), 2)
+    n = sum(arch.k)
+    with working_precision(40):
+        tape = _record_field(FlowProblem(arch, data, SQUARE), n, ArbTape)
+        Y = [to_arb(Fraction(c) + Fraction(i, 5)) for i, c in enumerate(c for w in w0 for c in w)]
+        hess, A = _hessian_and_constraints(arch, tape, Y, [to_arb(0), to_arb(0)])
+        field_jacobian = _jacobian(tape, Y)
+        assert all(abs(hess[i][j] + field_jacobian[i][j]) < to_arb(10) ** -30 for i in range(n) for j in range(n))
+        _, rows, _ = _constraints(arch, Y)
+        assert len(A) == 2 and all(abs(a - b) < to_arb(10) ** -30 for ra, rb in zip(A, rows) for a, b in zip(ra, rb))

@@ -150,9 +150,7 @@ def certify_convergence(arch, tape, centre, radius, deltas, *, dps, newton=_NEWT
         dist = _norm2_upper([abs(c - x).upper() for c, x in zip(centre_arb, Xw)])
         reach = (to_arb(radius) + dist).upper()
         Y = _reach_box(Xw, reach)
-        _, JY = _system(arch, tape, Y + [to_arb(0)] * extra, deltas)
-        hess = [row[:n] for row in JY[:n]]
-        A = [row[:n] for row in JY[n:]]
+        hess, A = _hessian_and_constraints(arch, tape, Y, deltas)
         AtA = [[sum((A[r][i] * A[r][j] for r in range(extra)), to_arb(0)) for j in range(n)] for i in range(n)]
         scale = max(abs(hess[i][i].mid()) for i in range(n)) + 1
         rate = None
@@ -172,6 +170,14 @@ def certify_convergence(arch, tape, centre, radius, deltas, *, dps, newton=_NEWT
             pos += ki
         w_radius = _norm2_upper([x.rad() for x in Xw])
         return ConvergenceCertificate(True, center=layers, radius=w_radius, rate=rate, reach=reach, dps=dps)
+
+
+def _hessian_and_constraints(arch, tape, Y, deltas):
+    """``(Hess L, A)`` over the box ``Y`` of filters: the system's Jacobian with every multiplier exactly 0 (its
+    ``lambda_r Hess g_r`` terms would shift the Hessian), and the rows ``grad g_r``."""
+    n = len(Y)
+    _, JY = _system(arch, tape, list(Y) + [to_arb(0)] * (arch.N - 1), deltas)
+    return [row[:n] for row in JY[:n]], [row[:n] for row in JY[n:]]
 
 
 def _times(C, v):
