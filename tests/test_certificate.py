@@ -37,7 +37,9 @@ def test_a_strict_minimum_is_certified_and_its_ball_holds_the_limit(shape, seed,
     # the limit, independently: the Taylor engine run on to t = 400 at 40 digits
     far = gradient_flow(arch, data, SQUARE, w0, Fraction(400), dps=40, samples=4, grad_tol=Fraction(1, 10**32))
     limit = [x for w in far.states[-1] for x in w]
+    assert [len(layer) for layer in cert.center] == list(arch.k)  # every entry, layer by layer (zip would drop some)
     centre = [exact_value(x) for layer in cert.center for x in layer]
+    assert len(centre) == len(limit)
     gap = sum((exact_value(a) - b) ** 2 for a, b in zip(limit, centre))
     assert gap <= (exact_value(cert.radius) + Fraction(1, 10**30)) ** 2
     assert cert.rate > 0 and cert.as_dict()["kind"] == "strict minimum on the balanced slice"
@@ -184,6 +186,7 @@ def test_krawczyks_inclusion_is_asked_of_every_unknown_the_multipliers_too():
         assert _krawczyk_inside(inside, y, r)
         assert not _krawczyk_inside(inside[:4] + [make_ball(0, Fraction(2, 100))], y, r)  # lambda (the last) outside
         assert not _krawczyk_inside([make_ball(0, Fraction(2, 100))] + inside[1:], y, r)
+        assert not _krawczyk_inside([to_arb(Fraction(-2, 100))] + inside[1:], y, r)  # below the box: |K - y|, not K - y
         assert not _krawczyk_inside(inside[:4], y, r)  # an unknown left out
         # Campaign G: uniqueness needs the image in the box's interior; one touching its boundary proves only existence
         r = to_arb(Fraction(1, 128))
@@ -272,6 +275,11 @@ def test_the_certified_radius_bounds_the_euclidean_distance_over_the_whole_box(m
     with working_precision(40):
         corner = sum((x.rad() ** 2 for x in box), to_arb(0)).sqrt()
         assert to_arb(cert.radius) >= corner and corner > max(x.rad() for x in box)
+        # the stated ball B(center, radius) holds the whole box: its farthest corner from the stated centre (campaign R)
+        centre = [to_arb(c) for layer in cert.center for c in layer]
+        assert len(centre) == len(box)
+        farthest = sum((abs(c - x).upper() ** 2 for c, x in zip(centre, box)), to_arb(0)).sqrt()
+        assert farthest <= to_arb(cert.radius)
 
 
 def test_the_reach_adds_the_enclosures_radius_to_its_centres_distance_from_the_box(monkeypatch):
