@@ -154,7 +154,11 @@ def test_the_enclosure_table_rounds_its_radius_up():
     with working_precision(30):
         radius = to_arb(Fraction(12341, 10**24))
         table = enclosure_table(arch, Enclosure(Fraction(1), [to_arb(1)] * 4, radius), 20)
-    assert all(parse_rational(rad) >= Fraction(12341, 10**24) for layer in table for _, rad in layer)
+        assert all(parse_rational(rad) >= Fraction(12341, 10**24) for layer in table for _, rad in layer)
+        # each layer's entries, in order (a centre of distinct entries on three layers)
+        arch = Architecture(5, (2, 1, 2), (1, 1, 1))
+        table = enclosure_table(arch, Enclosure(Fraction(1), [to_arb(c) for c in range(1, 6)], radius), 20)
+        assert [[parse_rational(mid) for mid, _ in layer] for layer in table] == [[1, 2], [3], [4, 5]]
 
 
 def test_the_certificate_takes_the_slice_of_the_initial_filters(monkeypatch):
@@ -212,6 +216,20 @@ def test_the_system_jacobian_holds_the_multipliers_whole_interval():
         _, J0 = _system(arch, tape, x[:4] + [to_arb(0)], [to_arb(0)])
         for i in range(4):  # the diagonal holds J0's entry -+ 2 lambda for every lambda in [-1, 1]
             assert J[i][i].contains(J0[i][i] + 2) and J[i][i].contains(J0[i][i] - 2)
+
+
+def test_the_least_eigenvalue_bound_is_certified_whatever_the_rough_eigenvalues_say(monkeypatch):
+    """The rough eigenvalues only propose ``c``; ``M - c I`` positive definite certifies it.  With the proposals planted
+    far too high, the bound returned is still at most the least eigenvalue (1 here)."""
+    from lcnsym.dynamics import certificate
+    from lcnsym.numeric import to_arb, working_precision
+
+    monkeypatch.setattr(certificate, "rough_eigenvalues", lambda M: [Fraction(3), Fraction(4)])
+    with working_precision(20):
+        c = certificate._least_eigen_lower([[to_arb(1), to_arb(0)], [to_arb(0), to_arb(2)]])
+        assert c is not None and 0 < c <= 1
+        c = certificate._least_eigen_lower([[to_arb(2), to_arb(1)], [to_arb(1), to_arb(2)]])  # least eigenvalue 1
+        assert c is not None and 0 < c <= 1
 
 
 def test_the_least_eigenvalue_bound_is_none_unless_certified():
