@@ -362,6 +362,22 @@ def test_cli_flow_compare_reports_the_compared_runs_own_loss():
     assert alone["loss_final"] != both["loss_final"]  # the two losses differ, so the test can tell them apart
 
 
+
+def test_cli_flow_compare_seed_starts_from_that_seeds_start(tmp_path):
+    """Campaign Q: ``--compare seed=N`` runs from seed N's random start (on the same data), not from the main start."""
+    from lcnsym.algebra.architecture import Architecture
+    from lcnsym.dynamics.data import random_start
+
+    common = ("flow", "--k", "2,2", "--s", "1,1", "--t-max", "1/2", "--samples", "2", "--dps", "20", "--json")
+    both = json.loads(run(*common, "--compare", "seed=3").stdout)
+    (compared,) = both["compare"]
+    start = random_start(Architecture(both["d0"], (2, 2), (1, 1)), 3)
+    assert all(Fraction(float(c)) == c for w in start for c in w)  # dyadic: JSON numbers carry them exactly
+    (tmp_path / "w.json").write_text(json.dumps({"w": [[float(c) for c in w] for w in start]}))
+    alone = json.loads(run(*common, "--init", str(tmp_path / "w.json")).stdout)
+    assert compared["loss_final"] == alone["loss_final"] and compared["loss_final"] != both["loss_final"]
+
+
 def test_cli_flow_tau_is_at_least_tau_of_the_exact_g(tmp_path):
     """Injected in a campaign (C4, I16): T = g(L(w0)) rounded down instead of up, so that the printed "exact" tau was
     below tau(g(L(w0))). A problem where everything is exact, by hand: X = I_4 (d0 = m = 4), so ||X^T (X X^T)^-1||_1 = 4;
@@ -403,7 +419,7 @@ def test_cli_arch_json_agrees_with_the_text_and_the_definitions():
     assert f"s_v          = {data['s_v']}" in text and f"k_v          = {data['k_v']}" in text
 
 
-def test_cli_flow_compares_the_layer_norms_with_tau(monkeypatch):
+def test_cli_flow_compares_the_layer_norms_with_tau(monkeypatch, tmp_path):
     """Campaign J: "max ||w^(i)||^2 <= tau" is compared, not printed as asserted: with a planted tau below the flow's
     norms the relation says so and the command exits 1 (a check's claim failed)."""
     from lcnsym.cli.commands import flow
@@ -415,6 +431,17 @@ def test_cli_flow_compares_the_layer_norms_with_tau(monkeypatch):
     monkeypatch.setattr(flow, "_a_priori_tau", lambda *a: (Fraction(1, 10**6), None))
     r = run(*args)
     assert r.exit_code == 1 and "> (ABOVE: Lemma 3.5 fails here) tau = 1/1000000" in r.output, r.output
+    assert json.loads(run(*args, "--json").stdout)["within_tau"] is False
+    # campaign Q: the largest layer norm is over every sample (here the start's 5 > the end's), so is the comparison
+    from lcnsym.numeric import parse_rational
+
+    out = tmp_path / "samples.json"
+    data = json.loads(run(*args, "--json", "--out", str(out)).stdout)
+    samples = json.loads(out.read_text())["samples"]
+    largest = max(parse_rational(x) for sample in samples for x in sample["layer_norms_sq"])
+    assert parse_rational(data["max_layer_norm_sq"]) == largest
+    assert largest > max(parse_rational(x) for x in samples[-1]["layer_norms_sq"])
+    monkeypatch.setattr(flow, "_a_priori_tau", lambda *a: (largest - Fraction(1, 10**6), None))  # above the last only
     assert json.loads(run(*args, "--json").stdout)["within_tau"] is False
 
 

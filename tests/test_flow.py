@@ -200,3 +200,8 @@ def test_balancedness_drift_counts_a_fall_as_much_as_a_rise():
     with working_precision(30):
         traj = Trajectory("taylor", 30, invariants=[[to_mpf(1), to_mpf(2)], [to_mpf(Fraction(1, 2)), to_mpf(2)]])
         assert traj.balancedness_drift() == to_mpf(Fraction(1, 2))
+        # campaign Q: a drift in the middle of the flow that comes back counts (every sample, not the last)
+        traj = Trajectory("taylor", 30, invariants=[[to_mpf(1)], [to_mpf(2)], [to_mpf(1)]])
+        assert traj.balancedness_drift() == 1
+        traj = Trajectory("taylor", 30, layer_norms_sq=[[to_mpf(1), to_mpf(5)], [to_mpf(2), to_mpf(3)]])
+        assert traj.max_layer_norm_sq() == 5  # the largest over every sample and layer
