@@ -261,3 +261,80 @@ def test_the_certificates_decay_and_enclosures_undecided_are_errors_not_passes(m
     monkeypatch.setattr(_flows, "decay_holds", lambda claim, traj: (None, 0))
     e = _flows.flow_part(config, part)
     assert not e.passed and e.counterexample["minimum"] == _flows.MIN_DECAY_SAMPLES
+
+
+def test_a_certificates_decay_is_held_against_the_state_at_its_own_time():
+    """Campaign Q: each sample time is paired with its own state (paired with the next one, closer to w*, an inflated
+    rate passes): a claim of |w(0) - w*| <= 1 against w(0) = 2 fails at t = 0."""
+    from lcnsym.dynamics.flow import Trajectory
+    from lcnsym.numeric import to_mpf, working_precision
+
+    with working_precision(30):
+        traj = Trajectory("taylor", 30, times=[to_mpf(0), to_mpf(1)], states=[[[to_mpf(2)]], [[to_mpf(0)]]])
+    bad, compared = _flows.decay_holds({"t_final": "0", "rate": "0", "reach": "1", "center": ["0"]}, traj)
+    assert bad is not None and bad["t"] == "0" and compared == 1
+
+
+def test_the_flow_store_is_keyed_by_the_library_and_every_argument(monkeypatch, tmp_path):
+    """Campaign Q: flows kept by an older library (an engine bug since fixed) must not be reloaded, nor a flow of
+    another loss, shape, seed, horizon, engine or output width."""
+    class Cache:
+        folder = tmp_path
+
+    monkeypatch.setattr(_flows, "default_cache", lambda: Cache())
+    args = ("square", (2, 2), (1, 1), 1, 200, "taylor", 1, 40, 2)
+    monkeypatch.setattr(_flows, "library_fingerprint", lambda: "library-A")
+    first = _flows._store(*args)
+    keys = {first}
+    for i in range(len(args)):
+        changed = list(args)
+        changed[i] = ("lp:4", (2, 1), (2, 1), 2, 100, "certified", 2, 30, 3)[i]
+        keys.add(_flows._store(*changed))
+    monkeypatch.setattr(_flows, "library_fingerprint", lambda: "library-B")
+    keys.add(_flows._store(*args))
+    assert len(keys) == len(args) + 2 and first.parent == tmp_path / "flows"
+
+
+def test_the_flows_T_is_lemma_3_6s_at_the_initial_loss(monkeypatch):
+    """Campaign Q: T = g(L(w0)): the risk that enters g is that of the exact start, not of the final state."""
+    seen = []
+    real = _flows.empirical_risk_ball
+    monkeypatch.setattr(_flows, "empirical_risk_ball", lambda arch, w, *a, **kw: seen.append(w) or real(arch, w, *a, **kw))
+    bad, _ = _flows.judge("square", (2, 2), (1, 1), 1, _flows.t_max_of(CheckConfig()))
+    _, _, w0 = _flows.problem((2, 2), (1, 1), 1)
+    assert bad is None and seen == [[list(w) for w in w0]]
+
+
+def test_the_limits_gradient_figure_is_the_norm_not_its_square(monkeypatch):
+    """Campaign Q: the "largest certified ||grad L|| at a limit" is the square root of the certified ||grad L||^2."""
+    from lcnsym.numeric import ball_bounds
+
+    squares = []
+    real = _flows._critical
+    monkeypatch.setattr(_flows, "_critical", lambda *a: squares.append(real(*a)[1]) or real(*a))
+    bad, fig = _flows.judge("square", (2, 2), (1, 1), 1, _flows.t_max_of(CheckConfig()))
+    low, high = ball_bounds(squares[-1])
+    g_low, g_high = ball_bounds(fig["g_limit"])
+    assert bad is None and high > 0 and g_low * g_low <= high and g_high * g_high >= low
+
+
+def test_the_jets_reference_runs_at_twice_the_flows_digits(monkeypatch):
+    """Campaign Q: the evidence says the jets are held against mpmath's expansion at 2 DPS digits: it must run there."""
+    import mpmath
+
+    seen = []
+    real = mpmath.taylor
+    monkeypatch.setattr(_flows.mpmath, "taylor", lambda *a, **kw: seen.append(mpmath.mp.dps) or real(*a, **kw))
+    fn = getattr(_flows.jet_defect, "__wrapped__", _flows.jet_defect)
+    fn("square", (2, 2), (1, 1), 1)
+    assert seen and min(seen) >= 2 * _flows.DPS
+
+
+def test_a_flow_without_a_certificate_is_labelled_numerical_evidence(monkeypatch):
+    """Campaign Q: "no certificate" passes as numerical evidence (kind "search"), never labelled certified."""
+    config = CheckConfig()
+    part = next(p for p in _flows.flow_parts(("square",), config) if _flows.part_kind(p) == _flows.CERTIFY_ONLY)
+    monkeypatch.setattr(_flows, "certificate", lambda *a: {"converges": False, "failed": "planted"})
+    monkeypatch.setattr(_flows, "enclosures_hold_reference", lambda *a: (None, 8))
+    ev = _flows.flow_part(config, part)
+    assert ev.passed and ev.kind == "search"
