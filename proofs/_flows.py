@@ -1000,7 +1000,13 @@ def flow_combine(config, evidences, statement_scope, check_h=False, t_max=None, 
                    + (f", and the compiled recurrences the flows ran ({_arithmetic_text()}) held against them (coefficients 0..{JET_ORDER} of "
                       f"the flow at its start, to the same tolerance)" if jets_status() == "compiled" else
                       f" (recurrences {jets_status()}: the flows ran them in Python)"))
-    return Evidence(True, "search", f"{count} flows ({statement_scope}: {pairs} (k/s), {len(seeds(config))} random start(s) "
+    starts = {}  # the random starts that ran, per loss and shape (not the profile's count)
+    for e in flows_ev:
+        loss_text, k, s, seed = e.details["part"][:4]
+        starts.setdefault((loss_text, tuple(k), tuple(s)), set()).add(seed)
+    counts = sorted({len(v) for v in starts.values()})
+    per = str(counts[0]) if len(counts) == 1 else f"{counts[0]} to {counts[-1]}"
+    return Evidence(True, "search", f"{count} flows ({statement_scope}: {pairs} (k/s), {per} random start(s) "
                     f"and data each; {DPS} digits, {engine} engine, "
                     f"t_max = {t_max}{_extended(t_max, num('t_max'))}, integrator stopped at ||grad L|| < {', '.join(stops)} (at most "
                     f"{max(num('g_stop')):.3g} reached); limit accepted as critical when ||grad L|| <= {', '.join(accepts)} "

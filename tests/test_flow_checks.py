@@ -182,6 +182,14 @@ def test_the_margin_figures_are_the_extremes_over_the_flows_that_ran():
                          ("at a limit ", high), ("max drift ", high), ("by 10^", low), ("||WX - Y||_1 = ", low),
                          ("energy identity to ", 99)):
         assert f"{words}{value}" in text, (words, text)
+    # the random starts per (loss, shape) are those of the flows that ran (campaign Q), here one each
+    per_shape = {}
+    for e in flows:
+        per_shape.setdefault(tuple(map(str, e.details["part"][:3])), set()).add(e.details["part"][3])
+    assert {len(v) for v in per_shape.values()} == {1} and "1 random start(s) and data each" in combined.scope
+    twice = dataclasses.replace(flows[0], details={**flows[0].details, "part": [loss, k, s, seed + 7]})
+    combined = _flows.flow_combine(config, planted + [twice], "square loss", check_h=True, losses=("square",))
+    assert "1 to 2 random start(s) and data each" in combined.scope
 
 
 def test_an_undecided_3_8_raises_and_is_never_a_pass(monkeypatch):

@@ -19,15 +19,16 @@ from lcnsym.numeric import ARB, MPMATH, SYMPY, compare, working_precision
 EXAMPLES = example_losses()
 
 
-@pytest.mark.parametrize("loss", EXAMPLES, ids=lambda l: l.label())
+@pytest.mark.parametrize("loss", EXAMPLES + [parse_loss(f"lp:{p}") for p in (2, 6, 100)], ids=lambda l: l.label())
 def test_dphi_is_the_derivative_of_phi(loss):
+    """Every example, and l_p beyond its example p = 4 (campaign Q: a derivative right only at p = 4 went unseen)."""
     r = sp.Symbol("r", real=True)
     symbolic = sp.diff(loss.phi(r, SYMPY), r)
     for x in (Fraction(-3, 2), Fraction(1, 3), Fraction(5)):
         exact = sp.N(symbolic.subs(r, sp.Rational(x.numerator, x.denominator)), 40)
         with working_precision(40):
             numeric = loss.dphi(MPMATH.const(x), MPMATH)
-            assert abs(numeric - mpmath.mpf(str(exact))) < mpmath.mpf(10) ** -35
+            assert abs(numeric - mpmath.mpf(str(exact))) < mpmath.mpf(10) ** -35 * max(1, abs(numeric))  # l_100: 10^17
 
 
 @pytest.mark.parametrize("loss", EXAMPLES, ids=lambda l: l.label())
