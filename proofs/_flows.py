@@ -69,6 +69,16 @@ def shapes(config):
     return base + [((3, 2), (2, 1)), ((3, 3, 2), (1, 2, 1))] if config.thorough else base
 
 
+THREE_LAYERS = ((2, 2, 2), (1, 1, 1))
+"""A three-layer shape for the certified halves of lemmas 3.3 and 3.5: two invariants, so ``delta_2`` is checked on
+enclosures too."""
+
+
+def certified_shapes(config):
+    """The shapes whose certified square-loss flows lemmas 3.3 and 3.5 check: the first flow shape and three layers."""
+    return [shapes(config)[0], THREE_LAYERS]
+
+
 def seeds(config):
     return range(config.seed + 1, config.seed + (5 if config.thorough else 2))
 

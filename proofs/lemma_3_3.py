@@ -131,21 +131,28 @@ def certified_drift(config, shift=0):
     from lcnsym.dynamics.bounds import balancedness
     from lcnsym.proofs import _flows
 
-    k, s = _flows.shapes(config)[0]
-    arch, _, w0 = _flows.problem(k, s, config.seed + 1)
-    exact = [d + shift for d in balancedness([list(w) for w in w0])]
-    traj = _flows.certified_flow("square", k, s, config.seed + 1)
-    worst = to_arb(0)
-    with working_precision(traj.dps):
-        for e in traj.enclosures:
-            for i, (ball, d) in enumerate(zip(balancedness(_flows.enclosure_layers(arch, e)), exact), 1):
-                if not ball.contains(to_arb(d)):
-                    return ({"k": k, "s": s, "t": show(e.t), "i": i, "delta_i(w0) (exact)": show(d),
-                             "delta_i over the enclosure": ball.str(10), "enclosure radius": show_upper(e.radius)},
-                            len(traj.enclosures), None, None, None, traj.dps)
-                worst = max(worst, abs(ball - to_arb(d)).upper())
-    last = traj.enclosures[-1]
-    return None, len(traj.enclosures), worst, last.t, last.radius, traj.dps
+    worst, count, widest, t_final, digits = to_arb(0), 0, to_arb(0), None, None
+    for k, s in _flows.certified_shapes(config):
+        arch, _, w0 = _flows.problem(k, s, config.seed + 1)
+        exact = [d + shift for d in balancedness([list(w) for w in w0])]
+        traj = _flows.certified_flow("square", k, s, config.seed + 1)
+        count += len(traj.enclosures)
+        with working_precision(traj.dps):
+            for e in traj.enclosures:
+                for i, (ball, d) in enumerate(zip(balancedness(_flows.enclosure_layers(arch, e)), exact), 1):
+                    if not ball.contains(to_arb(d)):
+                        return ({"k": k, "s": s, "t": show(e.t), "i": i, "delta_i(w0) (exact)": show(d),
+                                 "delta_i over the enclosure": ball.str(10), "enclosure radius": show_upper(e.radius)},
+                                count, None, None, None, traj.dps)
+                    worst = max(worst, abs(ball - to_arb(d)).upper())
+        last = traj.enclosures[-1]
+        widest, t_final, digits = max(widest, to_arb(last.radius)), last.t, traj.dps
+    return None, count, worst, t_final, widest, digits
+
+
+def _shapes_text(pairs):
+    """``k/s, k/s`` of the shapes that ran."""
+    return ", ".join(f"{k}/{s}" for k, s in pairs)
 
 
 def _grid_text(grid):
@@ -199,8 +206,8 @@ def check(config=CheckConfig(), sign=-1, shift=0, **variants):
                     f"losses, one per architecture in turn, against the library's gradient at those digits) and "
                     f"balancedness equal the exact derivative of L and the definition; numerically, along {flows} square-loss flows ({', '.join(flow_shapes)}, k/s) at {_flows.DPS} "
                     f"digits the invariants drift by at most {show(drift, 3)} (< {show_tolerance(limit)}); certified, "
-                    f"along the square-loss flow on {_flows.shapes(config)[0][0]}/{_flows.shapes(config)[0][1]} to t = "
-                    f"{show(t_cert)} (certified engine, {digits} digits, {enclosures} enclosures, last radius "
+                    f"along the square-loss flows on {_shapes_text(_flows.certified_shapes(config))} to t = "
+                    f"{show(t_cert)} (certified engine, {digits} digits, {enclosures} enclosures, last radii at most "
                     f"{show_upper(radius)}): every delta_i(w0) lies in the ball of delta_i over every enclosure, so the "
                     f"invariants move by at most {show_upper(certified)} there",
                     euler.instances + square.instances)

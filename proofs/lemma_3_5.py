@@ -75,23 +75,25 @@ def _on_enclosures(config, bound):
     from lcnsym.numeric import ball_bounds, to_arb, working_precision
     from lcnsym.proofs import _flows
 
-    k, s = _flows.shapes(config)[0]
-    arch, data, w0 = _flows.problem(k, s, config.seed + 1)
-    w0 = [list(w) for w in w0]
     square = parse_loss("square")
-    T = ball_bounds(g_bound_ball(empirical_risk_ball(arch, w0, data, square, dps=_flows.DPS), square, data, arch.dN,
-                                 dps=_flows.DPS))[1]
-    t = bound(T, arch.k_v, balancedness(w0))
-    traj = _flows.certified_flow("square", k, s, config.seed + 1)
-    gap = math.inf
-    with working_precision(traj.dps):
-        for e in traj.enclosures:
-            top = largest_squared_norm(_flows.enclosure_layers(arch, e))
-            if top > t:
-                return ({"k": k, "s": s, "t": show(e.t), "max ||w^(i)||^2 over the enclosure <=": show(top, 10),
-                         "tau": show(t, 10), "T": show(T, 10)}, len(traj.enclosures), None, None)
-            gap = min(gap, decimal_log(t / top))
-    return None, len(traj.enclosures), gap, traj.enclosures[-1].t
+    gap, count, t_final = math.inf, 0, None
+    for k, s in _flows.certified_shapes(config):
+        arch, data, w0 = _flows.problem(k, s, config.seed + 1)
+        w0 = [list(w) for w in w0]
+        T = ball_bounds(g_bound_ball(empirical_risk_ball(arch, w0, data, square, dps=_flows.DPS), square, data, arch.dN,
+                                     dps=_flows.DPS))[1]
+        t = bound(T, arch.k_v, balancedness(w0))
+        traj = _flows.certified_flow("square", k, s, config.seed + 1)
+        count += len(traj.enclosures)
+        with working_precision(traj.dps):
+            for e in traj.enclosures:
+                top = largest_squared_norm(_flows.enclosure_layers(arch, e))
+                if top > t:
+                    return ({"k": k, "s": s, "t": show(e.t), "max ||w^(i)||^2 over the enclosure <=": show(top, 10),
+                             "tau": show(t, 10), "T": show(T, 10)}, count, None, None)
+                gap = min(gap, decimal_log(t / top))
+        t_final = traj.enclosures[-1].t
+    return None, count, gap, t_final
 
 
 def check(config=CheckConfig(), bound=tau):
@@ -156,8 +158,8 @@ def check(config=CheckConfig(), bound=tau):
                     f"{UNBALANCED_RATIO} x the smallest) by {scale_text}; tau computed = tau as stated in RESULTS.md on each; "
                     f"T = ||pi(w)||_1 exactly, tau exactly), and {samples} samples of square-loss flows on "
                     f"{', '.join(flow_shapes)} (k/s) read as exact points, where tau exceeds the largest layer norm by "
-                    f"10^{flow_gap:.1f} at least; certified on the {enclosures} enclosures of the square-loss flow on "
-                    f"{_flows.shapes(config)[0][0]}/{_flows.shapes(config)[0][1]} to t = {show(t_cert)} (T = the upper end "
+                    f"10^{flow_gap:.1f} at least; certified on the {enclosures} enclosures of the square-loss flows on "
+                    f"{', '.join(f'{k}/{s}' for k, s in _flows.certified_shapes(config))} to t = {show(t_cert)} (T = the upper end "
                     f"of a ball of g(L(w0)), L non-increasing): every layer norm over every enclosure stays below tau, by "
                     f"10^{cert_gap:.1f} at least",
                     count, worst_margin=f"tau exceeds max ||w^(i)||^2 by 10^{tightest:.1f} at least (10^{loosest:.1f} at most)",

@@ -545,8 +545,8 @@ def test_lemma_3_5_holds_every_enclosure_it_counts(monkeypatch):
     real = _flows.enclosure_layers
     monkeypatch.setattr(_flows, "enclosure_layers", lambda arch, e: seen.append(e.t) or real(arch, e))
     bad, count, gap, t_final = lemma_3_5._on_enclosures(QUICK, bounds.tau)
-    assert bad is None and count == len(seen) == len(_flows.certified_flow("square", *_flows.shapes(QUICK)[0],
-                                                                            QUICK.seed + 1).enclosures)
+    assert bad is None and count == len(seen) == sum(len(_flows.certified_flow("square", k, s, QUICK.seed + 1).enclosures)
+                                                     for k, s in _flows.certified_shapes(QUICK))
     assert seen[0] == 0
 
 

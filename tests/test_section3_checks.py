@@ -275,15 +275,37 @@ def test_lemma_3_3_certified_drift_is_the_upper_end_over_every_enclosure():
     from lcnsym.numeric import working_precision
 
     config = CheckConfig()
-    bad, _, drift, *_ = lemma_3_3.certified_drift(config)
-    k, s = _flows.shapes(config)[0]
-    arch, _, w0 = _flows.problem(k, s, config.seed + 1)
-    exact = balancedness([list(w) for w in w0])
-    traj = _flows.certified_flow("square", k, s, config.seed + 1)
-    with working_precision(traj.dps):
-        reach = max(abs(ball - to_arb(d)).upper() for e in traj.enclosures
-                    for ball, d in zip(balancedness(_flows.enclosure_layers(arch, e)), exact))
-    assert bad is None and drift >= reach > 0
+    bad, count, drift, *_ = lemma_3_3.certified_drift(config)
+    reaches, enclosures = [], 0
+    for k, s in _flows.certified_shapes(config):
+        arch, _, w0 = _flows.problem(k, s, config.seed + 1)
+        exact = balancedness([list(w) for w in w0])
+        traj = _flows.certified_flow("square", k, s, config.seed + 1)
+        enclosures += len(traj.enclosures)
+        with working_precision(traj.dps):
+            reaches.append(max(abs(ball - to_arb(d)).upper() for e in traj.enclosures
+                               for ball, d in zip(balancedness(_flows.enclosure_layers(arch, e)), exact)))
+    assert bad is None and drift >= max(reaches) > 0 and count == enclosures
+
+
+def test_the_certified_halves_run_on_three_layers_and_see_the_second_invariant(monkeypatch):
+    """The certified flows of lemmas 3.3 and 3.5 include three layers (two invariants): a drift planted in delta_2 only,
+    on the three-layer flow's enclosures, is caught."""
+    from lcnsym.dynamics import bounds
+
+    config = CheckConfig()
+    assert any(len(k) >= 3 for k, _ in _flows.certified_shapes(config))
+    real = bounds.balancedness
+
+    def second_moves(w):
+        out = real(w)
+        if len(out) >= 2 and not isinstance(out[1], Fraction):  # the balls over an enclosure, not the exact start
+            return out[:1] + [out[1] + to_arb(Fraction(1, 10**9))] + out[2:]
+        return out
+
+    monkeypatch.setattr(bounds, "balancedness", second_moves)
+    bad, *_ = lemma_3_3.certified_drift(config)
+    assert bad is not None and bad["i"] == 2 and len(bad["k"]) == 3
 
 
 def test_lemma_3_6_exact_route_keeps_dN(monkeypatch):
