@@ -684,3 +684,66 @@ def test_three_layer_flows_are_enclosed_to_t_20_within_the_digits():
     for enc, state in zip(cert.enclosures[1:], ref.states[1:]):
         assert _distance(enc, [x for w in state for x in w]) <= exact_value(enc.radius)
     assert cert.enclosures[-1].radius < to_arb(10) ** -10
+
+
+def test_positive_definiteness_agrees_with_an_exact_cholesky_on_integer_matrices():
+    """The interval LDL^T on exact (point) matrices decides as exact rational elimination does: every pivot of every row
+    below it, and a zero pivot is not positive (a mutation pass found the elimination's row ranges and ``> 0`` untested)."""
+    import random
+
+    from lcnsym.dynamics.certificate import _positive_definite as certificate_pd
+
+    def exact_pd(M):
+        A = [[Fraction(x) for x in row] for row in M]
+        for k in range(len(A)):
+            if A[k][k] <= 0:
+                return False
+            for i in range(k + 1, len(A)):
+                f = A[i][k] / A[k][k]
+                for j in range(k + 1, len(A)):
+                    A[i][j] -= f * A[k][j]
+        return True
+
+    rng = random.Random(5)
+    seen = {True: 0, False: 0}
+    with working_precision(30):
+        assert not _positive_definite([[to_arb(0)]]) and not _positive_definite([[to_arb(1), to_arb(1)], [to_arb(1), to_arb(1)]])
+        for _ in range(300):
+            n = rng.randint(2, 5)
+            B = [[rng.randint(-3, 3) for _ in range(n)] for _ in range(n)]
+            M = [[sum(B[k][i] * B[k][j] for k in range(n)) + (rng.randint(-4, 4) if i == j else 0) for j in range(n)]
+                 for i in range(n)]
+            balls = [[to_arb(x) for x in row] for row in M]
+            want = exact_pd(M)
+            seen[want] += 1
+            assert _positive_definite(balls) == want == certificate_pd(balls), M
+    assert min(seen.values()) >= 30  # both answers, many times
+
+
+def test_the_logarithmic_norm_of_a_jacobian_that_is_not_finite_is_none():
+    import flint
+
+    with working_precision(20):
+        J = [[to_arb(-1), to_arb(0)], [to_arb(0), flint.arb("nan")]]
+        assert _log_norm(J, "last")[0] is None
+        J = [[to_arb(-1), to_arb(0)], [to_arb(0), flint.arb("inf")]]
+        assert _log_norm(J)[0] is None
+
+
+def test_the_tube_holds_the_whole_starting_ball_of_a_wide_enclosure(monkeypatch):
+    """The tube's width counts the enclosure's radius (with ``p(0)`` at the centre, ``|e(0)| <= radius``): at a radius
+    far above the step's defect, every point of ``B(centre, radius)`` is in the tube at ``t = 0``."""
+    from lcnsym.dynamics.engines import certified
+
+    tubes = []
+    real = certified._DefectProof._log_norm_on
+    monkeypatch.setattr(certified._DefectProof, "_log_norm_on",
+                        lambda self, centre, tube, guess, h: tubes.append(tube) or real(self, centre, tube, guess, h))
+    with working_precision(20, guard=10):
+        proof, w0 = _proofs_at("square")
+        centre = [to_arb(x).mid() for x in w0]
+        proof.expand(centre)
+        radius = Fraction(1, 10**8)
+        out = proof.step(centre, radius, to_arb(Fraction(1, 2**20)), None)
+        assert out is not None
+        assert all(t.contains(make_ball(c, radius)) for t, c in zip(tubes[-1], centre))
