@@ -497,6 +497,18 @@ def test_the_defect_proofs_error_grows_with_the_logarithmic_norm():
         assert mu * h > to_arb(Fraction(1, 100))  # a growth that shows
         _, spread = _growth_and_spread(mu, h)
         assert error >= (delta * 2 * spread).lower() > (delta * 2 * h).upper()
+        # with p(0) off the centre too: the error is the upper end of |e(0)| e^(mu h) + sup |delta| (e^(mu h) - 1)/mu,
+        # recomputed here from the proof's own pieces (a mutation pass: its lower end, or |e(0)| / e^(mu h), went unseen)
+        from lcnsym.dynamics.engines.certified import _norm2_upper
+        from lcnsym.numeric import make_ball
+
+        proof.start = to_arb(Fraction(1, 10**6))
+        out = proof.step(centre, 0, h, None)
+        assert out is not None
+        error, mu = out[2], out[3]
+        growth, spread = _growth_and_spread(mu, h)
+        defect = _norm2_upper([d(make_ball(h / 2, h / 2)) for d in proof.defects])
+        assert growth > 1 and error >= (proof.start * growth + defect * spread).upper()
 
 
 def test_the_a_priori_reach_holds_the_centres_motion_grown_by_the_logarithmic_norm():
