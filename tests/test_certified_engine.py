@@ -300,6 +300,15 @@ def test_the_next_radius_takes_the_upper_end_of_the_growth():
         mu = make_ball(0, 1)  # e^(mu h) anywhere in [1/e, e] for h = 1
         radius = _next_radius(to_arb(1), mu, to_arb(1), to_arb(0), [to_arb(0)])
         assert radius >= to_arb(1).exp()
+        # the whole sum's upper end: radius e^(mu h) (upper) + error + ||rad(values)||, with thirds: never exact
+        third = to_arb(1) / 3
+        error, values = third / 3, [make_ball(0, Fraction(1, 3))] * 2
+        half = to_arb(Fraction(1, 2))  # exact (make_ball's radii round up: a ball mu would hide the last digits)
+        radius = _next_radius(third, half, to_arb(1), error, values)
+        from lcnsym.dynamics.engines.certified import _norm2_upper
+
+        total = third * half.exp().upper() + error + _norm2_upper([v.rad() for v in values])
+        assert total.rad() > 0 and radius >= total.upper()
 
 
 def test_the_tube_holds_the_start_spread_over_the_whole_step_where_balls_shrink():
