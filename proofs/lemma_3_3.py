@@ -145,8 +145,10 @@ def certified_drift(config, shift=0):
                                  "delta_i over the enclosure": ball.str(10), "enclosure radius": show_upper(e.radius)},
                                 count, None, None, None, traj.dps)
                     worst = max(worst, abs(ball - to_arb(d)).upper())
-        last = traj.enclosures[-1]
-        widest, t_final, digits = max(widest, to_arb(last.radius)), last.t, traj.dps
+        last = traj.enclosures[-1]  # the shortest flow's end and the most digits any ran at, for the text
+        widest = max(widest, to_arb(last.radius))
+        t_final = last.t if t_final is None else min(t_final, last.t)
+        digits = traj.dps if digits is None else max(digits, traj.dps)
     return None, count, worst, t_final, widest, digits
 
 
@@ -207,7 +209,7 @@ def check(config=CheckConfig(), sign=-1, shift=0, **variants):
                     f"balancedness equal the exact derivative of L and the definition; numerically, along {flows} square-loss flows ({', '.join(flow_shapes)}, k/s) at {_flows.DPS} "
                     f"digits the invariants drift by at most {show(drift, 3)} (< {show_tolerance(limit)}); certified, "
                     f"along the square-loss flows on {_shapes_text(_flows.certified_shapes(config))} to t = "
-                    f"{show(t_cert)} (certified engine, {digits} digits, {enclosures} enclosures, last radii at most "
+                    f"{show(t_cert)} (certified engine, at most {digits} digits, {enclosures} enclosures, last radii at most "
                     f"{show_upper(radius)}): every delta_i(w0) lies in the ball of delta_i over every enclosure, so the "
                     f"invariants move by at most {show_upper(certified)} there",
                     euler.instances + square.instances)

@@ -92,7 +92,7 @@ def _on_enclosures(config, bound):
                     return ({"k": k, "s": s, "t": show(e.t), "max ||w^(i)||^2 over the enclosure <=": show(top, 10),
                              "tau": show(t, 10), "T": show(T, 10)}, count, None, None)
                 gap = min(gap, decimal_log(t / top))
-        t_final = traj.enclosures[-1].t
+        t_final = traj.enclosures[-1].t if t_final is None else min(t_final, traj.enclosures[-1].t)  # the shortest flow's end
     return None, count, gap, t_final
 
 
