@@ -79,6 +79,11 @@ def certified_shapes(config):
     return [shapes(config)[0], THREE_LAYERS]
 
 
+def shapes_text(pairs):
+    """``k/s, k/s`` of the shapes that ran."""
+    return ", ".join(f"{k}/{s}" for k, s in pairs)
+
+
 def seeds(config):
     return range(config.seed + 1, config.seed + (5 if config.thorough else 2))
 

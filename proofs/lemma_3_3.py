@@ -152,11 +152,6 @@ def certified_drift(config, shift=0):
     return None, count, worst, t_final, widest, digits
 
 
-def _shapes_text(pairs):
-    """``k/s, k/s`` of the shapes that ran."""
-    return ", ".join(f"{k}/{s}" for k, s in pairs)
-
-
 def _grid_text(grid):
     """``N..N', k_i<=.., s_i<=..`` of the architectures that ran."""
     return (f"{min(len(k) for k, _ in grid)}<=N<={max(len(k) for k, _ in grid)}, k_i<={max(max(k) for k, _ in grid)}, "
@@ -208,7 +203,7 @@ def check(config=CheckConfig(), sign=-1, shift=0, **variants):
                     f"losses, one per architecture in turn, against the library's gradient at those digits) and "
                     f"balancedness equal the exact derivative of L and the definition; numerically, along {flows} square-loss flows ({', '.join(flow_shapes)}, k/s) at {_flows.DPS} "
                     f"digits the invariants drift by at most {show(drift, 3)} (< {show_tolerance(limit)}); certified, "
-                    f"along the square-loss flows on {_shapes_text(_flows.certified_shapes(config))} to t = "
+                    f"along the square-loss flows on {_flows.shapes_text(_flows.certified_shapes(config))} to t = "
                     f"{show(t_cert)} (certified engine, at most {digits} digits, {enclosures} enclosures, last radii at most "
                     f"{show_upper(radius)}): every delta_i(w0) lies in the ball of delta_i over every enclosure, so the "
                     f"invariants move by at most {show_upper(certified)} there",

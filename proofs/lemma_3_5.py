@@ -159,7 +159,7 @@ def check(config=CheckConfig(), bound=tau):
                     f"T = ||pi(w)||_1 exactly, tau exactly), and {samples} samples of square-loss flows on "
                     f"{', '.join(flow_shapes)} (k/s) read as exact points, where tau exceeds the largest layer norm by "
                     f"10^{flow_gap:.1f} at least; certified on the {enclosures} enclosures of the square-loss flows on "
-                    f"{', '.join(f'{k}/{s}' for k, s in _flows.certified_shapes(config))} to t = {show(t_cert)} (T = the upper end "
+                    f"{_flows.shapes_text(_flows.certified_shapes(config))} to t = {show(t_cert)} (T = the upper end "
                     f"of a ball of g(L(w0)), L non-increasing): every layer norm over every enclosure stays below tau, by "
                     f"10^{cert_gap:.1f} at least",
                     count, worst_margin=f"tau exceeds max ||w^(i)||^2 by 10^{tightest:.1f} at least (10^{loosest:.1f} at most)",

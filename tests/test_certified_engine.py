@@ -584,6 +584,16 @@ def test_step_control_aims_below_the_wrapping_limit_instead_of_retrying(monkeypa
     assert len(tried) > 100 and len(refused) <= len(tried) / 10
 
 
+def _recorded_tubes(monkeypatch):
+    """The list that every tube the defect proof certifies a logarithmic norm on is appended to."""
+    from lcnsym.dynamics.engines import certified
+
+    tubes, real = [], certified._DefectProof._log_norm_on
+    monkeypatch.setattr(certified._DefectProof, "_log_norm_on",
+                        lambda self, centre, tube, guess, h: tubes.append(tube) or real(self, centre, tube, guess, h))
+    return tubes
+
+
 def test_the_tube_holds_the_starting_ball_when_the_polynomial_starts_off_the_centre(monkeypatch):
     """Campaign G: any polynomial p will do for the defect proof (its defect is enclosed), also one with p(0) away from
     the centre; the tube must then still hold every solution at t = 0, the whole ball B(centre, radius): the distance
@@ -592,11 +602,9 @@ def test_the_tube_holds_the_starting_ball_when_the_polynomial_starts_off_the_cen
     from lcnsym.numeric import make_ball
 
     offset = Fraction(1, 2**12)  # far beyond the motion over the steps below: only the width d can hold the start
-    real_poly, real_log_norm = certified._exact_poly, certified._DefectProof._log_norm_on
+    real_poly = certified._exact_poly
     monkeypatch.setattr(certified, "_exact_poly", lambda coefficients, start: real_poly(coefficients, start + to_arb(offset)))
-    tubes = []
-    monkeypatch.setattr(certified._DefectProof, "_log_norm_on",
-                        lambda self, centre, tube, guess, h: tubes.append(tube) or real_log_norm(self, centre, tube, guess, h))
+    tubes = _recorded_tubes(monkeypatch)
     with working_precision(20, guard=10):
         proof, w0 = _proofs_at("square")
         centre = [to_arb(x).mid() for x in w0]
@@ -754,12 +762,7 @@ def test_the_logarithmic_norm_of_a_jacobian_that_is_not_finite_is_none():
 def test_the_tube_holds_the_whole_starting_ball_of_a_wide_enclosure(monkeypatch):
     """The tube's width counts the enclosure's radius (with ``p(0)`` at the centre, ``|e(0)| <= radius``): at a radius
     far above the step's defect, every point of ``B(centre, radius)`` is in the tube at ``t = 0``."""
-    from lcnsym.dynamics.engines import certified
-
-    tubes = []
-    real = certified._DefectProof._log_norm_on
-    monkeypatch.setattr(certified._DefectProof, "_log_norm_on",
-                        lambda self, centre, tube, guess, h: tubes.append(tube) or real(self, centre, tube, guess, h))
+    tubes = _recorded_tubes(monkeypatch)
     with working_precision(20, guard=10):
         proof, w0 = _proofs_at("square")
         centre = [to_arb(x).mid() for x in w0]

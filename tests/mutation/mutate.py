@@ -17,6 +17,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -42,7 +43,7 @@ def docstring_nodes(tree):
 
 
 def skip_ids(tree):
-    """Nodes not to mutate inside: docstrings, f-strings, __all__, error-message arguments."""
+    """Nodes not to mutate inside: docstrings, f-strings (messages and evidence texts) and ``__all__``."""
     skip = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.JoinedStr) or (isinstance(node, ast.Assign) and any(
@@ -197,7 +198,6 @@ def main():
     print(f"{len(all_sites)} sites, {len(todo)} to run", flush=True)
     trees = [setup_worktree(i) for i in range(args.workers)]
     free = list(range(args.workers))
-    import threading
     lock = threading.Lock()
 
     def run(k):

@@ -210,7 +210,8 @@ def _log_norm(J, guess=None):
     # the shifts scale with the box and the matrix, not only with top: near a critical point the rescalings' eigenvalues
     # are about 0, while the interval LDL^T needs room of the order of the entries' radii (and of the rough eigenvalues'
     # own error, 64 bits of the largest): shifts of |top| alone ended in Gershgorin's bound, hundreds of times too wide
-    scale = to_arb(max(abs(top), max(abs(values[0]), abs(top)) * Fraction(1, 2**30), Fraction(1, 10**30))).max(spread)
+    largest = max(abs(values[0]), abs(top))
+    scale = to_arb(max(abs(top), largest * Fraction(1, 2**30), Fraction(1, 10**30))).max(spread)
     for step in range(40):
         sigma = (to_arb(top) + spread + scale * to_arb(2) ** (step - 30)).upper()
         if _positive_definite([[(sigma if i == j else 0) - S[i][j] for j in range(n)] for i in range(n)]):
