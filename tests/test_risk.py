@@ -77,3 +77,45 @@ def test_the_normal_equations_give_the_square_loss_exactly(k, s):
         quadratic = sum(v[i] * A[i][q] * v[q] for i in range(len(v)) for q in range(len(v))) - 2 * sum(
             bi * vi for bi, vi in zip(b, v)) + c
         assert direct == quadratic
+
+
+def _risk_by_the_network_matrix(arch, filters, data, phi):
+    """``sum_j sum_r phi((W x_j - y_j)_r)`` with ``W = W^(N) ... W^(1)`` from the convolution matrices (eq. 1.4): not
+    through the final filter, so an independent route."""
+    from lcnsym.algebra.convolution import network_matrix
+
+    W = network_matrix(arch, filters)
+    total = 0
+    for j in range(data.m):
+        x, y = data.column(j)
+        z = W * sp.Matrix([sp.Rational(q.numerator, q.denominator) for q in map(Fraction, x)])
+        total += sum(phi(z[r] - sp.Rational(Fraction(y[r]).numerator, Fraction(y[r]).denominator)) for r in range(arch.dN))
+    return sp.nsimplify(sp.expand(total))
+
+
+@pytest.mark.parametrize("k, s", [((1,), (1,)), ((2,), (1,)), ((2, 2), (1, 1)), ((2, 1, 2), (2, 1, 1)), ((2, 2, 2), (1, 2, 1))])
+@pytest.mark.parametrize("loss, phi", [("square", lambda r: r**2), ("lp:4", lambda r: r**4 / 4)])
+def test_the_risk_and_its_gradient_equal_the_network_matrix_route(k, s, loss, phi):
+    """The risk through the final filter against the network matrix applied to the data, and its gradient against the
+    derivative of that expression, exactly: one layer (the empty product of the other layers is 1), three layers
+    (products of two other layers), strides."""
+    from lcnsym.dynamics.data import random_problem
+
+    arch = Architecture.for_output_width(k, s, dN=2)
+    data, start = random_problem(arch, arch.d0 + 1, 11)
+    assert empirical_risk(arch, start, data, parse_loss(loss), dps=None) == _risk_by_the_network_matrix(
+        arch, start, data, phi)
+    w = filter_symbols(arch)
+    L = _risk_by_the_network_matrix(arch, w, data, phi)
+    point = {c: sp.Rational(v.numerator, v.denominator) for layer, values in zip(w, start) for c, v in zip(layer, values)}
+    grad = risk_gradient(arch, start, data, parse_loss(loss), dps=None)
+    assert [[sp.diff(L, c).subs(point) for c in layer] for layer in w] == [[sp.Rational(g.numerator, g.denominator)
+                                                                            for g in layer] for layer in grad]
+
+
+def test_the_ball_risk_reads_float_filters_exactly():
+    square = parse_loss("square")
+    exact = empirical_risk(ARCH, [[Fraction(1, 2), Fraction(1, 4)], [1, 2]], DATA, square, dps=None)
+    ball = empirical_risk_ball(ARCH, [[0.5, 0.25], [1, 2]], DATA, square, dps=30)
+    with working_precision(40):
+        assert compare(ball, to_mpf(exact) + mpmath.mpf(10) ** -28) and compare(to_mpf(exact) - mpmath.mpf(10) ** -28, ball)
