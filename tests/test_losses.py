@@ -186,3 +186,40 @@ def test_every_example_of_every_loss_is_flowed():
               for name, cls in sorted(loss_table().items()) for params in cls.examples]
     assert labels == wanted and set(_flows.LOSSES) == set(wanted)
     assert {"gen-huber:1,1/2", "gen-huber:2,-3/2"} <= set(_flows.LOSSES) and len(set(wanted)) == len(wanted)
+
+
+class ShiftedSmoothAbs(Loss):
+    """A loss defined outside lcnsym that keeps the default ``excess_of``: ``phi(r) = sqrt(1 + r^2) - 1``, ``c1 = 1``."""
+
+    name = "smooth-abs-test"
+
+    def phi(self, r, F):
+        return F.sqrt(1 + r * r) - 1
+
+    def dphi(self, r, F):
+        return r / F.sqrt(1 + r * r)
+
+    def c1_of(self, F):
+        return F.const(1)
+
+
+def test_the_default_excess_is_phi_plus_c1_minus_abs():
+    loss = ShiftedSmoothAbs()
+    with working_precision(40):
+        assert loss.excess_of(ARB.const(0), ARB).overlaps(ARB.const(1))  # 0 + 1 - 0
+        expected = ARB.sqrt(ARB.const(10)) - 3  # sqrt(10) - 1 + 1 - |-3|
+        assert loss.excess_of(ARB.const(-3), ARB).overlaps(expected)
+        assert not loss.excess_of(ARB.const(-3), ARB).overlaps(expected + mpmath.mpf(10) ** -30)
+
+
+def test_a_loss_is_built_with_exactly_its_parameters():
+    from lcnsym.dynamics.losses.pseudo_huber import PseudoHuber
+    from lcnsym.dynamics.losses.square import Square
+
+    with pytest.raises(LossParameterError, match=r"takes 0 parameter\(s\) \(none\), got 1"):
+        Square(1)
+    with pytest.raises(LossParameterError, match=r"takes 1 parameter\(s\) \(delta\), got 0"):
+        PseudoHuber()
+    assert PseudoHuber(0.5).delta == Fraction(1, 2)  # a float parameter is read exactly
+    with pytest.raises(LossDefinitionError, match="declares no name"):
+        type("Nameless", (Loss,), {})()
