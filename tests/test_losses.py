@@ -223,3 +223,31 @@ def test_a_loss_is_built_with_exactly_its_parameters():
     assert PseudoHuber(0.5).delta == Fraction(1, 2)  # a float parameter is read exactly
     with pytest.raises(LossDefinitionError, match="declares no name"):
         type("Nameless", (Loss,), {})()
+
+
+def test_h_of_corollary_3_7_is_L_plus_c_m():
+    with working_precision(40):
+        for text, c1 in (("log-cosh:1", mpmath.log(2)), ("gen-huber:2,-3/2", mpmath.log(4) / 2)):
+            # h(L) = L + c m with c = dN c1: dN = 2, m = 3, L = 5
+            assert abs(parse_loss(text).h(5, 2, 3, dps=40) - (5 + 2 * c1 * 3)) < mpmath.mpf(10) ** -35
+    assert parse_loss("pseudo-huber:1").h(Fraction(5, 2), 2, 3) == Fraction(5, 2)  # c = 0
+
+
+def test_which_losses_decide_h_exactly():
+    assert parse_loss("square").decides_h_exactly and parse_loss("lp:4").decides_h_exactly
+    assert not parse_loss("pseudo-huber:1").decides_h_exactly and not parse_loss("log-cosh:1").decides_h_exactly
+
+
+def test_losses_are_equal_only_with_the_same_definition_and_parameters():
+    assert parse_loss("pseudo-huber:1") == parse_loss("pseudo-huber:1")
+    assert parse_loss("pseudo-huber:1") != parse_loss("pseudo-huber:2")
+    assert parse_loss("square") != parse_loss("lp:2") and parse_loss("square") != "square"
+
+
+def test_the_loss_of_a_prediction_and_a_label():
+    square = parse_loss("square")
+    assert square([3, 1], [1, 2], dps=30) == 5  # (3 - 1)^2 + (1 - 2)^2
+    assert square.residual_loss([], dps=30) == 0
+    x, y = sp.symbols("x y")
+    assert sp.expand(square.residual_loss([x, y]) - (x**2 + y**2)) == 0  # symbolic entries stay symbolic, exactly
+    assert sp.expand(parse_loss("lp:4").residual_loss([x]) - x**4 / 4) == 0
