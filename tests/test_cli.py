@@ -509,3 +509,10 @@ def test_cli_filter_work_limit_counts_the_matrix_check():
     assert r.exit_code == 0, r.output
     r = run("filter", "--k", "2,2", "--s", "1,1", "--max-width", "4", "--check-matrix")  # d_N k_v = 6 > 4
     assert r.exit_code != 0 and "matrix check d_N k_v = 6" in r.output and "--max-width" in r.output, r.output
+
+
+def test_cli_factor_T_is_at_least_one():
+    """Campaign R: T = max(|||p|||_1, 1); for 1/4 + x/4 the one-norm is 1/2 and T is 1, and the bound is 6 n T."""
+    data = json.loads(run("factor", "--coeffs", "1/4,1/4", "--json").stdout)
+    assert data["T"] == "1" and data["degree"] == 1
+    assert Fraction(data["bound"]) == 6 * data["degree"] * Fraction(data["T"])

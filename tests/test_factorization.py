@@ -136,3 +136,14 @@ def test_root_bound_of_a_complex_polynomial_has_the_digits_asked_for():
     B = root_bound([(1, 1), 0, 1], dps=80)  # A = 2 |1 + i| = 2 sqrt 2
     with working_precision(90):
         assert abs(B - 2 * mpmath.sqrt(2)) < mpmath.mpf(10) ** -78 and abs(A - mpmath.sqrt(5)) < mpmath.mpf(10) ** -78
+
+
+def test_norm_ratio_divides_by_both_norms():
+    """Campaign R: ``|||pq|||_1 / (|||p|||_1 |||q|||_1)`` with p != q; (1 + x)(1 + 2x) = 1 + 3x + 2x^2: 6 / (2 * 3)."""
+    from lcnsym.analysis.factorization import norm_ratio, norm_ratio_ball
+
+    with mpmath.workdps(30):
+        assert abs(norm_ratio([1, 1], [1, 2], 1, dps=30) - 1) < mpmath.mpf(10) ** -28
+        assert abs(norm_ratio([1, 1], [1, -2], 2, dps=30) - mpmath.sqrt(6) / mpmath.sqrt(10)) < mpmath.mpf(10) ** -28
+    ball = norm_ratio_ball([1, 1], [1, 2], 1, dps=30)
+    assert ball.contains(1) and compare(ball, Fraction(1) + Fraction(1, 10**25)) is True

@@ -315,3 +315,18 @@ def test_a_printed_lower_bound_of_a_ball_is_below_its_lower_end():
 def test_show_tolerance_writes_only_powers_of_ten_as_1e():
     """Campaign N: 1/15 is not 1e-1; only 1/10^n prints as 1e-n."""
     assert [show_tolerance(Fraction(1, d)) for d in (15, 1000, 101, 10)] == ["1/15", "1e-3", "1/101", "1e-1"]
+
+
+def test_the_default_tolerance_loses_five_digits():
+    """Campaign R: ``tolerance(dps)`` is ``10^-(dps - 5)`` as documented; a default of 4 or 6 lost digits is caught."""
+    from lcnsym.numeric import tolerance
+
+    assert tolerance(30) == Fraction(1, 10**25) and tolerance(50) == Fraction(1, 10**45)
+
+
+def test_an_exact_bound_keeps_its_bits_outside_any_working_precision():
+    """Campaign R: ``compare`` holds an exact bound at the bits it needs, not at the ambient 53."""
+    with working_precision(prec=200):
+        third = flint.arb(1) / 3
+    assert compare(third, Fraction(1, 3) + Fraction(1, 10**40)) is True
+    assert compare(third, Fraction(1, 3) - Fraction(1, 10**40)) is False

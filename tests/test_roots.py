@@ -136,3 +136,14 @@ def test_a_complex_balls_radius_bounds_the_distance_to_every_point_of_it():
         root = RootEnclosure(ball, 1)
         re_rad, im_rad = exact_value(ball.real.rad()), exact_value(ball.imag.rad())
     assert root.radius() ** 2 >= re_rad ** 2 + im_rad ** 2 and re_rad > 0 and im_rad > 0
+
+
+def test_the_accuracy_target_counts_the_imaginary_radius():
+    """Campaign R: a ball sharp in its real part but wide in its imaginary part is not yet accurate."""
+    import flint
+
+    from lcnsym.analysis.roots import RootEnclosure, _accurate
+
+    sharp = RootEnclosure(flint.acb(flint.arb(1, 1e-20), flint.arb(0, 1e-20)), 1)
+    wide_imag = RootEnclosure(flint.acb(flint.arb(1, 1e-20), flint.arb(0, 1e-5)), 1)
+    assert _accurate([sharp], 10) and not _accurate([wide_imag], 10) and not _accurate([sharp, wide_imag], 10)

@@ -338,3 +338,39 @@ def test_eq_1_5_runs_every_single_layer_it_states(monkeypatch):
     count, bad = eq_1_5._convolution_layers(7)
     expected = {(d, k, s) for d in range(1, 8) for k in range(1, eq_1_5.LEAST_K + 1) for s in range(1, eq_1_5.LEAST_S + 1)}
     assert bad is None and seen == expected and count == len(expected) + 1  # and the anchor
+
+
+@pytest.mark.parametrize("keeps", ["layer", "numbers"])
+def test_eq_1_5_needs_the_layer_and_the_numbers_in_a_refusal(keeps):
+    """Campaign R: a refusal naming the layer but not the numbers, or the numbers but not the layer, fails eq-1.5."""
+
+    class HalfVague(Architecture):
+        def __post_init__(self):
+            try:
+                super().__post_init__()
+            except ArchitectureError as exc:
+                layer, _, rest = str(exc).partition(":")
+                if keeps == "layer":
+                    raise ArchitectureError(f"{layer}: the widths do not fit (eq. 1.5)") from None
+                raise ArchitectureError(rest.replace("layer", "")) from None
+
+    ev = eq_1_5.check(CheckConfig(), architecture=HalfVague)
+    assert not ev.passed and "should name" in ev.counterexample
+
+
+@pytest.mark.parametrize("pattern", ["last entries zero", "first entries zero", "first filter zero"])
+def test_prop_2_1_compares_every_filter_set_with_zero_entries(monkeypatch, pattern):
+    """Campaign R: the product route wrong on one zero pattern only (a stray constant term) fails prop-2.1's shape."""
+    real = coefficients.final_filter_by_product
+
+    def wrong_on(filters, s):
+        v = list(real(filters, s))
+        numbers = all(isinstance(c, int) for w in filters for c in w)
+        hit = numbers and {"last entries zero": all(w[-1] == 0 for w in filters),
+                           "first entries zero": all(w[0] == 0 for w in filters) and any(filters[0]),
+                           "first filter zero": not any(filters[0])}[pattern]
+        return [v[0] + 1] + v[1:] if hit else v
+
+    monkeypatch.setattr(coefficients, "final_filter_by_product", wrong_on)
+    bad = prop_2_1.check_shape((2, 2), (1, 1))
+    assert bad is not None and "filters" in bad

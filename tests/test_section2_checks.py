@@ -440,3 +440,22 @@ def test_lemma_2_4_states_the_largest_ratio_over_degrees_two_and_up(monkeypatch)
     assert ev.passed and any(d == 2 for d, _ in seen)
     assert ev.details["largest ratio n>=2"] == max(to_float(r) for d, r in seen if d >= 2)
     assert ev.details["largest ratio"] == max(to_float(r) for _, r in seen)
+
+
+def test_lemma_2_3_text_counts_what_ran():
+    """Campaign R: the counts in the evidence (polynomials, exactly known moduli, roots exactly on |x| = A, degree-one
+    exact ones) are the instances', recounted here from the families."""
+    import re
+
+    from lcnsym.analysis.families import polynomial_instances
+
+    ev = lemma_2_3.check(QUICK)
+    insts = list(polynomial_instances(QUICK))
+    known = [i for i in insts if i.modulus_squared is not None]
+    on_bound = sum(i.modulus_squared == lemma_2_3.bound_squared_as_stated(i.coeffs) for i in known)
+    degree_one = sum(i.modulus_squared is None and normalize_polynomial(i.coeffs).degree == 1 for i in insts)
+    assert 4 <= on_bound < len(known)  # some on the bound, not all: "<=" in place of "==" would count them all
+    assert ev.passed and ev.instances == len(insts) and ev.scope.startswith(f"{len(insts)} polynomials")
+    assert re.search(rf"\b{len(known)} with exactly known root moduli", ev.scope)
+    assert re.search(rf"\b{on_bound} with a root exactly on \|x\| = A", ev.scope)
+    assert re.search(rf"\b{degree_one} further ones of degree 1", ev.scope)
