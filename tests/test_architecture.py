@@ -120,3 +120,20 @@ def test_sizes_above_the_largest_accepted_are_refused():
         with pytest.raises(ArchitectureError, match="larger than"):
             Architecture(*args)
     assert Architecture(MAX_SIZE, (2,), (1,)).d0 == MAX_SIZE
+
+
+def test_the_notebook_table_shows_the_architectures_own_values():
+    """(campaign R: I18) the notebook table's strides row showed the filter widths k ("4, 3"), and no test read the rows.
+    Each row, parsed back, is the architecture's own value (as_dict)."""
+    import re
+
+    a = Architecture(20, (4, 3), (2, 1))
+    html = a._repr_html_()
+    rows = dict(re.findall(r"<tr><th style='text-align:left'>(.*?)</th><td>(.*?)</td></tr>", html))
+    numbers = lambda text: [int(n) for n in text.split(", ")]
+    info = a.as_dict()
+    assert rows["filter widths k"] == "4, 3" and rows["strides s"] == "2, 1"
+    assert numbers(rows["widths d"]) == info["d"] and numbers(rows["filter widths k"]) == info["k"]
+    assert numbers(rows["strides s"]) == info["s"] and numbers(rows["degrees t_i (eq. 2.1)"]) == info["t"]
+    assert numbers(rows["k_v, s_v (Prop. 1.1)"]) == [info["k_v"], info["s_v"]]
+    assert len(rows) == 5 and f"<caption>LCN architecture, N = {info['N']}</caption>" in html

@@ -43,3 +43,13 @@ def test_exact_over_lets_a_judge_that_raises_raise():
     """An instance whose judge raises was not judged: it neither passes nor counts (the check reports the error)."""
     with pytest.raises(ZeroDivisionError):
         exact_over([(1,), (0,)], lambda n: None if 1 / n else {"n": n}, "1/n")
+
+
+def test_a_failing_combination_counts_every_parts_instances():
+    """(campaign R: I16) a failing combination reported only the failing part's instances (3) as those examined; the
+    passing parts' were examined too (2 + 3 = 5), in either order."""
+    good = Evidence(True, "exact", "a", 2)
+    bad = Evidence(False, "exact", "b", 3, worst_margin="-1", counterexample={"y": 2})
+    for parts in ([good, bad], [bad, good]):
+        ev = combine_parts(parts, "exact", "both")
+        assert not ev.passed and ev.instances == 5 and ev.counterexample == {"y": 2}

@@ -154,3 +154,13 @@ def test_cli_strided_certificate_names_the_witness_roots():
     data = json.loads(CliRunner().invoke(cli, ["arch", "--k", "2,2", "--s", "2,1", "--filling", "--json"]).output)
     cert = data["certificate"]
     assert cert["filter"] == ["-6", "11", "-6", "1"] and cert["roots"] == [1, 2, 3]
+
+
+def test_the_seed_reaches_the_jacobian_point():
+    """(campaign R: I10) filling dropped its seed, so every seed ranked the Jacobian at seed 0's point while the report (and
+    verify --seed N) named seed N. The rank and the decision are the same at every generic point; the point is not."""
+    arch = Architecture.for_output_width((2, 2), (1, 1))
+    five, zero = filling(arch, seed=5), filling(arch, seed=0)
+    assert five.minor == neuromanifold_dimension(arch, 5)[1]
+    assert zero.minor == neuromanifold_dimension(arch, 0)[1]
+    assert five.minor["point"] != zero.minor["point"]

@@ -55,3 +55,13 @@ def test_coefficients_of_pads_to_degree_plus_one_entries():
     from lcnsym.algebra.polynomials import coefficients_of
 
     assert coefficients_of([1], 3) == [1, 0, 0, 0] and len(coefficients_of([1, 2, 3], 2)) == 3
+
+
+def test_coefficient_norm_is_exact_up_to_max_norm_p_inclusive():
+    """(campaign R: I17) the limit refused p = MAX_NORM_P itself (``>=`` for ``>``): the boundary is accepted and exact,
+    |||1 + x|||_p = 2^(1/p), and the first p past it is refused."""
+    from lcnsym.algebra.polynomials import MAX_NORM_P
+
+    assert coefficient_norm([1, 1], MAX_NORM_P) == sp.Integer(2) ** sp.Rational(1, MAX_NORM_P)
+    with pytest.raises(WorkLimitError):
+        coefficient_norm([1, 1], MAX_NORM_P + 1)

@@ -132,3 +132,36 @@ def test_a_failing_part_fails_the_combined_check():
     for parts in ([good, bad], [bad, good]):
         result = _combine(ProofCheck.from_module(split), CheckConfig(), parts, 0.2)
         assert result.status == "fail" and result.evidence.counterexample == {"part": 1}
+
+
+SLOW_PARTS = '''
+import time
+from lcnsym.checking.evidence import Evidence, combine_parts
+ID = "slow-parts"
+STATEMENT = "three parts of 0.3 s"
+DEPENDS_ON = ()
+def parts(config):
+    return [0, 1, 2]
+def check_part(config, part):
+    time.sleep(0.3)
+    return Evidence(True, "exact", f"part {part}", 1)
+def combine(config, evidences):
+    return combine_parts(evidences, "exact", "three parts")
+def check(config):
+    return combine(config, [check_part(config, p) for p in parts(config)])
+'''
+
+
+def test_a_split_checks_seconds_on_an_executor_are_the_work_of_its_parts(tmp_path):
+    """(campaign R: I15) the parts of a split check run side by side took the longest part's time (0.3 s) as the check's
+    seconds; they are the parts' work, their sum (3 x 0.3 s), as a serial run would report."""
+    from lcnsym.checking.registry import load_path_module
+    from lcnsym.checking.runner import executor_for
+
+    path = tmp_path / "slow_parts.py"
+    path.write_text(SLOW_PARTS)
+    reg = Registry.from_modules([load_path_module(path)])
+    with executor_for(2) as executor:
+        (res,) = run(reg, executor=executor)
+    assert res.status == "pass" and res.evidence.instances == 3
+    assert res.seconds >= 0.85, res.seconds

@@ -161,13 +161,19 @@ def test_evaluate_reads_a_saved_witness_back(tmp_path):
 
 
 def test_the_search_is_a_function_of_the_seed():
+    # without the report's own "seed" field: with it, seeds 4 and 5 always differ, even when the search ignores the seed
+    # (campaign R: I11, a random stream seeded without the seed gave both the same witness)
     def strip(r):
         d = r.as_dict()
         d["effort"].pop("seconds")
+        d.pop("seed")
         return d
 
-    assert strip(tightness("2.4", 3, restarts=2, steps=6, seed=4)) == strip(tightness("2.4", 3, restarts=2, steps=6, seed=4))
-    assert strip(tightness("2.4", 3, restarts=2, steps=6, seed=4)) != strip(tightness("2.4", 3, restarts=2, steps=6, seed=5))
+    four, again, five = (tightness("2.4", 3, restarts=2, steps=6, seed=s) for s in (4, 4, 5))
+    assert strip(four) == strip(again)
+    assert four.witness != five.witness
+    assert strip(four) != strip(five)
+    assert "seconds" in four.as_dict()["effort"]  # as_dict is a copy: editing it left the report as it was
     # a degree's search does not depend on the other degrees searched
     assert (tightness("2.3", 2, restarts=2, steps=5).by_degree[2]
             == tightness("2.3", 3, restarts=2, steps=5).by_degree[2])

@@ -46,6 +46,7 @@ References
 Lemmas 2.2, 2.3, 2.4 (eq. (2.5)) and 3.5 of the paper; RESULTS.md, "Beyond the paper".
 """
 
+import copy
 from dataclasses import dataclass, field
 from fractions import Fraction
 import json
@@ -400,8 +401,9 @@ class TightnessReport:
             return True if self.ratio <= b else False if self.ratio > b else None
 
     def as_dict(self):
-        """A JSON-ready dict (numbers as text: exact values exactly, balls as midpoint and radius)."""
-        return {
+        """A JSON-ready dict (numbers as text: exact values exactly, balls as midpoint and radius); a copy: editing it
+        leaves the report as it is."""
+        return copy.deepcopy({
             "lemma": self.lemma, "reference": REFERENCES[self.lemma], "quantity": QUANTITIES[self.lemma],
             "degree": self.degree, "factors": self.factors if self.lemma in ("2.2", "tau") else None,
             "dps": self.dps, "seed": self.seed, "restarts": self.restarts, "steps": self.steps,
@@ -410,7 +412,7 @@ class TightnessReport:
             "witness": self.witness, "details": self.details,
             "by_degree": {str(n): entry for n, entry in sorted(self.by_degree.items())},
             "effort": self.effort,
-        }
+        })
 
     def to_json(self):
         """:meth:`as_dict` as JSON text."""
