@@ -19,9 +19,11 @@ from lcnsym.numeric import ARB, MPMATH, SYMPY, compare, working_precision
 EXAMPLES = example_losses()
 
 
-@pytest.mark.parametrize("loss", EXAMPLES + [parse_loss(f"lp:{p}") for p in (2, 6, 100)], ids=lambda l: l.label())
+@pytest.mark.parametrize("loss", EXAMPLES + grid_losses() + [parse_loss(f"lp:{p}") for p in (2, 6, 100)],
+                         ids=lambda l: l.label())
 def test_dphi_is_the_derivative_of_phi(loss):
-    """Every example, and l_p beyond its example p = 4 (campaign Q: a derivative right only at p = 4 went unseen)."""
+    """Every example and every grid loss, and l_p beyond its example p = 4 (campaign Q: a derivative right only at p = 4
+    went unseen; a mutation pass: pseudo-Huber's right only at delta = 1)."""
     r = sp.Symbol("r", real=True)
     symbolic = sp.diff(loss.phi(r, SYMPY), r)
     for x in (Fraction(-3, 2), Fraction(1, 3), Fraction(5)):
