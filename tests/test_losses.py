@@ -253,3 +253,45 @@ def test_the_loss_of_a_prediction_and_a_label():
     x, y = sp.symbols("x y")
     assert sp.expand(square.residual_loss([x, y]) - (x**2 + y**2)) == 0  # symbolic entries stay symbolic, exactly
     assert sp.expand(parse_loss("lp:4").residual_loss([x]) - x**4 / 4) == 0
+
+
+def test_h_of_l_p_and_its_exact_decision():
+    """h(x) = dN m p^(1/p) x^(1/p) for l_p; h_at_least decides h(L) >= value exactly, at equality too (a mutation pass:
+    l_p's h was untested)."""
+    lp2, lp4, square = parse_loss("lp:2"), parse_loss("lp:4"), parse_loss("square")
+    with working_precision(40):
+        assert abs(lp4.h(16, 2, 3, dps=40) - 6 * mpmath.root(4, 4) * 2) < mpmath.mpf(10) ** -35
+        assert abs(lp2.h(2, 2, 3, dps=40) - 12) < mpmath.mpf(10) ** -35
+    # lp:2 with L = 2: h = dN m sqrt(2 L) = 2 dN m; lp:4 with L = 4: h = dN m (4 L)^(1/4) = 2 dN m
+    for loss, L in ((lp2, 2), (lp4, 4)):
+        for dN, m in ((1, 1), (2, 3)):
+            h = 2 * dN * m
+            assert loss.h_at_least(Fraction(L), dN, m, Fraction(h)) is True
+            assert loss.h_at_least(Fraction(L), dN, m, Fraction(h) + Fraction(1, 1000)) is False
+            assert loss.h_at_least(Fraction(L), dN, m, Fraction(h) - Fraction(1, 1000)) is True
+            assert loss.h_at_least(Fraction(L), dN, m, Fraction(-1)) is True
+    assert lp2.h_at_least(Fraction(1, 8), 1, 1, Fraction(1)) is False  # h = 1/2
+    assert lp2.h_at_least(Fraction(0), 1, 1, Fraction(0)) is True
+    # the square loss: h = dN m sqrt(L)
+    assert square.h_at_least(Fraction(4), 2, 3, Fraction(12) + Fraction(1, 1000)) is False
+    assert square.h_at_least(Fraction(1, 16), 1, 1, Fraction(1)) is False  # h = 1/4
+    assert square.h_at_least(Fraction(1, 16), 1, 1, Fraction(1, 4)) is True
+
+
+@pytest.mark.parametrize("name", ["a:b", "a,b", "", 3])
+def test_a_loss_name_must_be_readable_back(registered, name):
+    with pytest.raises(LossDefinitionError, match="a name without"):
+        register_loss(type("Bad", (Cauchy,), {"name": name}))
+
+
+@pytest.mark.parametrize("what", [3, int, Cauchy(1)])
+def test_register_loss_takes_a_loss_class(registered, what):
+    with pytest.raises(LossDefinitionError, match="subclass of Loss"):
+        register_loss(what)
+
+
+def test_parse_loss_reads_text_only_and_names_the_parameters():
+    with pytest.raises(ParseError, match="given as text"):
+        parse_loss(4)
+    with pytest.raises(ParseError, match=r"takes 0 parameter\(s\) \(none\), got 1"):
+        parse_loss("square:1")
