@@ -55,3 +55,36 @@ def test_the_entry_limit_counts_the_labels_too():
     assert validate_data(arch, X, Y, max_entries=10) is not None
     with pytest.raises(WorkLimitError, match="more than 9 entries"):
         validate_data(arch, X, Y, max_entries=9)
+
+
+def test_random_problems_draw_what_the_docstring_says():
+    """Data entries k/4 with |k| <= 8, start entries +-k/4 with 1 <= k <= 8 (never zero): every value occurs over 60
+    seeds, and nothing else; a start from a seed is the start from that seed's generator (a mutation pass)."""
+    import random
+
+    from lcnsym.dynamics.data import random_start
+
+    data_values, start_values = set(), set()
+    for seed in range(60):
+        data, w0 = random_problem(ARCH, 6, seed)
+        data_values |= {q for rows in (data.X, data.Y) for r in rows for q in r}
+        start_values |= {c for w in w0 for c in w}
+    assert data_values == {Fraction(k, 4) for k in range(-8, 9)}
+    assert start_values == {Fraction(sign * k, 4) for sign in (-1, 1) for k in range(1, 9)}
+    assert random_start(ARCH, 5) == random_start(ARCH, random.Random(5))
+
+
+def test_random_problem_limits_its_entries_at_the_boundary():
+    arch = Architecture.for_output_width((2,), (1,), dN=2)  # d0 = 3: (3 + 2) m entries
+    assert random_problem(arch, 12, 0, max_entries=60)[0].m == 12
+    with pytest.raises(WorkLimitError):
+        random_problem(arch, 13, 0, max_entries=60)
+    assert MAX_DATA_ENTRIES == 10**6  # as documented
+
+
+def test_data_is_immutable():
+    import dataclasses
+
+    data, _ = random_problem(ARCH, 2, 0)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        data.X = ()
