@@ -346,3 +346,114 @@ def test_a_flow_without_a_certificate_is_labelled_numerical_evidence(monkeypatch
     monkeypatch.setattr(_flows, "enclosures_hold_reference", lambda *a: (None, 8))
     ev = _flows.flow_part(config, part)
     assert ev.passed and ev.kind == "search"
+
+
+def test_the_scope_states_the_largest_gradients_over_the_flows():
+    """Campaign S: the scope's copies of the figures ("at most X reached", "at the exact final state (at most X") are
+    the largest over the flows, as the margin's are."""
+    import dataclasses
+
+    config = CheckConfig()
+    evidences = [_flows.flow_part(config, p) for p in _flows.flow_parts(("square",), config)]
+    flows = [e for e in evidences if e.details.get("part") and _flows.part_kind(e.details["part"]) == "flow"]
+    planted = []
+    for e in evidences:
+        if e in flows:
+            i = flows.index(e)
+            figures = {**e.details["figures"], "g_stop": str(2 + i), "g_limit": str(5 + i)}
+            e = dataclasses.replace(e, details={**e.details, "figures": figures})
+        planted.append(e)
+    scope = _flows.flow_combine(config, planted, "square loss", losses=("square",)).scope
+    assert f"(at most {1 + len(flows)} reached)" in scope and f"at the exact final state (at most {4 + len(flows)};" in scope
+
+
+def test_judges_figures_are_the_flows_own(monkeypatch):
+    """Campaign S: tau is taken at k_v (not the widest layer), ``tau_gap`` is log10(tau / max ||w^(i)||^2) over the
+    samples, and ``h_slack`` the smallest h(L) / ||WX - Y||_1 over the samples (not the largest)."""
+    import math
+
+    from lcnsym.algebra.architecture import Architecture
+    from lcnsym.numeric import to_rational
+
+    seen, ratios = {}, []
+    real_until, real_tau, real_h = _flows.until_converged, _flows.tau, _flows._h_holds
+
+    def until(*a, **kw):
+        seen["run"] = real_until(*a, **kw)
+        return seen["run"]
+
+    def tau(T, k_v, deltas):
+        seen["k_v"], seen["tau"] = k_v, real_tau(T, k_v, deltas)
+        return seen["tau"]
+
+    def h_holds(arch, data, loss, w):
+        ok, lhs, rhs = real_h(arch, data, loss, w)
+        ratios.append(float(rhs.mid()) / float(lhs))
+        return ok, lhs, rhs
+
+    monkeypatch.setattr(_flows, "until_converged", until)
+    monkeypatch.setattr(_flows, "tau", tau)
+    monkeypatch.setattr(_flows, "_h_holds", h_holds)
+    bad, fig = _flows.judge("square", (2, 2), (1, 1), 1, 200, check_h=True)
+    assert bad is None
+    traj = seen["run"][0]
+    assert seen["k_v"] == Architecture.for_output_width((2, 2), (1, 1)).k_v == 3
+    largest = max(sum(to_rational(c, floats=True) ** 2 for c in layer) for state in traj.states for layer in state)
+    assert abs(float(fig["tau_gap"]) - math.log10(seen["tau"] / largest)) < 1e-9
+    assert len(ratios) == len(traj.states) >= 3 and len(set(ratios)) > 1
+    assert abs(fig["h_slack"] - min(ratios)) < 1e-9 * min(ratios)
+
+
+def test_criticality_is_decided_at_the_digits_it_states(monkeypatch):
+    """Campaign S: the limit's gradient is computed in balls of at least CRITICAL_DPS digits, as the text says."""
+    import flint
+
+    from lcnsym.dynamics.losses import parse_loss
+    from lcnsym.numeric import dps_to_prec
+
+    bits = []
+    real = _flows._gradient
+
+    def gradient(*a, **kw):
+        bits.append(flint.ctx.prec)
+        return real(*a, **kw)
+
+    monkeypatch.setattr(_flows, "_gradient", gradient)
+    arch, data, w0 = _flows.problem((2, 2), (1, 1), 1)
+    _flows._critical(arch, data, parse_loss("square"), [list(w) for w in w0])
+    assert bits and min(bits) >= dps_to_prec(_flows.CRITICAL_DPS) > dps_to_prec(_flows.DPS)
+
+
+def test_the_energy_defect_is_simpsons_rule_on_64_panels():
+    """Campaign S: on exact data (||grad L||^2 = e^t, L = e^T - e^t on [0, 1/256]) the defect is the 64-panel rule's
+    error, about 1e-19, not the 32-panel rule's (16 times larger)."""
+    import mpmath
+
+    from lcnsym.numeric import MPMATH, working_precision
+
+    window = Fraction(1, 256)
+    with working_precision(_flows.DPS):
+        ts = [MPMATH.const(window * i / 64) for i in range(65)]
+        norms = [mpmath.sqrt(mpmath.exp(t)) for t in ts]
+        losses = [mpmath.exp(MPMATH.const(window)) - mpmath.exp(t) for t in ts]
+        defect, unsettled = _flows._energy_defect(losses, norms, window)
+    assert unsettled is None and defect < mpmath.mpf("3e-19")
+
+
+def test_lemma_3_3_states_the_widest_last_radius_of_its_certified_flows(monkeypatch):
+    """Campaign S: "last radii at most" is the largest over the certified flows, not the last flow's; at seed 2 the
+    first shape's flow ends wider than the three-layer one's."""
+    from lcnsym.proofs import lemma_3_3
+
+    radii = []
+    real = _flows.certified_flow
+
+    def spy(*a, **kw):
+        traj = real(*a, **kw)
+        radii.append(traj.enclosures[-1].radius)  # an exact arb
+        return traj
+
+    monkeypatch.setattr(_flows, "certified_flow", spy)
+    bad, *_, widest, digits = lemma_3_3.certified_drift(CheckConfig(seed=2))
+    assert bad is None and len(radii) == 2 and radii[0] > radii[-1]
+    assert widest >= radii[0] and widest >= radii[-1]
