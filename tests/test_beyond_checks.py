@@ -388,3 +388,22 @@ def test_flows_meet_critical_points_starts_from_distinct_random_starts(monkeypat
     assert beyond_flows.check_part(QUICK, part).passed
     flat = [tuple(x for layer in w for x in layer) for w in starts]
     assert len(flat) == beyond_flows.CHUNK and len(set(flat)) == len(flat)
+
+
+def test_flows_meet_critical_points_run_to_the_tolerance_their_scope_states(monkeypatch):
+    """Campaign S (I21): the flows stopped at tolerance(dps, GUARD) = 1e-10 while the scope still said
+    "||grad L|| < 1.00e-15 at 20 digits"; the limits still matched, and the start spy above records starts, not
+    tolerances. Every flow of a part runs at dps + GUARD digits to the stated tolerance (1e-15 on the quick profile)."""
+    from lcnsym.numeric import tolerance
+
+    real, seen = beyond_flows.gradient_flow, []
+
+    def recording(*args, **kw):
+        seen.append((kw["dps"], kw["grad_tol"]))
+        return real(*args, **kw)
+
+    monkeypatch.setattr(beyond_flows, "gradient_flow", recording)
+    assert beyond_flows.check_part(QUICK, beyond_flows.parts(QUICK)[0]).passed
+    dps, guard = beyond_flows._dps(QUICK), beyond_flows.GUARD
+    assert len(seen) >= beyond_flows.CHUNK
+    assert set(seen) == {(dps + guard, tolerance(dps + guard, guard))} and tolerance(dps + guard, guard) == Fraction(1, 10**15)

@@ -516,3 +516,32 @@ def test_cli_factor_T_is_at_least_one():
     data = json.loads(run("factor", "--coeffs", "1/4,1/4", "--json").stdout)
     assert data["T"] == "1" and data["degree"] == 1
     assert Fraction(data["bound"]) == 6 * data["degree"] * Fraction(data["T"])
+
+
+def test_cli_flow_refuses_a_step_longer_than_max_step_seconds():
+    """Campaign S (I10): --max-step-seconds was parsed and then not passed to the flow, which ran at the library's default
+    limit; no test passed the option. At 500 digits one Taylor step is estimated at about 3 s: above --max-step-seconds
+    1 (below the default 10), so the run is refused before any work, naming the estimate and the option."""
+    import re
+
+    r = run("flow", "--k", "2,2", "--s", "1,1", "--dps", "500", "--max-step-seconds", "1", "--t-max", "1/1000000",
+            "--samples", "1", "--json")
+    assert r.exit_code == 2 and "Traceback" not in r.output, r.output
+    seconds = re.search(r"one Taylor step at 500 digits would take about (\S+) s", r.output)
+    assert seconds and 1 < float(seconds.group(1)) < 10 and "--max-step-seconds" in r.output, r.output
+
+
+def test_cli_flow_classify_runs_with_its_guard_digits(tmp_path):
+    """Campaign S (I12): --classify ran the flow at --dps, without the CLASSIFY_GUARD digits its help promises; only a
+    documentation example (at 30 digits, where the flow then cannot reach 10^-30) saw it. At --dps 15 the trajectory
+    written by --out holds dps 15 + CLASSIFY_GUARD, and the limit is within 10^-15 of the listed point."""
+    from lcnsym.cli.commands.flow import CLASSIFY_GUARD
+
+    out = tmp_path / "t.json"
+    r = run("flow", "--k", "2,2", "--s", "1,1", "--d0", "4", "--random-data", "6", "--seed", "1", "--classify", "--t-max", "200",
+            "--dps", "15", "--json", "--out", str(out))
+    assert r.exit_code == 0, r.output
+    assert json.loads(out.read_text())["dps"] == 15 + CLASSIFY_GUARD == 20
+    data = json.loads(r.stdout)
+    assert data["converged"] is True and data["classification"]["kind"] == "minimum"
+    assert Fraction(data["classification"]["distance"]) < Fraction(1, 10**15)

@@ -9,7 +9,7 @@ import pytest
 
 from lcnsym.algebra.architecture import Architecture
 from lcnsym.dynamics.data import random_problem, validate_data
-from lcnsym.dynamics.flow import gradient_flow
+from lcnsym.dynamics.flow import MAX_SAMPLES, gradient_flow
 from lcnsym.dynamics.losses import parse_loss
 from lcnsym.errors import FilterError, InputError
 from lcnsym.numeric import to_mpf, working_precision
@@ -205,3 +205,115 @@ def test_balancedness_drift_counts_a_fall_as_much_as_a_rise():
         assert traj.balancedness_drift() == 1
         traj = Trajectory("taylor", 30, layer_norms_sq=[[to_mpf(1), to_mpf(5)], [to_mpf(2), to_mpf(3)]])
         assert traj.max_layer_norm_sq() == 5  # the largest over every sample and layer
+
+
+def test_progress_estimates_the_time_that_remains(monkeypatch):
+    """Campaign S (I11): the estimate was t_max / pace, the time of the whole flow, not of what remains; the progress
+    tests read only the line's format and that an estimate exists. A fake clock: 5 of t_max = 10 done in 5 s (pace 1 per
+    second) leaves 5 s; at t = 8 after 8 s, 2 s; at t_max, none."""
+    from types import SimpleNamespace
+
+    from lcnsym.dynamics import flow as flow_module
+
+    clock = [0.0]
+    monkeypatch.setattr(flow_module, "time", SimpleNamespace(monotonic=lambda: clock[0]))
+    got = []
+    pace = flow_module._Pace(got.append, 10)
+    clock[0] = 5.0
+    pace.sample(5, 1, 1)
+    assert got[-1].eta_seconds == 5.0 and got[-1].seconds == 5.0
+    clock[0] = 8.0
+    pace.sample(8, 1, 1)
+    assert got[-1].eta_seconds == 2.0
+    clock[0] = 10.0
+    pace.sample(10, 1, 1)
+    assert got[-1].eta_seconds == 0.0
+
+
+def test_the_rise_tolerance_is_relative_above_one_and_absolute_below():
+    """A mutation pass: a rise is measured against 10^-(dps - 8) max(1, |L|): relative for a large loss, absolute for a
+    small one (dps 30: 1e-22)."""
+    from lcnsym.dynamics.flow import Trajectory
+
+    def flat(a, b):
+        with working_precision(30):
+            return Trajectory("taylor", 30, losses=[mpmath.mpf(a), mpmath.mpf(a) + mpmath.mpf(b)]).loss_non_increasing()
+
+    assert flat("1e20", "1e-3") and not flat("1e20", "1e-1")  # 1e-23 and 1e-21 relative
+    assert flat("1e-30", "5e-23") and not flat("1e-30", "1.5e-22")  # absolute below L = 1
+
+
+def test_progress_durations_and_lines():
+    from lcnsym.dynamics.flow import FlowProgress, _duration
+
+    assert [_duration(s) for s in (99, 100, 5999, 6000)] == ["99 s", "1.67 min", "100 min", "1.67 h"]
+    assert FlowProgress(1.0, 5, 10, 2.0, 3.0, 0.5, 5.0).line().endswith("10 steps (5/s)")  # no estimate yet
+
+
+def test_progress_is_throttled_and_paced_over_its_window(monkeypatch):
+    """A mutation pass: steps report at most every PROGRESS_INTERVAL seconds; the pace is taken over the last
+    PACE_WINDOW seconds; steps per second over the whole run."""
+    from lcnsym.dynamics import flow
+
+    clock = [0.0]
+    monkeypatch.setattr(flow.time, "monotonic", lambda: clock[0])
+    got = []
+    pace = flow._Pace(got.append, 100)
+    clock[0] = 0.1
+    pace.step(1, 10, 4)  # before PROGRESS_INTERVAL: no report
+    assert got == []
+    clock[0] = flow.PROGRESS_INTERVAL
+    pace.step(2, 20, 4)
+    assert len(got) == 1 and got[-1].grad_norm == 2 and got[-1].steps_per_second == 20 / flow.PROGRESS_INTERVAL
+    assert got[-1].eta_seconds == (100 - 2) / (2 / flow.PROGRESS_INTERVAL)
+    pace.step(2, 20, -1e-30)  # rounding below zero: ||grad L|| 0, not nan (not yet reported: throttled)
+    clock[0] = 20.0
+    pace.sample(60, 1, 1)
+    clock[0] = 30.0  # the window reaches back to the last report at least PACE_WINDOW old: t = 2 at 0.25 s
+    pace.sample(70, 1, 1)
+    assert got[-1].eta_seconds == (100 - 70) / ((70 - 2) / (30 - flow.PROGRESS_INTERVAL)) and got[-1].seconds == 30.0
+    clock[0] = 45.0  # now the reports at 0.25 s and 20 s are older than the window: the pace is from t = 70 at 30 s
+    pace.sample(80, 1, 1)
+    assert got[-1].eta_seconds == (100 - 80) / ((80 - 70) / (45 - 30))
+    clock[0] = 46.0
+    pace.step(71, 40, -1e-30)
+    assert got[-1].grad_norm == 0.0
+
+
+def test_a_trajectory_as_csv_names_every_column():
+    from lcnsym.dynamics.flow import Trajectory
+
+    assert Trajectory("taylor", 20).to_csv() == ""
+    arch = Architecture.for_output_width((2, 3), (1, 1))
+    data, w0 = random_problem(arch, 4, 1)
+    traj = gradient_flow(arch, data, parse_loss("square"), w0, Fraction(1, 100), dps=20, samples=2)
+    head, *rows = traj.to_csv().splitlines()
+    assert head == "t,L,grad_norm,w1_1,w1_2,w2_1,w2_2,w2_3,delta_1,norm_sq_1,norm_sq_2" and len(rows) == 3
+
+
+def test_drift_of_a_one_layer_or_one_sample_run_is_zero():
+    from lcnsym.dynamics.flow import Trajectory
+
+    with working_precision(30):
+        assert Trajectory("taylor", 30, invariants=[[], []]).balancedness_drift() == 0
+        assert Trajectory("taylor", 30, invariants=[[mpmath.mpf(3)]]).balancedness_drift() == 0
+        assert Trajectory("taylor", 30, invariants=[[mpmath.mpf(3), 1], [mpmath.mpf(3), 0]]).balancedness_drift() == 1
+
+
+@pytest.mark.parametrize("samples", [0, MAX_SAMPLES + 1, True])
+def test_the_number_of_samples_is_bounded(samples):
+    arch = Architecture.for_output_width((2, 2), (1, 1))
+    data, w0 = random_problem(arch, 4, 1)
+    with pytest.raises(InputError, match=f"from 1 to {MAX_SAMPLES}"):
+        gradient_flow(arch, data, parse_loss("square"), w0, Fraction(1, 100), samples=samples)
+
+
+def test_log_and_auto_spacings_exactly():
+    """A mutation pass: log spacing spans 6 decades below t_max; auto puts samples // 2 log-spaced times over 4 decades
+    below the first linear time."""
+    from lcnsym.dynamics.flow import sample_times
+
+    assert sample_times(2, 3, "log") == [Fraction(1, 500000), Fraction(1, 500), Fraction(2)]
+    assert sample_times(1, 1, "log") == [Fraction(1)]
+    assert sample_times(1, 4, "auto") == [Fraction(1, 40000), Fraction(1, 400), Fraction(1, 4), Fraction(1, 2),
+                                          Fraction(3, 4), Fraction(1)]

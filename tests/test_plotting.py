@@ -39,3 +39,17 @@ def test_the_panels_plot_the_trajectorys_values():
     assert list(loss_ax.get_lines()[0].get_ydata()) == [4.0, 2.0, 1.0]
     assert list(grad_ax.get_lines()[0].get_ydata()) == [8.0, 4.0, 0.5]
     assert [list(line.get_ydata()) for line in norms_ax.get_lines()] == [[1.0, 1.0, 1.0], [4.0, 4.0, 4.0]]
+
+
+def test_a_converged_loss_curve_is_L_minus_L_inf_at_its_own_times():
+    """Campaign S (I14): the converged branch paired the losses with t[1:], so L - L_inf was drawn one sample late; the
+    hand-made trajectory above is not converged and never drew it. Converged, L = 4, 2, 1 at t = 0, 1, 2: the panel is
+    L - L(t_final) = 3, 1 at t = 0, 1 (the last, 0, is below the floor and dropped)."""
+    from lcnsym.dynamics.flow import Trajectory
+
+    f = mpmath.mpf
+    traj = Trajectory("taylor", 20, times=[f(0), f(1), f(2)], losses=[f(4), f(2), f(1)], grad_norms=[f(8), f(4), f("0.5")],
+                      states=[[[1], [2]]] * 3, invariants=[[f(3)]] * 3, layer_norms_sq=[[f(1), f(4)]] * 3, converged=True)
+    (line,) = plot_trajectory(traj).axes[0].get_lines()
+    assert [float(x) for x in line.get_xdata()] == [0.0, 1.0]
+    assert [float(y) for y in line.get_ydata()] == [3.0, 1.0]

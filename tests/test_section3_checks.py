@@ -363,3 +363,36 @@ def test_cor_3_7_states_the_largest_absolute_residual_entry(monkeypatch):
                         lambda rng, dN, count: [[Fraction(-7)] + [Fraction(3)] * (dN - 1) for _ in range(count + 1)])
     ev = cor_3_7.check(CheckConfig())
     assert ev.passed and "largest |r_i| = 7)" in ev.scope, ev.scope[:300]
+
+
+def test_lemma_3_5_unbalanced_instances_keep_pi_w():
+    """Campaign S (I19): the unbalancing multiplied both layers by 10^u instead of one by 10^u and the other by 10^-u;
+    pi(w) then grew, tau with it, and the instances that stress the (N - 1) Delta term at a fixed pi(w) were gone (the
+    check still passed: a larger T only loosens tau). For seeds 0..49 the unbalanced instance has the balanced one's
+    architecture and, on two layers or more, its pi(w), with layers 10^3 times larger and smaller."""
+    import random
+
+    from lcnsym.algebra.filters import final_filter
+
+    deep = 0
+    for seed in range(50):
+        arch, w = lemma_3_5._instance(random.Random(seed), 0)
+        arch_u, w_u = lemma_3_5._instance(random.Random(seed), 3)
+        assert (arch_u.k, arch_u.s, arch_u.d0) == (arch.k, arch.s, arch.d0), seed
+        if arch.N >= 2:
+            deep += 1
+            assert final_filter(arch_u, w_u) == final_filter(arch, w), seed
+            scales = sorted({c_u / c for layer, layer_u in zip(w, w_u) for c, c_u in zip(layer, layer_u)})
+            assert scales == [Fraction(1, 1000), 1, 1000] or scales == [Fraction(1, 1000), 1000], (seed, scales)
+        else:
+            assert w_u == w, seed
+    assert deep >= 20
+
+
+def test_cor_3_7_states_the_smallest_slack():
+    """Campaign S (I20): the margin "smallest loss(r) + c - ||r||_1" was the largest over the residuals (300, not 0); no
+    test read it. The slack tends to 0 at the huge extreme residuals (|r| = 10^30 to 10^100), where the generalized
+    Huber losses' slack rounds to 0.0 as a float, and no slack is negative on a passing check: the smallest is 0."""
+    ev = cor_3_7.check(CheckConfig())
+    assert ev.passed and ev.details["smallest slack"] == 0, ev.worst_margin
+    assert ev.worst_margin == "smallest loss(r) + c - ||r||_1 = 0"
