@@ -317,3 +317,22 @@ def test_log_and_auto_spacings_exactly():
     assert sample_times(1, 1, "log") == [Fraction(1)]
     assert sample_times(1, 4, "auto") == [Fraction(1, 40000), Fraction(1, 400), Fraction(1, 4), Fraction(1, 2),
                                           Fraction(3, 4), Fraction(1)]
+
+
+def test_a_sample_records_the_layer_norms_of_its_state():
+    """A mutation pass: the recorded ||w^(i)||^2 are the sums of squares of the sampled state."""
+    arch = Architecture.for_output_width((2, 3), (1, 1))
+    data, w0 = random_problem(arch, 4, 1)
+    traj = gradient_flow(arch, data, parse_loss("square"), w0, Fraction(1, 10), dps=30, samples=3)
+    with working_precision(30):
+        for state, norms in zip(traj.states, traj.layer_norms_sq):
+            assert all(abs(n - mpmath.fsum(c * c for c in w)) < mpmath.mpf(10) ** -28 for w, n in zip(state, norms))
+        assert traj.layer_norms_sq[0] == [sum(Fraction(c) ** 2 for c in w) for w in w0]
+    assert "no samples" in repr(type(traj)("taylor", 20)) and "3" in repr(traj)
+
+
+def test_an_unknown_spacing_is_refused():
+    from lcnsym.dynamics.flow import sample_times
+
+    with pytest.raises(InputError, match="spacing must be one of linear, log, auto"):
+        sample_times(1, 4, "cubic")
