@@ -64,12 +64,13 @@ def test_random_problems_draw_what_the_docstring_says():
 
     from lcnsym.dynamics.data import random_start
 
-    data_values, start_values = set(), set()
+    x_values, y_values, start_values = set(), set(), set()
     for seed in range(60):
         data, w0 = random_problem(ARCH, 6, seed)
-        data_values |= {q for rows in (data.X, data.Y) for r in rows for q in r}
+        x_values |= {q for r in data.X for q in r}
+        y_values |= {q for r in data.Y for q in r}
         start_values |= {c for w in w0 for c in w}
-    assert data_values == {Fraction(k, 4) for k in range(-8, 9)}
+    assert x_values == y_values == {Fraction(k, 4) for k in range(-8, 9)}  # X and Y each
     assert start_values == {Fraction(sign * k, 4) for sign in (-1, 1) for k in range(1, 9)}
     assert random_start(ARCH, 5) == random_start(ARCH, random.Random(5))
 
