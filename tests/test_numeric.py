@@ -13,7 +13,7 @@ import sympy as sp
 from lcnsym.errors import InputError, NumberError
 from lcnsym.numeric import (ARB, EXACT, MPMATH, SYMPY, ball_bounds, check_dps, make_ball, mantissa_exponent, compare, show_lower, dps_to_prec, exact_value, ops_for,
                             parse_complex, parse_rational, show, show_ball, show_tolerance, show_upper, to_arb,
-                            to_complex_rational, to_mpf, to_mpfr, to_rational, to_sympy, tolerance, working_precision)
+                            to_complex_rational, to_float, to_mpf, to_mpfr, to_rational, to_sympy, tolerance, working_precision)
 
 
 @pytest.mark.parametrize("value,expected", [
@@ -330,3 +330,44 @@ def test_an_exact_bound_keeps_its_bits_outside_any_working_precision():
         third = flint.arb(1) / 3
     assert compare(third, Fraction(1, 3) + Fraction(1, 10**40)) is True
     assert compare(third, Fraction(1, 3) - Fraction(1, 10**40)) is False
+
+
+@given(st.fractions(min_value=Fraction(1, 10**12), max_value=Fraction(10**12)), st.integers(1, 8),
+       st.fractions(min_value=0, max_value=Fraction(1, 10)))
+def test_show_upper_and_show_lower_bound_a_ball_within_a_last_digit(mid, digits, relative_rad):
+    """A mutation pass: show_upper prints at least the ball's upper end and show_lower at most its lower end, each
+    within one unit of the last digit asked for."""
+    with working_precision(prec=200):
+        ball = make_ball(mid, mid * relative_rad)
+    upper, lower = exact_value(ball.upper()), exact_value(ball.lower())
+    up = parse_rational(show_upper(ball, digits))
+    assert upper <= up <= upper * (1 + Fraction(1, 10 ** (digits - 1)))
+    down = parse_rational(show_lower(ball, digits))
+    assert lower * (1 - Fraction(1, 10 ** (digits - 1))) <= down <= lower
+
+
+def test_compare_decides_equality_and_nothing_infinite():
+    assert compare(flint.arb(1), 1) is True and compare(1, flint.arb(1)) is True  # equal exact points: <=
+    assert compare(flint.arb(2), 1) is False
+    assert compare(flint.arb("inf"), 1) is None and compare(1, flint.arb("inf")) is None
+    assert compare(flint.arb("nan"), 1) is None and compare(1, flint.arb("nan")) is None
+
+
+def test_to_float_of_every_kind():
+    import math
+
+    assert to_float(10**400) == math.inf and to_float(-(10**400)) == -math.inf and to_float(Fraction(-(10**400), 3)) == -math.inf
+    assert to_float(gmpy2.mpfr(0.5)) == 0.5 and to_float(0.25) == 0.25 and to_float(Fraction(1, 4)) == 0.25
+    assert to_float(flint.arb(1) / 3) == 1 / 3 and to_float(make_ball(Fraction(1, 2), Fraction(1, 4))) == 0.5  # midpoints
+
+
+def test_show_of_every_kind():
+    assert show(True) == "true" and show(False) == "false"
+    assert show((1, -2)) == "1-2j" and show((1, 2)) == "1+2j" and show((Fraction(1, 2), 0)) == "1/2"
+    assert show(flint.acb(1, -2), 5) == "1.0000-2.0000j" and show(flint.acb(1, 0), 5) == "1.0000"
+    assert show(gmpy2.mpfr(0.5), 5) == "0.50000"
+    with working_precision(20):
+        assert show(mpmath.mpc(1, -2), 5) == "1.0000-2.0000j" and show(mpmath.mpc(1, 2), 5) == "1.0000+2.0000j"
+    assert show(flint.arb(0), 5) == "0.0"
+    assert (show_tolerance(Fraction(1, 10)), show_tolerance(Fraction(1)), show_tolerance(Fraction(1, 5))) == ("1e-1", "1", "1/5")
+    assert show_upper(Fraction(-1, 3)) == "-1/3" and show_upper(flint.arb(0)) == "0"
