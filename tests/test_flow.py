@@ -252,32 +252,36 @@ def test_progress_durations_and_lines():
 
 def test_progress_is_throttled_and_paced_over_its_window(monkeypatch):
     """A mutation pass: steps report at most every PROGRESS_INTERVAL seconds; the pace is taken over the last
-    PACE_WINDOW seconds; steps per second over the whole run."""
+    PACE_WINDOW seconds; steps per second and seconds over the whole run (a clock that does not start at 0)."""
     from lcnsym.dynamics import flow
 
-    clock = [0.0]
+    start = 1000.0
+    clock = [start]
     monkeypatch.setattr(flow.time, "monotonic", lambda: clock[0])
     got = []
     pace = flow._Pace(got.append, 100)
-    clock[0] = 0.1
+    clock[0] = start + 0.1
     pace.step(1, 10, 4)  # before PROGRESS_INTERVAL: no report
     assert got == []
-    clock[0] = flow.PROGRESS_INTERVAL
+    clock[0] = start + flow.PROGRESS_INTERVAL
     pace.step(2, 20, 4)
     assert len(got) == 1 and got[-1].grad_norm == 2 and got[-1].steps_per_second == 20 / flow.PROGRESS_INTERVAL
-    assert got[-1].eta_seconds == (100 - 2) / (2 / flow.PROGRESS_INTERVAL)
-    pace.step(2, 20, -1e-30)  # rounding below zero: ||grad L|| 0, not nan (not yet reported: throttled)
-    clock[0] = 20.0
+    assert got[-1].eta_seconds == (100 - 2) / (2 / flow.PROGRESS_INTERVAL) and got[-1].seconds == flow.PROGRESS_INTERVAL
+    clock[0] = start + 20.0
     pace.sample(60, 1, 1)
-    clock[0] = 30.0  # the window reaches back to the last report at least PACE_WINDOW old: t = 2 at 0.25 s
+    clock[0] = start + 30.0  # the window reaches back to the last report at least PACE_WINDOW old: t = 2 at 0.25 s
     pace.sample(70, 1, 1)
     assert got[-1].eta_seconds == (100 - 70) / ((70 - 2) / (30 - flow.PROGRESS_INTERVAL)) and got[-1].seconds == 30.0
-    clock[0] = 45.0  # now the reports at 0.25 s and 20 s are older than the window: the pace is from t = 70 at 30 s
+    clock[0] = start + 45.0  # now the reports at 0.25 s and 20 s are older than the window: the pace is from t = 70 at 30 s
     pace.sample(80, 1, 1)
     assert got[-1].eta_seconds == (100 - 80) / ((80 - 70) / (45 - 30))
-    clock[0] = 46.0
-    pace.step(71, 40, -1e-30)
-    assert got[-1].grad_norm == 0.0
+    count = len(got)
+    clock[0] = start + 45.1
+    pace.step(81, 40, 4)  # throttled: 0.1 s after the last report
+    clock[0] = start + 46.0
+    pace.step(82, 40, -1e-30)  # rounding below zero: ||grad L|| 0, not nan
+    assert len(got) == count + 1 and got[-1].grad_norm == 0.0
+    assert flow.Trajectory("taylor", 20).converged is False
 
 
 def test_a_trajectory_as_csv_names_every_column():
