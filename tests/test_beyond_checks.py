@@ -407,3 +407,34 @@ def test_flows_meet_critical_points_run_to_the_tolerance_their_scope_states(monk
     dps, guard = beyond_flows._dps(QUICK), beyond_flows.GUARD
     assert len(seen) >= beyond_flows.CHUNK
     assert set(seen) == {(dps + guard, tolerance(dps + guard, guard))} and tolerance(dps + guard, guard) == Fraction(1, 10**15)
+
+
+def test_filling_refuses_a_root_moduli_certificate_whose_roots_are_not_all_found():
+    """Campaign T: x^5 - x - 1 has no roots sympy can write down, so its moduli cannot be certified distinct (and two
+    conjugate pairs share theirs): the certificate is refused, not taken as distinct moduli."""
+    from types import SimpleNamespace
+
+    from lcnsym.algebra.architecture import Architecture
+
+    arch = Architecture.for_output_width((2, 3), (2, 1))
+    report = SimpleNamespace(certificate={"argument": "root moduli", "filter": ["-1", "-1", "0", "0", "0", "1"]})
+    assert beyond_filling._confirm(arch, report) is not None
+
+
+def test_tightness_check_holds_degree_two_to_its_random_sample(monkeypatch):
+    """Campaign T: a search weak at degree 2 only (its best the fixed 100 + x + x^2) fails, naming degree 2."""
+    from lcnsym.exploration import tightness as T
+
+    real = T._search_degree
+
+    def weak_at_two(lemma, n, factors, restarts, steps, seed, dps, tally):
+        best, evaluated, skipped = real(lemma, n, factors, restarts, steps, seed, dps, tally)
+        if lemma == "2.3" and n == 2:
+            cand = [Fraction(100), Fraction(1), Fraction(1)]
+            r, det = T._EVALUATORS[lemma](cand, dps)
+            best = (r, cand, det)
+        return best, evaluated, skipped
+
+    monkeypatch.setattr(T, "_search_degree", weak_at_two)
+    ev = beyond_tightness.check(CheckConfig())
+    assert not ev.passed and "degree 2" in str(ev.counterexample)

@@ -67,6 +67,7 @@ HUGE = "9" * 4301
     (["flow", "--k", "2,2", "--s", "1,1", "--samples", "1e8"], ["'--samples'", "'1e8' is not a whole number"]),
     (["flow", "--k", "2,2", "--s", "1,1", "--samples", "100000000"], ["'--samples'", "not in the range 1..10000"]),
     (["flow", "--k", "2,2", "--s", "1,1", "--random-data", "100000000"], ["more than 1000000 entries", "--max-entries"]),
+    (["critical", "--k", "2,2", "--s", "1,1", "--random-data", "6", "--max-entries", "10"], ["--max-entries"]),
     (["flow", "--k", "2,2", "--s", "1,1", "--loss", "lp:1000000000"], ["'--loss'", "from 2 to 100"]),
     (["roots", "--coeffs", ",".join(["1"] * 3001)], ["roots of degree 3000 to 30 digits", "--max-work"]),
     (["factor", "--coeffs", "0," * 999 + "1"], ["degree 999 to 50 digits", "--max-work"]),

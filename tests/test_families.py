@@ -62,3 +62,13 @@ def test_unit_roots_are_exact_to_forty_digits():
     assert abs(re + Fraction(1, 2)) < Fraction(1, 10**39)
     with working_precision(60):
         assert abs(mpmath.mpf(im.numerator) / im.denominator - mpmath.sqrt(3) / 2) < mpmath.mpf(10) ** -39
+
+
+def test_the_random_family_makes_its_four_kinds_in_turn():
+    """Campaign T: Gaussian, uniform, complex and integer coefficients, 40 of each in 160; the integer ones integers."""
+    from collections import Counter
+
+    polys = list(random_family(160, 30, 0))
+    kinds = Counter(name.split(" degree")[0] for name, _ in polys)
+    assert kinds == {"gaussian": 40, "uniform": 40, "complex": 40, "integer": 40}
+    assert all(isinstance(c, int) for name, cs in polys if name.startswith("integer") for c in cs)

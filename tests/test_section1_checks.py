@@ -374,3 +374,32 @@ def test_prop_2_1_compares_every_filter_set_with_zero_entries(monkeypatch, patte
     monkeypatch.setattr(coefficients, "final_filter_by_product", wrong_on)
     bad = prop_2_1.check_shape((2, 2), (1, 1))
     assert bad is not None and "filters" in bad
+
+
+def test_prop_1_1_checks_depths_one_and_two_at_three_output_widths():
+    """Campaign T: d_N = 3 too for N <= 2, and the scope says so."""
+    assert prop_1_1.output_widths((2,)) == prop_1_1.output_widths((2, 3)) == (1, 2, 3)
+    assert prop_1_1.output_widths((2, 3, 2)) == (1, 2)
+
+
+def test_eq_1_4_layout_compares_which_entry_sits_in_each_column():
+    """Campaign T: a row with the right columns but its entries swapped is not the layout of eq. (1.4)."""
+    stated = prop_1_1.rows_as_stated(["a", "b"], 5, 3)
+    swapped = [{col: ("b" if v == "a" else "a") for col, v in row.items()} for row in stated]
+    assert prop_1_1.layout_difference(stated, ["a", "b"], 5, 3) is None
+    assert prop_1_1.layout_difference(swapped, ["a", "b"], 5, 3) is not None
+
+
+def test_eq_1_5_compares_every_width_not_only_the_last():
+    """Campaign T: an architecture whose middle width is off by one (the output width right) fails eq-1.5."""
+
+    class MiddleOff(Architecture):
+        @property
+        def d(self):
+            d = list(self._d)
+            if len(d) > 2:
+                d[1] += 1
+            return tuple(d)
+
+    ev = eq_1_5.check(CheckConfig(), architecture=MiddleOff)
+    assert not ev.passed and "expected" in ev.counterexample

@@ -459,3 +459,14 @@ def test_lemma_2_3_text_counts_what_ran():
     assert re.search(rf"\b{len(known)} with exactly known root moduli", ev.scope)
     assert re.search(rf"\b{on_bound} with a root exactly on \|x\| = A", ev.scope)
     assert re.search(rf"\b{degree_one} further ones of degree 1", ev.scope)
+
+
+def test_lemma_2_4_states_the_largest_residual_whatever_the_order(monkeypatch):
+    """Campaign T: the figure is the largest residual over the factorizations, not the last one's (the families end with
+    their largest; reversed, the last is not)."""
+    figure = lambda ev: ev.worst_margin.split("largest residual ")[-1]
+    ev = lemma_2_4.check(QUICK)
+    real = lemma_2_4.polynomial_instances
+    monkeypatch.setattr(lemma_2_4, "polynomial_instances", lambda config: list(real(config))[::-1])
+    reversed_ev = lemma_2_4.check(QUICK)
+    assert ev.passed and reversed_ev.passed and figure(ev) == figure(reversed_ev)

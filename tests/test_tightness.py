@@ -286,3 +286,9 @@ def test_cli_a_report_that_cannot_be_written_exits_3_after_the_result(tmp_path, 
     r = CliRunner().invoke(cli, ["tightness", "--lemma", "2.2", "--degree", "2", "--restarts", "2", "--steps", "2",
                                  "--output", str(target)])
     assert r.exit_code == 3 and "largest ratio at degree 2" in r.output and "could not write the report" in r.output, r.output
+
+
+def test_a_tau_report_keeps_its_number_of_layers():
+    """Campaign T: the JSON of a tau search says how many layers (factors) its flows had."""
+    report = tightness("tau", 1, restarts=1, steps=0, factors=3)
+    assert report.factors == 3 and report.as_dict()["factors"] == 3
