@@ -321,6 +321,13 @@ def test_the_printed_rate_claims_no_faster_decay_than_certified():
     printed = cert.as_dict()
     assert cert.converges and parse_rational(printed["rate"]) <= exact_value(cert.rate)
     assert f"exp(-{printed['rate']} (t - t_final))" in printed["bound"]
+    # campaign U: a rate just below a sixth digit's boundary is rounded down in the bound's text too
+    import dataclasses
+
+    from lcnsym.numeric import to_arb
+
+    near = dataclasses.replace(cert, rate=to_arb(Fraction(9250319, 10**7))).as_dict()
+    assert near["rate"] == "0.925031" and "exp(-0.925031 (t - t_final))" in near["bound"]
 
 
 def test_krawczyks_image_of_a_linear_system_holds_its_solution_and_only_near_it():

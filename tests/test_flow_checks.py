@@ -457,3 +457,19 @@ def test_lemma_3_3_states_the_widest_last_radius_of_its_certified_flows(monkeypa
     bad, *_, widest, digits = lemma_3_3.certified_drift(CheckConfig(seed=2))
     assert bad is None and len(radii) == 2 and radii[0] > radii[-1]
     assert widest >= radii[0] and widest >= radii[-1]
+
+
+def test_enclosures_count_as_compared_only_where_the_reference_has_a_state(monkeypatch):
+    """Campaign U: a reference sampled at other times compares nothing, and nothing compared is no pass."""
+    real = _flows.gradient_flow
+
+    def shifted(*a, **kw):
+        traj = real(*a, **kw)
+        traj.times = [t + Fraction(1, 10**9) for t in traj.times]
+        return traj
+
+    monkeypatch.setattr(_flows, "gradient_flow", shifted)
+    k, s = _flows.shapes(CheckConfig())[0]
+    dN, t = _flows.CERTIFY["quick"]
+    bad, compared = _flows.enclosures_hold_reference("square", k, s, 0, dN, t)
+    assert compared == 0 and bad["enclosures compared with the reference"] == 0

@@ -295,3 +295,10 @@ def test_parse_loss_reads_text_only_and_names_the_parameters():
         parse_loss(4)
     with pytest.raises(ParseError, match=r"takes 0 parameter\(s\) \(none\), got 1"):
         parse_loss("square:1")
+
+
+def test_losses_with_equal_parameters_but_different_definitions_differ():
+    """Campaign U: equality takes the definition into account, as the hash does."""
+    a, b = parse_loss("pseudo-huber:1"), parse_loss("log-cosh:1")
+    assert a != b and a not in [b] and parse_loss("gen-huber:1,0") != parse_loss("gen-huber:1,1")
+    assert a == parse_loss("pseudo-huber:1") and hash(a) == hash(parse_loss("pseudo-huber:1"))

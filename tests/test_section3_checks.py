@@ -396,3 +396,49 @@ def test_cor_3_7_states_the_smallest_slack():
     ev = cor_3_7.check(CheckConfig())
     assert ev.passed and ev.details["smallest slack"] == 0, ev.worst_margin
     assert ev.worst_margin == "smallest loss(r) + c - ||r||_1 = 0"
+
+
+def test_lemma_3_5_holds_every_sample_of_its_flows_the_start_included():
+    """Campaign U: the flows' samples from w0 on; a bound false only at each flow's start fails, and the scope counts
+    every sample."""
+    import re
+
+    from lcnsym.algebra.filters import final_filter
+    from lcnsym.dynamics.bounds import balancedness, tau
+
+    config = CheckConfig()
+    starts = set()
+    for k, s in _flows.shapes(config):
+        arch, _, w0 = _flows.problem(k, s, config.seed + 1)
+        w = [list(x) for x in w0]
+        starts.add((sum(abs(c) for c in final_filter(arch, w)), tuple(balancedness(w))))
+    ev = lemma_3_5.check(config, bound=lambda T, kv, d: Fraction(0) if (T, tuple(d)) in starts else tau(T, kv, d))
+    assert not ev.passed
+    ev = lemma_3_5.check(config)
+    total = sum(len(_flows.flow("square", k, s, config.seed + 1, _flows.t_max_of(config), profile=config.profile).states)
+                for k, s in _flows.shapes(config))
+    assert ev.passed and int(re.search(r"and (\d+) samples of square-loss flows", ev.scope)[1]) == total
+
+
+def test_lemma_3_6_raises_the_precision_before_it_gives_up():
+    """Campaign U: a comparison undecided at the check's first digits is decided at more (here 100), not refused."""
+    import mpmath
+
+    from lcnsym.algebra.architecture import Architecture
+    from lcnsym.algebra.filters import final_filter
+    from lcnsym.dynamics.bounds import g_bound
+    from lcnsym.dynamics.data import Data
+    from lcnsym.dynamics.losses import parse_loss
+    from lcnsym.dynamics.risk import empirical_risk
+
+    arch = Architecture(2, (2,), (1,))
+    w = [[Fraction(1), Fraction(2)]]
+    data = Data(((Fraction(1), Fraction(0), Fraction(1)), (Fraction(0), Fraction(1), Fraction(1))),
+                ((Fraction(1), Fraction(1), Fraction(3)),))
+    loss = parse_loss("pseudo-huber:1")
+    v1 = sum(abs(c) for c in final_filter(arch, w))
+    g = g_bound(empirical_risk(arch, w, data, loss, dps=300), loss, data, arch.dN, dps=300)
+    with mpmath.workdps(300):
+        ratio = Fraction(mpmath.nstr(mpmath.mpf(v1.numerator) / v1.denominator / g, 75))
+    ok, _, _ = lemma_3_6.decide(arch, w, data, loss, ratio * (1 + Fraction(1, 10**70)))  # g above ||pi(w)||_1 by 1e-70
+    assert ok is True
