@@ -371,3 +371,30 @@ def test_show_of_every_kind():
     assert show(flint.arb(0), 5) == "0.0"
     assert (show_tolerance(Fraction(1, 10)), show_tolerance(Fraction(1)), show_tolerance(Fraction(1, 5))) == ("1e-1", "1", "1/5")
     assert show_upper(Fraction(-1, 3)) == "-1/3" and show_upper(flint.arb(0)) == "0"
+
+
+def test_an_exact_bound_keeps_the_bits_of_its_numerator_and_its_denominator():
+    """A mutation pass: the bits held are 64 + the numerator's + the denominator's, so a bound with a long numerator and
+    one with a long denominator are both held exactly enough to decide."""
+    with working_precision(prec=300):
+        big, small = flint.arb(10**40 + 1), flint.arb(1) / (3 * 10**40)
+    assert compare(big, 10**40 + 1) is True and compare(big, 10**40) is False
+    assert compare(small, Fraction(1, 3 * 10**40) + Fraction(1, 10**90)) is True
+    assert compare(flint.arb(1), 0.5) is False  # a binary float bound, read exactly
+
+
+def test_precision_helpers_at_their_edges():
+    from lcnsym.numeric import MAX_DPS, MIN_DPS, escalation
+
+    assert check_dps(MIN_DPS) == MIN_DPS and check_dps(MAX_DPS) == MAX_DPS
+    assert escalation(30) == (30, 60, 120) and escalation(20, 2) == (20, 40)
+    with working_precision(20, guard=10):
+        assert mpmath.mp.dps == 30 and flint.ctx.prec == dps_to_prec(30)
+    with working_precision(prec=200):
+        ball = make_ball(Fraction(1, 2), Fraction(1, 3))
+    assert exact_value(ball.rad()) >= Fraction(1, 3)  # the radius rounded up, never down
+    assert mantissa_exponent(make_ball(Fraction(-3, 8), Fraction(1, 2))) == (-3, -3)  # the midpoint's
+    assert show(make_ball(Fraction(1), Fraction(1, 10)), 5) == "1.0000"  # a ball prints its midpoint
+    with working_precision(prec=300):
+        third = gmpy2.mpfr(1) / 3
+    assert show(third, 40) == "0." + "3" * 40  # an mpfr's own bits, not 64
