@@ -771,3 +771,38 @@ def test_the_tube_holds_the_whole_starting_ball_of_a_wide_enclosure(monkeypatch)
         out = proof.step(centre, radius, to_arb(Fraction(1, 2**20)), None)
         assert out is not None
         assert all(t.contains(make_ball(c, radius)) for t, c in zip(tubes[-1], centre))
+
+
+@pytest.mark.parametrize("max_steps", [1, 3])
+def test_the_certified_engine_stops_at_its_step_limit(max_steps):
+    """Campaign U (I17): the certified engine took one step past ``max_steps`` (``steps > max_steps``); only the Taylor
+    engine's step limit was tested. It stops after exactly ``max_steps`` steps, said so in the error."""
+    from lcnsym.errors import ConvergenceError
+
+    arch, data, w0 = _flows.problem((2, 2), (1, 1), 1)
+    with pytest.raises(ConvergenceError, match=f"took {max_steps} steps") as info:
+        gradient_flow(arch, data, parse_loss("square"), [list(w) for w in w0], Fraction(4), dps=20, samples=1,
+                      engine="certified", max_steps=max_steps, on_interrupt="raise", progress=None)
+    assert info.value.data["steps"] == max_steps
+
+
+def test_the_certified_step_time_estimate_is_six_times_the_taylor_engines():
+    """Campaign U (I18): the certified engine's estimate of one validated step lost its factor 6 over the Taylor engine's,
+    so a ``max_step_seconds`` between the two let a too-slow run start; no test read the certified estimate. On the same
+    problem it is 6 x the Taylor estimate, and a limit between the two is refused by the certified engine only."""
+    from lcnsym.dynamics.engines import FlowProblem
+    from lcnsym.dynamics.engines.taylor import TaylorEngine
+    from lcnsym.errors import WorkLimitError
+
+    arch, data, w0 = _flows.problem((2, 2), (1, 1), 1)
+    problem, flat = FlowProblem(arch, data, parse_loss("square")), [x for w in w0 for x in w]
+    estimates = {}
+    for name, engine in (("taylor", TaylorEngine()), ("certified", CertifiedEngine())):
+        with pytest.raises(WorkLimitError, match="would take about") as info:
+            engine.integrate(problem, flat, [Fraction(1, 10**6)], lambda t, s: True, dps=40, max_step_seconds=1e-12)
+        estimates[name] = info.value.data["seconds"]
+    assert estimates["certified"] == pytest.approx(6 * estimates["taylor"], rel=1e-12)
+    between = 3 * estimates["taylor"]
+    with pytest.raises(WorkLimitError, match="would take about"):
+        CertifiedEngine().integrate(problem, flat, [Fraction(1, 10**6)], lambda t, s: True, dps=40, max_step_seconds=between)
+    TaylorEngine().integrate(problem, flat, [Fraction(1, 10**6)], lambda t, s: True, dps=40, max_step_seconds=between)

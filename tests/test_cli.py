@@ -545,3 +545,24 @@ def test_cli_flow_classify_runs_with_its_guard_digits(tmp_path):
     data = json.loads(r.stdout)
     assert data["converged"] is True and data["classification"]["kind"] == "minimum"
     assert Fraction(data["classification"]["distance"]) < Fraction(1, 10**15)
+
+
+def test_cli_flow_tau_is_tau_of_the_starts_balancedness_exactly():
+    """Campaign U (I24): tau was computed with the final state's deltas, not w0's; they differ only by the drift (~1e-27),
+    under what the tau >= tau(exact g) test sees, but tau is printed as an exact rational of Lemma 3.5 with
+    T = g(L(w0)). It equals tau(T, k_v, balancedness(w0)), T as ``_a_priori_tau`` computes it, exactly (N = 3)."""
+    from lcnsym.algebra.architecture import Architecture
+    from lcnsym.dynamics.bounds import balancedness, g_bound, tau
+    from lcnsym.dynamics.data import random_problem
+    from lcnsym.dynamics.losses import parse_loss
+    from lcnsym.dynamics.risk import empirical_risk
+    from lcnsym.numeric import to_rational, tolerance
+
+    r = run("flow", "--k", "2,2,2", "--s", "1,1,1", "--t-max", "5", "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    arch = Architecture.for_output_width((2, 2, 2), (1, 1, 1), dN=2)
+    data, w0 = random_problem(arch, arch.d0 + 2, 0)  # the command's defaults: m = d0 + 2, seed 0, dps 30
+    L0 = empirical_risk(arch, w0, data, parse_loss("square"), dps=30)
+    T = to_rational(g_bound(L0, parse_loss("square"), data, arch.dN, dps=30), floats=True) * (1 + tolerance(30, 5))
+    assert Fraction(out["tau"]) == tau(T, arch.k_v, balancedness(w0))

@@ -280,3 +280,33 @@ def test_the_taylor_engines_default_order_is_dps_plus_2():
     low, high = (gradient_flow(arch, data, parse_loss("square"), w0, t_max=5, dps=dps, samples=1).states[-1] for dps in (15, 30))
     with working_precision(30):
         assert max(abs(x - y) for u, v in zip(low, high) for x, y in zip(u, v)) < mpmath.mpf(10) ** -14
+
+
+def test_the_odefun_engine_integrates_at_the_digits_asked_for():
+    """Campaign U (I10): the odefun engine ran at DEFAULT_DPS = 30 whatever ``dps`` was asked; every comparison here was at
+    30 digits, where that is right by accident, so ``--engine odefun --dps 60`` (the slow reference) was good to ~30 digits.
+    ENGINES_AGREE's flow at 60 digits: Taylor and odefun agree below 10^-50 (3.8e-55; 6e-32 with odefun at 30 digits)."""
+    from lcnsym.proofs import _flows
+
+    c = _flows.ENGINES_AGREE
+    arch, data, w0 = _flows.problem(c["k"], c["s"], c["seed"])
+    ends = [gradient_flow(arch, data, parse_loss(c["loss"]), [list(w) for w in w0], c["t"], dps=60, samples=1,
+                          engine=engine).states[-1] for engine in ("taylor", "odefun")]
+    with working_precision(60):
+        assert max(abs(a - b) for wa, wb in zip(*ends) for a, b in zip(wa, wb)) < mpmath.mpf(10) ** -50
+
+
+def test_the_taylor_engines_on_step_reports_the_squared_gradient_norm():
+    """Campaign U (I11): ``on_step``'s third value (the progress line's ||grad L||) was ||w||^2, the jets' order-0
+    coefficients, not the order-1 ones; only the progress display reads it, and its tests plant their values. The first
+    step's value is ||grad L(w0)||^2, the exact sum of squares of ``risk_gradient(w0)``, to 10^-20 relative."""
+    from lcnsym.dynamics.engines import FlowProblem
+    from lcnsym.proofs import _flows
+
+    arch, data, w0 = _flows.problem((2, 2), (1, 1), 1)
+    seen = []
+    get_engine("taylor").integrate(FlowProblem(arch, data, parse_loss("square")), [x for w in w0 for x in w], [Fraction(1, 1000)],
+                                   lambda t, state: False, dps=30, on_step=lambda t, n, g2: seen.append(g2))
+    exact = sum(g * g for layer in risk_gradient(arch, [list(w) for w in w0], data, parse_loss("square"), dps=None) for g in layer)
+    with working_precision(40):
+        assert abs(to_mpf(seen[0]) - to_mpf(exact)) <= mpmath.mpf(10) ** -20 * to_mpf(exact), (seen[0], exact)

@@ -380,6 +380,8 @@ def test_an_exact_bound_keeps_the_bits_of_its_numerator_and_its_denominator():
         big, small = flint.arb(10**40 + 1), flint.arb(1) / (3 * 10**40)
     assert compare(big, 10**40 + 1) is True and compare(big, 10**40) is False
     assert compare(small, Fraction(1, 3 * 10**40) + Fraction(1, 10**90)) is True
+    tiny = flint.arb(2) ** -140  # exact; 1/(2^140 -+ 1) are within 2^-140 relative of it: a long denominator alone
+    assert compare(tiny, Fraction(1, 2**140 - 1)) is True and compare(tiny, Fraction(1, 2**140 + 1)) is False
     assert compare(flint.arb(1), 0.5) is False  # a binary float bound, read exactly
 
 
