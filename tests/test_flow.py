@@ -340,3 +340,15 @@ def test_an_unknown_spacing_is_refused():
 
     with pytest.raises(InputError, match="spacing must be one of linear, log, auto"):
         sample_times(1, 4, "cubic")
+
+
+def test_a_flow_stops_at_its_first_sample_below_the_tolerance_mid_run():
+    """A mutation pass: the test above starts at a critical point (converged at t = 0); here the flow converges mid-run
+    and stops at the first sample whose ||grad L|| is below the tolerance, not a sample later."""
+    arch = Architecture.for_output_width((2, 2), (1, 1))
+    data, w0 = random_problem(arch, 6, 1)
+    tol = Fraction(1, 10**6)
+    traj = gradient_flow(arch, data, SQUARE, w0, t_max=200, dps=30, grad_tol=tol, samples=20)
+    with working_precision(30):
+        below = [g < to_mpf(tol) for g in traj.grad_norms]
+    assert traj.converged and below[-1] and not any(below[:-1]) and 3 < len(traj.times) < 21
