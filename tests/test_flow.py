@@ -142,6 +142,9 @@ def test_auto_spacing_adds_log_spaced_times_below_the_linear_grid():
 
     assert sample_times(1, 4, "auto") == [Fraction(1, 40000), Fraction(1, 400), Fraction(1, 4), Fraction(1, 2),
                                           Fraction(3, 4), Fraction(1)]
+    # between whole decades the times are 10^(-x) rounded to 12 digits: 10^(-8/3) and 10^(-4/3) below 1/6
+    assert sample_times(1, 6, "auto")[:4] == [Fraction(1, 60000), Fraction(215443469003, 600000000000000),
+                                              Fraction(154719627787, 20000000000000), Fraction(1, 6)]
     assert sample_times(Fraction(1, 2), 2, "auto") == [Fraction(1, 40000), Fraction(1, 4), Fraction(1, 2)]
     for samples in (1, 3, 5, 8):
         times = sample_times(3, samples, "auto")
@@ -321,6 +324,9 @@ def test_log_and_auto_spacings_exactly():
     assert sample_times(1, 1, "log") == [Fraction(1)]
     assert sample_times(1, 4, "auto") == [Fraction(1, 40000), Fraction(1, 400), Fraction(1, 4), Fraction(1, 2),
                                           Fraction(3, 4), Fraction(1)]
+    # between whole decades the times are 10^(-x) rounded to 12 digits: 10^(-8/3) and 10^(-4/3) below 1/6
+    assert sample_times(1, 6, "auto")[:4] == [Fraction(1, 60000), Fraction(215443469003, 600000000000000),
+                                              Fraction(154719627787, 20000000000000), Fraction(1, 6)]
 
 
 def test_a_sample_records_the_layer_norms_of_its_state():
