@@ -566,3 +566,15 @@ def test_cli_flow_tau_is_tau_of_the_starts_balancedness_exactly():
     L0 = empirical_risk(arch, w0, data, parse_loss("square"), dps=30)
     T = to_rational(g_bound(L0, parse_loss("square"), data, arch.dN, dps=30), floats=True) * (1 + tolerance(30, 5))
     assert Fraction(out["tau"]) == tau(T, arch.k_v, balancedness(w0))
+
+
+def test_cli_list_last_run_is_when_it_ran(monkeypatch):
+    """Campaign V: `lcnsym list`'s last_run is the time the last result was recorded, not its seconds."""
+    import importlib
+    from types import SimpleNamespace
+
+    listing = importlib.import_module("lcnsym.cli.commands.list")
+    last = SimpleNamespace(status="pass", cached="2026-12-04 20:21:55", seconds=0.83)
+    monkeypatch.setattr(listing, "default_cache", lambda: SimpleNamespace(last=lambda pid: last))
+    rows = listing.check_rows()
+    assert rows and all(r["last_run"] == "2026-12-04 20:21:55" and r["last_status"] == "pass" for r in rows)

@@ -164,3 +164,12 @@ def test_the_seed_reaches_the_jacobian_point():
     assert five.minor == neuromanifold_dimension(arch, 5)[1]
     assert zero.minor == neuromanifold_dimension(arch, 0)[1]
     assert five.minor["point"] != zero.minor["point"]
+
+
+def test_cli_filling_seed_reaches_the_random_point():
+    """Campaign V: `lcnsym arch --filling --seed N` decides at the random point of seed N."""
+    arch = Architecture.for_output_width((2, 2), (1, 1))
+    out = lambda seed: json.loads(CliRunner().invoke(cli, ["arch", "--k", "2,2", "--s", "1,1", "--filling", "--seed",
+                                                            str(seed), "--json"]).output)
+    five = out(5)
+    assert five["minor"] == filling(arch, seed=5).as_dict()["minor"] and five["minor"] != out(0)["minor"]

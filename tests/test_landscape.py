@@ -216,3 +216,10 @@ def test_equal_losses_give_no_certified_gap(monkeypatch):
     for n in range(2):
         verdict, by, _ = global_minimum(ARCH, None, report, n, 30)
         assert verdict == "undecided", (n, verdict, by)
+
+
+def test_off_the_slice_names_the_layer_counted_from_one():
+    """Campaign V: the message and the error's data name the same layer, counted from 1."""
+    with pytest.raises(InputError, match="^layer 1 has w_1 = 0") as err:
+        on_slice(ARCH, [[0, 1], [1, 1]])
+    assert err.value.layer == 1

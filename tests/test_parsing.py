@@ -107,3 +107,9 @@ def test_the_largest_size_is_readable_as_a_whole_number():
     assert ok.exit_code == 0, ok.output
     over = CliRunner().invoke(cli, ["arch", "--d0", str(MAX_SIZE + 1), "--k", "2", "--s", "1"])
     assert over.exit_code == 2 and "not in the range 1..1000000000000000000" in over.output, over.output
+
+
+def test_a_bad_filter_entry_names_its_layer_counted_from_one():
+    """Campaign V: "1,2;3,x" has its bad entry in layer 2."""
+    with pytest.raises((ParseError, NumberError), match="layer 2"):
+        parse_filters("1,2;3,x")

@@ -65,3 +65,12 @@ def test_coefficient_norm_is_exact_up_to_max_norm_p_inclusive():
     assert coefficient_norm([1, 1], MAX_NORM_P) == sp.Integer(2) ** sp.Rational(1, MAX_NORM_P)
     with pytest.raises(WorkLimitError):
         coefficient_norm([1, 1], MAX_NORM_P + 1)
+
+
+@pytest.mark.parametrize("layer", [0, 4, -1])
+def test_stride_polynomial_refuses_a_layer_that_is_not_among_them(layer):
+    """Campaign V: layers are counted 1..N; layer 0 is refused, not read as the last."""
+    from lcnsym.algebra.polynomials import stride_polynomial_coefficients
+
+    with pytest.raises(FilterError, match=f"layer {layer} is not among the 3 layers"):
+        stride_polynomial_coefficients([1, 2], layer, (2, 3, 1))

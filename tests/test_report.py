@@ -43,3 +43,23 @@ def test_every_report_shows_a_failures_counterexample():
     meta = run_metadata("quick", 0)
     for text in (junit_report(RESULTS, meta), markdown_report(RESULTS, meta), html_report(RESULTS, meta)):
         assert '"x": 1' in text or "&quot;x&quot;: 1" in text, text[:300]
+
+
+def test_the_table_names_the_seed_and_the_json_the_papers_reference():
+    """Campaign V: the table's total line gives the run's seed (not its profile again); the JSON's "reference" is the
+    paper's number the check declares, not its module."""
+    import io
+
+    from rich.console import Console
+
+    from lcnsym.checking.registry import discover
+    from lcnsym.checking.report import print_table
+
+    out = io.StringIO()
+    print_table(RESULTS, console=Console(file=out, width=200), meta=run_metadata("quick", 7))
+    assert "(profile quick, seed 7)" in out.getvalue()
+    reg = discover()
+    data = json_report([CheckResult("eq-1.5", "pass", Evidence(True, "exact", "all", 3), 0.5)], run_metadata("quick", 0), reg)
+    check = reg.checks["eq-1.5"]
+    assert data["results"][0]["reference"] == check.reference == "Eq. (1.5)"
+    assert data["results"][0]["statement"] == check.statement and data["results"][0]["group"] == check.group
