@@ -473,3 +473,41 @@ def test_enclosures_count_as_compared_only_where_the_reference_has_a_state(monke
     dN, t = _flows.CERTIFY["quick"]
     bad, compared = _flows.enclosures_hold_reference("square", k, s, 0, dN, t)
     assert compared == 0 and bad["enclosures compared with the reference"] == 0
+
+
+def test_an_extended_horizon_scales_its_samples_and_steps():
+    """Campaign W: each horizon runs with scale = horizon / t_max (1, 5, 25), so a flow extended to 25 t_max keeps
+    t_max's sample spacing."""
+    from types import SimpleNamespace
+
+    scales = []
+
+    def run(horizon, scale):
+        scales.append((horizon, scale))
+        return SimpleNamespace(converged=False)
+
+    _flows.until_converged(run, Fraction(200))
+    assert scales == [(h, int(h / 200)) for h in _flows.horizons(Fraction(200))] and [s for _, s in scales] == [1, 5, 25]
+
+
+def test_the_compiled_kernel_is_compared_with_the_python_tape(monkeypatch):
+    """Campaign W: a C kernel whose order-16 coefficients are off by 1e-10 relative gives a defect of about 1e-10 (the
+    comparison must not read the Python tape twice)."""
+    from lcnsym.dynamics.engines import taylor
+
+    if _flows.compiled_defect.__wrapped__("square", (2, 2), (1, 1), 1) is None:
+        pytest.skip("no compiled kernel on this machine")
+    real = taylor.compiled_coefficients
+
+    def off(tape):
+        fast = real(tape)
+
+        def coefficients(state, order):
+            rows = fast(state, order)
+            return [[c * (1 + type(c)(10) ** -10) if j == order else c for j, c in enumerate(row)] for row in rows]
+
+        return coefficients
+
+    monkeypatch.setattr(taylor, "compiled_coefficients", off)
+    defect = _flows.compiled_defect.__wrapped__("square", (2, 2), (1, 1), 1)
+    assert defect is not None and float(defect[0] if isinstance(defect, tuple) else defect) > 1e-12
