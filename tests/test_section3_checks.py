@@ -442,3 +442,24 @@ def test_lemma_3_6_raises_the_precision_before_it_gives_up():
         ratio = Fraction(mpmath.nstr(mpmath.mpf(v1.numerator) / v1.denominator / g, 75))
     ok, _, _ = lemma_3_6.decide(arch, w, data, loss, ratio * (1 + Fraction(1, 10**70)))  # g above ||pi(w)||_1 by 1e-70
     assert ok is True
+
+
+def test_lemma_3_6_decides_each_flow_against_its_own_data(monkeypatch):
+    """Campaign W: the flows whose samples lemma-3.6 holds are those of the problems whose data it uses (one seed)."""
+    problems, flows = [], []
+    real_problem, real_flow = _flows.problem, _flows.flow
+    monkeypatch.setattr(_flows, "problem", lambda k, s, seed, *a, **kw: problems.append((k, s, seed)) or real_problem(k, s, seed, *a, **kw))
+    monkeypatch.setattr(_flows, "flow", lambda loss, k, s, seed, *a, **kw: flows.append((k, s, seed)) or real_flow(loss, k, s, seed, *a, **kw))
+    assert lemma_3_6.check(CheckConfig()).passed
+    assert flows and set(flows) <= set(problems)
+
+
+def test_cor_3_7_runs_every_residual_shape_it_states(monkeypatch):
+    """Campaign W: (3.8) on residual matrices of every dN and m in 1..3, as the text says."""
+    from lcnsym.dynamics.losses import parse_loss
+
+    shapes = set()
+    real = cor_3_7._matrices
+    monkeypatch.setattr(cor_3_7, "_matrices", lambda rng, dN, m: shapes.add((dN, m)) or real(rng, dN, m))
+    bad, count, per_loss = cor_3_7.h_on_matrices(CheckConfig(), [parse_loss("pseudo-huber:1")])
+    assert bad is None and shapes == {(d, m) for d in (1, 2, 3) for m in (1, 2, 3)}
