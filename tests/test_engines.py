@@ -310,3 +310,80 @@ def test_the_taylor_engines_on_step_reports_the_squared_gradient_norm():
     exact = sum(g * g for layer in risk_gradient(arch, [list(w) for w in w0], data, parse_loss("square"), dps=None) for g in layer)
     with working_precision(40):
         assert abs(to_mpf(seen[0]) - to_mpf(exact)) <= mpmath.mpf(10) ** -20 * to_mpf(exact), (seen[0], exact)
+
+
+def test_the_taylor_order_can_climb_again_after_it_fell():
+    """Campaign W (I1): ``_cheapest_order`` without ``ORDER_PROBE`` returned the cheapest order computed, so once the order
+    fell it could never climb back (510 steps instead of 432 on a random (2,2) flow); no test looked at the probe. At
+    ``order = MIN_ORDER`` only ``MIN_ORDER`` is computed, and the next step's order must be ``MIN_ORDER + ORDER_PROBE``."""
+    import gmpy2
+
+    from lcnsym.dynamics.engines import taylor
+
+    K = 32
+    weights = [None] * taylor.MIN_ORDER + [gmpy2.mpfr(0)] * (K + 1 - taylor.MIN_ORDER)
+    with working_precision(30, guard=taylor.GUARD):
+        nxt = taylor._cheapest_order([[1] * (taylor.MIN_ORDER + 1)], taylor.MIN_ORDER, K, weights)
+    assert nxt == taylor.MIN_ORDER + taylor.ORDER_PROBE > taylor.MIN_ORDER
+
+
+def test_the_taylor_step_is_bounded_by_the_next_to_last_coefficient_when_the_last_vanishes():
+    """Campaign W (I2): ``_reach`` took Jorba and Zou's min over ``j = order`` only, so a vanishing top coefficient made the
+    step infinite ("the Taylor polynomial is the solution") although ``c_{order-1}`` does not vanish; no flow in the tests
+    has such a coefficient. ``c_6 = 1, c_7 = 0`` at order 7, K = 8: ``1 * e^(-16/7) e^(-0.7/6)`` = 0.0905."""
+    import gmpy2
+
+    from lcnsym.dynamics.engines import taylor
+
+    with working_precision(30, guard=taylor.GUARD):
+        reach = taylor._reach([[1] * 7 + [0]], 7, 8)
+        assert gmpy2.is_finite(reach)
+        assert abs(to_mpf(reach) - mpmath.exp(mpmath.mpf(-16) / 7 - mpmath.mpf("0.7") / 6)) < mpmath.mpf(10) ** -25
+
+
+def test_a_tiny_last_step_to_t_end_is_not_a_collapse():
+    """Campaign W (I3): the collapse test ``h < h_min`` without ``and h < t_end - t`` called a short last step onto t_end
+    (within 10^-MIN_STEP_DIGITS of the interval) "the field blows up"; no test started a step that close to t_end.
+    From t = 1 - 10^-25 to t_end = 1 at 30 digits: one step, no ConvergenceError."""
+    import gmpy2
+
+    from lcnsym.dynamics.engines import FlowProblem, taylor
+
+    arch, data, w0, _ = one_layer_square_flow()
+    with working_precision(30, guard=taylor.GUARD):
+        tape = taylor._record_field(FlowProblem(arch, data, parse_loss("square")), len(w0))
+        last = {"t": gmpy2.mpfr(1) - gmpy2.mpfr("1e-25"), "state": [gmpy2.mpfr(x) for x in w0]}
+        assert taylor._steps(tape, 32, last, [gmpy2.mpfr(1)], [Fraction(1)], lambda t, s: False, 30, 1000) == 1
+    assert last["t"] == 1
+
+
+def test_adaptive_order_false_takes_order_K_at_every_step(monkeypatch):
+    """Campaign W (I4): ``integrate`` passed ``adaptive=K > MIN_ORDER`` whatever ``adaptive_order`` said, so
+    ``adaptive_order=False`` was accepted and ignored (432 steps, the adaptive run's, not 192); the flows compared with it
+    agree either way. With the option off, ``_cheapest_order`` is never asked; with it on (the default), it is."""
+    from lcnsym.dynamics.engines import FlowProblem, taylor
+
+    arch, data, w0, _ = one_layer_square_flow()
+    asked, chosen = [], taylor._cheapest_order
+    monkeypatch.setattr(taylor, "_cheapest_order", lambda *args: asked.append(1) or chosen(*args))
+    problem = FlowProblem(arch, data, parse_loss("square"))
+    run = lambda **kw: get_engine("taylor").integrate(problem, w0, [Fraction(2)], lambda t, s: False, dps=30, compiled=False, **kw)
+    run(adaptive_order=False)
+    assert asked == []
+    run()
+    assert asked
+
+
+def test_the_convergence_look_backs_off_between_asks():
+    """Campaign W (I14): ``next_look = steps + 1`` instead of ``2 * steps`` asked ``on_sample`` after every step once the
+    gradient was near ``stop_below`` (9598 calls instead of 8, each an exact gradient); the results are the same, so only
+    a count shows it. The one-layer flow to t = 100 with ``stop_below = 10^-20`` and a caller that always says no: ~2000
+    steps, at most 20 calls (8 now)."""
+    from lcnsym.dynamics.engines import FlowProblem
+
+    arch, data, w0, _ = one_layer_square_flow()
+    calls = []
+    steps = get_engine("taylor").integrate(FlowProblem(arch, data, parse_loss("square")), w0, [Fraction(100)],
+                                           lambda t, s: calls.append(t) and False, dps=30, stop_below=Fraction(1, 10**20),
+                                           compiled=False)
+    assert steps > 1000 and 2 <= len(calls) <= 20, (steps, len(calls))

@@ -53,3 +53,18 @@ def test_a_converged_loss_curve_is_L_minus_L_inf_at_its_own_times():
     (line,) = plot_trajectory(traj).axes[0].get_lines()
     assert [float(x) for x in line.get_xdata()] == [0.0, 1.0]
     assert [float(y) for y in line.get_ydata()] == [3.0, 1.0]
+
+
+def test_a_converged_loss_curve_drops_rounding_noise_when_L_inf_is_0():
+    """Campaign W (I11): the floor ``10^-(dps-2) * |L_final|`` without ``max(1, ...)`` is 0 when the flow fits the labels
+    (L_inf = 0), so values at the rounding level were plotted as convergence; no test had a final loss of 0. L = 1,
+    10^-3, 10^-40, 0 at dps 30: 10^-40 is below the floor 10^-28 and is not drawn."""
+    from fractions import Fraction
+    from types import SimpleNamespace
+
+    from lcnsym.dynamics.plotting import _loss_curve
+
+    traj = SimpleNamespace(times=[0, 1, 2, 3], losses=[Fraction(1), Fraction(1, 10**3), Fraction(1, 10**40), Fraction(0)],
+                           converged=True, dps=30)
+    t, values, _ = _loss_curve(traj)
+    assert t == [0.0, 1.0] and values == [1.0, 0.001]
