@@ -68,3 +68,32 @@ def test_a_converged_loss_curve_drops_rounding_noise_when_L_inf_is_0():
                            converged=True, dps=30)
     t, values, _ = _loss_curve(traj)
     assert t == [0.0, 1.0] and values == [1.0, 0.001]
+
+
+def test_the_drift_panel_is_the_largest_change_of_any_invariant_either_way():
+    """A mutation pass: with two invariants, one falling by 1/2 and one rising by 1/8, the drift is 1/2 (the largest
+    |delta_i(t) - delta_i(0)|, a fall counted as much as a rise)."""
+    from lcnsym.dynamics.flow import Trajectory
+
+    f = mpmath.mpf
+    traj = Trajectory("taylor", 20, times=[f(0), f(1)], losses=[f(4), f(2)], grad_norms=[f(8), f(4)], states=[[[1], [2], [3]]] * 2,
+                      invariants=[[f(3), f(1)], [f("2.5"), f("1.125")]], layer_norms_sq=[[f(1), f(4), f(9)]] * 2)
+    (drift,) = plot_trajectory(traj).axes[3].get_lines()
+    assert [float(y) for y in drift.get_ydata()] == [1e-22, 0.5]
+
+
+def test_the_loss_curves_floor_is_relative_to_L_inf_at_the_runs_digits():
+    """A mutation pass: at dps 10 the floor is 10^-8 max(1, |L_inf|): with L_inf = 100 it is 10^-6, so L - L_inf =
+    5e-6 is drawn and 5e-7 is not; two samples are enough for the L - L_inf curve, one is drawn as L."""
+    from fractions import Fraction
+    from types import SimpleNamespace
+
+    from lcnsym.dynamics.plotting import _loss_curve
+
+    losses = [Fraction(101), 100 + Fraction(5, 10**6), 100 + Fraction(5, 10**7), Fraction(100)]
+    t, values, label = _loss_curve(SimpleNamespace(times=[0, 1, 2, 3], losses=losses, converged=True, dps=10))
+    assert t == [0.0, 1.0] and label == "L(w(t)) - L(w(t_final))"
+    two = _loss_curve(SimpleNamespace(times=[0, 1], losses=[Fraction(3), Fraction(1)], converged=True, dps=10))
+    assert two == ([0.0], [2.0], "L(w(t)) - L(w(t_final))")
+    one = _loss_curve(SimpleNamespace(times=[0], losses=[Fraction(3)], converged=True, dps=10))
+    assert one == ([0.0], [3.0], "L(w(t))")
