@@ -254,15 +254,22 @@ def _proofs_at(loss, dps=20):
     return _proof(problem, 4, _record_field(problem, 4, ArbTape), dps + 2, dps), [x for w in w0 for x in w]
 
 
+def _expanded_at(loss):
+    """The proof of ``_proofs_at(loss)`` expanded at the midpoints of ``w0``, and that centre (call inside a working
+    precision)."""
+    proof, w0 = _proofs_at(loss)
+    centre = [to_arb(x).mid() for x in w0]
+    proof.expand(centre)
+    return proof, centre
+
+
 def test_the_remainder_proofs_bound_is_the_lagrange_remainder_on_the_a_priori_box():
     """``|c_K(E)| h^K`` recomputed here on the same a priori box: a bound halved (or cut by any factor) is below it. The
     true error of a step is far below this bound, so an enclosure test alone would not see such a cut."""
     from lcnsym.dynamics.engines.certified import REMAINDER_BITS, _a_priori
 
     with working_precision(20, guard=10):
-        proof, w0 = _proofs_at("log-cosh:1")
-        centre = [to_arb(x).mid() for x in w0]
-        proof.expand(centre)
+        proof, centre = _expanded_at("log-cosh:1")
         h = to_arb(Fraction(1, 1024))
         bound = proof.step(centre, 0, h, None)[0]
         box = _a_priori(proof.tape, centre, 0, h, None)[0]
@@ -606,9 +613,7 @@ def test_the_tube_holds_the_starting_ball_when_the_polynomial_starts_off_the_cen
     monkeypatch.setattr(certified, "_exact_poly", lambda coefficients, start: real_poly(coefficients, start + to_arb(offset)))
     tubes = _recorded_tubes(monkeypatch)
     with working_precision(20, guard=10):
-        proof, w0 = _proofs_at("square")
-        centre = [to_arb(x).mid() for x in w0]
-        proof.expand(centre)
+        proof, centre = _expanded_at("square")
         radius = Fraction(1, 10**25)
         for h in (Fraction(1, 2**20), Fraction(1, 2**16)):
             out = proof.step(centre, radius, to_arb(h), None)
@@ -764,9 +769,7 @@ def test_the_tube_holds_the_whole_starting_ball_of_a_wide_enclosure(monkeypatch)
     far above the step's defect, every point of ``B(centre, radius)`` is in the tube at ``t = 0``."""
     tubes = _recorded_tubes(monkeypatch)
     with working_precision(20, guard=10):
-        proof, w0 = _proofs_at("square")
-        centre = [to_arb(x).mid() for x in w0]
-        proof.expand(centre)
+        proof, centre = _expanded_at("square")
         radius = Fraction(1, 10**8)
         out = proof.step(centre, radius, to_arb(Fraction(1, 2**20)), None)
         assert out is not None
