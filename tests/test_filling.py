@@ -173,3 +173,28 @@ def test_cli_filling_seed_reaches_the_random_point():
                                                             str(seed), "--json"]).output)
     five = out(5)
     assert five["minor"] == filling(arch, seed=5).as_dict()["minor"] and five["minor"] != out(0)["minor"]
+
+
+def test_the_dimension_stops_exactly_when_the_bound_is_reached(monkeypatch):
+    """Campaign V (I13): the early stop is at rank == min(k_v, kbar - N + 1), not one below it (a non-generic first point
+    must be followed by another) nor never (a generic first point needs no second Jacobian)."""
+    import lcnsym.exploration.filling as filling_module
+
+    arch = Architecture.for_output_width((2, 2), (2, 1))  # k_v = kbar = 4, N = 2: the bound is 3
+    real_minor, ranks, calls = filling_module._minor, [], []
+
+    def minor(J):
+        calls.append(J)
+        rows, cols, value = real_minor(J)
+        cut = ranks[len(calls) - 1] if len(calls) <= len(ranks) else len(rows)
+        return rows[:cut], cols[:cut], value
+
+    monkeypatch.setattr(filling_module, "_minor", minor)
+    ranks[:] = []
+    assert neuromanifold_dimension(arch, trials=3)[0] == 3 and len(calls) == 1
+    calls.clear()
+    ranks[:] = [2]  # the first point one below the bound: a second point is drawn, and it reaches the bound
+    assert neuromanifold_dimension(arch, trials=3)[0] == 3 and len(calls) == 2
+    calls.clear()
+    ranks[:] = [2, 2, 1]  # never reached: every trial is drawn and the best is kept
+    assert neuromanifold_dimension(arch, trials=3)[0] == 2 and len(calls) == 3

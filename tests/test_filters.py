@@ -138,3 +138,66 @@ def test_complex_entries_that_are_not_finite_are_refused(bad):
     entry = mpmath.mpc(mpmath.inf, 0) if bad == "mpc-inf" else bad
     with pytest.raises(FilterError, match="not a finite number"):
         final_filter(Architecture(3, (2, 2), (1, 1)), [[entry, 1], [1, 1]])
+
+
+def test_mixed_symbolic_and_numeric_entries_come_back_expanded():
+    """A mutation pass: symbolic entries beside plain numbers (one symbol is enough) are still expanded exactly."""
+    a = sp.Symbol("a")
+    arch = Architecture.for_output_width((2, 2), (1, 1))
+    v = final_filter(arch, [[a + 1, 2], [a, 3]])
+    assert v == [a**2 + a, 3 * a + 3 + 2 * a, 6]
+    assert all(c == sp.expand(c) for c in v)
+
+
+def test_filter_entries_are_real_symbols():
+    w = filter_symbols(Architecture.for_output_width((2, 2), (1, 1)))
+    assert w[0][0].is_real and sp.conjugate(w[0][0]) == w[0][0] and w[1][1].name == "w2_2"
+
+
+def test_symbolic_filters_are_equal_only_when_their_entries_are():
+    """Same symbols, another stride: equal contexts, different polynomials."""
+    one = symbolic_final_filter(Architecture.for_output_width((2, 2), (1, 1)))
+    two = symbolic_final_filter(Architecture.for_output_width((2, 2), (2, 1)))
+    assert one.ctx == two.ctx and one != two
+    assert one == symbolic_final_filter(Architecture.for_output_width((2, 2), (1, 1)))
+
+
+def test_the_notebook_latex_shows_eight_entries_then_counts_the_rest():
+    eight = symbolic_final_filter(Architecture.for_output_width((8,), (1,)))
+    assert eight._repr_latex_().count("w^{(1)}") == 8 and "more" not in eight._repr_latex_()
+    nine = symbolic_final_filter(Architecture.for_output_width((9,), (1,)))
+    latex = nine._repr_latex_()
+    assert latex.count("w^{(1)}") == 8 and "(1 more)" in latex
+
+
+def test_the_symbol_limit_is_two_thousand_entries():
+    from lcnsym.algebra.filters import MAX_SYMBOLS
+
+    assert len(symbolic_final_filter(Architecture.for_output_width((MAX_SYMBOLS,), (1,)))) == MAX_SYMBOLS
+    with pytest.raises(WorkLimitError) as info:
+        symbolic_final_filter(Architecture.for_output_width((MAX_SYMBOLS + 1,), (1,)))
+    assert info.value.kbar == 2001 and info.value.limit == 2000 == MAX_SYMBOLS
+
+
+@pytest.mark.parametrize("bad", [None, True, object(), b"1"])
+def test_an_entry_that_is_not_a_number_is_refused_by_position(bad):
+    with pytest.raises(FilterError, match="filter 2, entry 1") as info:
+        final_filter(Architecture.for_output_width((2, 2), (1, 1)), [[1, 2], [bad, 3]])
+    assert (info.value.layer, info.value.entry) == (2, 1)
+
+
+@pytest.mark.parametrize("filters, words", [
+    (5, "one list of numbers per layer, got 5"),
+    ([[1, 2], 3], "filter 2 is 3, not a list"),
+    ([[1, 2], "ab"], "filter 2 is 'ab', not a list"),
+    ([{1: 2}, [1, 2]], "filter 1 is"),
+])
+def test_filters_that_are_not_lists_of_lists_are_refused(filters, words):
+    with pytest.raises(FilterError, match=words):
+        validate_filters(Architecture.for_output_width((2, 2), (1, 1)), filters)
+
+
+def test_evaluate_names_the_inexact_entry():
+    v = symbolic_final_filter(Architecture.for_output_width((2, 2), (1, 1)))
+    with pytest.raises(FilterError, match="filter 2, entry 2"):
+        v.evaluate([[1, 2], [3, 0.5]])

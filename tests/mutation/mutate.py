@@ -5,6 +5,7 @@ Usage (from the repository root; outside the default test run)::
 
     python tests/mutation/mutate.py lcnsym/dynamics/certificate.py --tests tests/test_certificate.py --lines 100-200
     python tests/mutation/mutate.py lcnsym/dynamics/certificate.py --tests x --list      # the mutants, not run
+    python tests/mutation/mutate.py proofs/prop_2_1.py --tests tests/test_section2_checks.py --select prop_2_1
 
 Each result (killed, survived, timeout; the failing test) is appended to ``--out``/<module>.jsonl, so a run resumes where
 it stopped.  A survivor is either equivalent (a heuristic: a starting guess a certified test then decides) or a blind
@@ -173,6 +174,7 @@ def main():
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--indices", default=None)
     ap.add_argument("--prefix", default="/tmp/mutw")
+    ap.add_argument("--select", default=None, help="a pytest -k expression narrowing the tests")
     args = ap.parse_args()
     global PREFIX
     PREFIX = args.prefix
@@ -211,7 +213,7 @@ def main():
             env = dict(os.environ, PYTHONPATH=path, LCNSYM_CACHE="off", LCNSYM_BUILD_DIR=f"{PREFIX}{w}-build")
             t0 = time.time()
             try:
-                p = subprocess.run([PY, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *args.tests],
+                p = subprocess.run([PY, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *args.tests, *(["-k", args.select] if args.select else [])],
                                    cwd=path, env=env, capture_output=True, text=True, timeout=args.timeout)
                 status = "survived" if p.returncode == 0 else "killed"
                 tail = p.stdout.strip().splitlines()[-3:] if p.stdout else []
