@@ -147,3 +147,15 @@ def test_norm_ratio_divides_by_both_norms():
         assert abs(norm_ratio([1, 1], [1, -2], 2, dps=30) - mpmath.sqrt(6) / mpmath.sqrt(10)) < mpmath.mpf(10) ** -28
     ball = norm_ratio_ball([1, 1], [1, 2], 1, dps=30)
     assert ball.contains(1) and compare(ball, Fraction(1) + Fraction(1, 10**25)) is True
+
+
+def test_norm_ratio_at_a_fractional_p_is_the_p_norm():
+    """mpmath.norm takes the p-th root with nthroot, which truncates a fractional p: |||(1+x)^2|||_1.5 / |||1+x|||_1.5^2
+    came out (2 + 2^1.5) / 2^2 instead of (2 + 2^1.5)^(2/3) / 2^(4/3) = 1.1336973368643386974..."""
+    from lcnsym.analysis.factorization import norm_ratio
+    import mpmath
+
+    got = norm_ratio([1, 1], [1, 1], 1.5, dps=30)
+    with mpmath.workdps(50):
+        want = (2 + mpmath.mpf(2) ** 1.5) ** (mpmath.mpf(2) / 3) / mpmath.mpf(2) ** (mpmath.mpf(4) / 3)
+        assert abs(got - want) < mpmath.mpf(10) ** -28

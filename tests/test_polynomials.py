@@ -74,3 +74,42 @@ def test_stride_polynomial_refuses_a_layer_that_is_not_among_them(layer):
 
     with pytest.raises(FilterError, match=f"layer {layer} is not among the 3 layers"):
         stride_polynomial_coefficients([1, 2], layer, (2, 3, 1))
+
+
+def test_the_default_norm_is_the_euclidean_one():
+    assert coefficient_norm([3, -4]) == 5
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: filter_polynomial([1, sp.oo]), "not finite"),
+    (lambda: filter_polynomial([1, -sp.oo]), "not finite"),
+    (lambda: filter_polynomial([sp.zoo]), "not finite"),
+    (lambda: filter_polynomial(["1", 2]), "is a string; parse it first"),
+    (lambda: filter_polynomial(5), "a filter must be a sequence of numbers, got 5"),
+    (lambda: filter_polynomial("12"), "a filter must be a sequence of numbers"),
+    (lambda: filter_polynomial([]), "at least one entry"),
+    (lambda: stride_polynomials([[1, 2]], (1, 1)), "got 1 filters for 2 layers"),
+    (lambda: coefficient_norm(7, 2), "expected a polynomial or a list of coefficients, got 7"),
+    (lambda: coefficient_norm("12", 2), "expected a polynomial or a list of coefficients"),
+])
+def test_entries_and_shapes_that_are_not_filters_are_refused(call, words):
+    """A mutation pass over polynomials.py: each refusal, with its words."""
+    with pytest.raises(FilterError, match=words):
+        call()
+
+
+def test_the_stride_polynomial_refuses_a_string_entry_before_reading_it():
+    with pytest.raises(FilterError, match="'2' is a string"):
+        stride_polynomial([1, "2"], 1, (1,))
+
+
+def test_mpmath_and_exact_coefficients_mixed_are_normed_in_mpmath():
+    value = coefficient_norm([mpmath.mpf(3), 4], 2, dps=20)
+    assert isinstance(value, mpmath.mpf) and value == 5
+
+
+def test_a_fractional_or_float_p_is_read_exactly():
+    assert coefficient_norm([1, 1], 1.5) == 2 ** sp.Rational(2, 3)
+    assert coefficient_norm([1, 1], Fraction(3, 2)) == 2 ** sp.Rational(2, 3)
+    with mpmath.workdps(30):
+        assert mpmath.almosteq(coefficient_norm([mpmath.mpf(1), 1], 1.5, dps=30), mpmath.mpf(2) ** (mpmath.mpf(2) / 3))

@@ -197,8 +197,12 @@ def coefficient_norm(q, p=2, *, dps=DEFAULT_DPS):
     coeffs = coefficients_of(q)
     if any(isinstance(c, (mpmath.mpf, mpmath.mpc)) for c in coeffs):
         with working_precision(dps):
-            order = mpmath.inf if p == math.inf else to_mpf(to_rational(p, "p", floats=True))
-            return mpmath.norm([c if isinstance(c, (mpmath.mpf, mpmath.mpc)) else to_mpf(c) for c in coeffs], order)
+            values = [c if isinstance(c, (mpmath.mpf, mpmath.mpc)) else to_mpf(c) for c in coeffs]
+            if p == math.inf:
+                return mpmath.norm(values, mpmath.inf)
+            order = to_mpf(to_rational(p, "p", floats=True))
+            # not mpmath.norm: its nthroot truncates a fractional p (|||(1, 1)|||_1.5 came out 2)
+            return mpmath.fsum(abs(c) ** order for c in values) ** (1 / order)
     coeffs = [_as_sympy(c) for c in coeffs]
     if p == math.inf:
         return sp.Max(*[sp.Abs(c) for c in coeffs])

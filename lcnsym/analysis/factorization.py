@@ -20,6 +20,7 @@ import random
 import flint
 import mpmath
 
+from lcnsym.algebra.polynomials import coefficient_norm
 from lcnsym.analysis.roots import MAX_ROOT_WORK, certified_roots, check_root_work, normalize_polynomial
 from lcnsym.errors import PolynomialError, PrecisionError
 from lcnsym.numeric import (DEFAULT_DPS, GUARD_DIGITS, ball_bounds, check_dps, compare, show, show_upper, to_acb, to_arb, to_mpc,
@@ -68,7 +69,8 @@ def norm_ratio(p, q, norm=1, *, dps=DEFAULT_DPS):
     """
     with working_precision(dps):
         p, q = [to_mpc(c) for c in p], [to_mpc(c) for c in q]
-        return mpmath.norm(_multiply(p, q), norm) / (mpmath.norm(p, norm) * mpmath.norm(q, norm))
+        size = [coefficient_norm(cs, norm, dps=dps) for cs in (_multiply(p, q), p, q)]
+        return size[0] / (size[1] * size[2])
 
 
 def norm_ratio_ball(p, q, norm=1, *, dps=DEFAULT_DPS):
