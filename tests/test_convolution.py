@@ -69,3 +69,51 @@ def test_first_row_difference_sees_an_entry_only_one_matrix_has():
     assert first_row_difference([{0: 1}], [{0: 1, 3: 2}]) == (0, 3, 0, 2)
     assert first_row_difference([{0: 1, 3: 2}], [{0: 1}]) == (0, 3, 2, 0)
     assert first_row_difference([{0: 1, 3: 0}], [{0: 1}]) is None  # an explicit zero is no entry
+
+
+def test_a_filter_as_wide_as_its_input_gives_one_output():
+    """A mutation pass: k = d_in fits (one output entry); k = d_in + 1 does not; an empty filter is refused."""
+    from lcnsym.algebra.convolution import convolution_rows
+
+    assert convolution_rows([1, 2], 2, 1) == [{0: 1, 1: 2}]
+    assert convolution_rows([1, 2], 2, 3) == [{0: 1, 1: 2}]
+    with pytest.raises(ArchitectureError, match="does not fit an input of width 2"):
+        convolution_rows([1, 2, 3], 2, 1)
+    with pytest.raises(FilterError, match="at least one entry"):
+        convolution_rows([], 2, 1)
+
+
+@pytest.mark.parametrize("k, s", [((3, 2, 3), (1, 2, 3)), ((2, 3), (3, 1)), ((2, 2), (1, 2))])
+def test_network_matrix_against_the_dense_product_with_unequal_strides(k, s):
+    """A mutation pass: the tests' strides (2, 1, 2) were equal at both ends, so the last layer taking the first layer's
+    stride went unseen."""
+    arch = Architecture.for_output_width(k, s, dN=2)
+    w = filter_symbols(arch)
+    dense = sp.eye(arch.d0)
+    for i in range(arch.N):
+        dense = sp.Matrix(convolution_matrix(w[i], arch.d[i], arch.s[i])) * dense
+    assert (sp.expand(dense) - network_matrix(arch, w)).is_zero_matrix
+    assert network_matrix_matches(arch, w) is None
+
+
+def test_network_matrix_refuses_what_is_not_an_architecture():
+    with pytest.raises(ArchitectureError, match="expected an Architecture, got tuple"):
+        network_matrix((2, 2), [[1, 2], [3, 4]])
+
+
+def test_first_row_difference_expands_sympy_entries():
+    a, b = sp.symbols("a b")
+    same = [{0: (a + b) ** 2, 1: a}]
+    assert first_row_difference(same, [{0: a**2 + 2 * a * b + b**2, 1: a}]) is None
+    assert first_row_difference([{0: a, 1: 1}], [{0: a, 1: 2}]) == (0, 1, 1, 2)
+    assert first_row_difference([{0: a}, {2: a * b}], [{0: a}, {2: b * a + 1}]) == (1, 2, a * b, a * b + 1)
+    assert first_row_difference([{0: a}], [{0: a, 3: b}]) == (0, 3, 0, b)
+    assert first_row_difference([{0: a}], [{0: a}, {0: a}]) == (1, None, "1 rows", "2 rows")
+
+
+def test_the_final_filter_as_wide_as_the_input():
+    """d_N = 1: the final filter spans the whole input (k_v = d_0), one row; one entry wider does not fit."""
+    arch = Architecture.for_output_width((2, 3), (1, 1), dN=1)
+    assert arch.k_v == arch.d0 and network_matrix_matches(arch, [[1, 2], [3, 4, 5]]) is None
+    wide = final_filter(arch, [[1, 2], [3, 4, 5]]) + [1]
+    assert network_matrix_matches(arch, [[1, 2], [3, 4, 5]], wide) == (0, None, f"{arch.d0} columns", "a filter of width 5")
