@@ -137,3 +137,27 @@ def test_the_notebook_table_shows_the_architectures_own_values():
     assert numbers(rows["strides s"]) == info["s"] and numbers(rows["degrees t_i (eq. 2.1)"]) == info["t"]
     assert numbers(rows["k_v, s_v (Prop. 1.1)"]) == [info["k_v"], info["s_v"]]
     assert len(rows) == 5 and f"<caption>LCN architecture, N = {info['N']}</caption>" in html
+
+
+def test_whole_numbers_that_are_not_ints_are_read_at_both_ends_of_the_range():
+    """A mutation pass: the slow path (sympy, numpy-like integers) had its own comparisons, untested at 1 and MAX_SIZE."""
+    import sympy as sp
+
+    from lcnsym.algebra.architecture import MAX_SIZE
+
+    arch = Architecture(sp.Integer(MAX_SIZE), (sp.Integer(1), sp.Integer(2)), (sp.Integer(1), 1))
+    assert arch.d0 == MAX_SIZE and arch.k == (1, 2) and type(arch.d0) is int and type(arch.k[0]) is int
+    with pytest.raises(ArchitectureError, match="k_1 must be at least 1, got 0"):
+        Architecture(5, (sp.Integer(0), 2), (1, 1))
+    with pytest.raises(ArchitectureError, match="larger than"):
+        Architecture(sp.Integer(MAX_SIZE + 1), (2,), (1,))
+
+
+def test_the_depth_limit_is_ten_thousand_layers():
+    from lcnsym.algebra.architecture import MAX_DEPTH
+
+    assert Architecture.for_output_width((1,) * MAX_DEPTH, (1,) * MAX_DEPTH).N == MAX_DEPTH
+    with pytest.raises(ArchitectureError, match=f"{MAX_DEPTH + 1} entries; at most {MAX_DEPTH} layers"):
+        Architecture.for_output_width([1] * (MAX_DEPTH + 1), [1] * (MAX_DEPTH + 1))
+    with pytest.raises(ArchitectureError, match="at most 10000 layers"):  # tuples of ints: the cached path
+        Architecture.for_output_width((1,) * (MAX_DEPTH + 1), (1,) * (MAX_DEPTH + 1))
