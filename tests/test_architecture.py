@@ -161,3 +161,12 @@ def test_the_depth_limit_is_ten_thousand_layers():
         Architecture.for_output_width([1] * (MAX_DEPTH + 1), [1] * (MAX_DEPTH + 1))
     with pytest.raises(ArchitectureError, match="at most 10000 layers"):  # tuples of ints: the cached path
         Architecture.for_output_width((1,) * (MAX_DEPTH + 1), (1,) * (MAX_DEPTH + 1))
+
+
+@pytest.mark.parametrize("k, s", [((True, 2), (1, 1)), ((1, 2), (1, True)), ((1, Fraction(2)), (1, 1)),
+                                  ((1, 2), (Fraction(1), 1))])
+def test_the_shape_cache_never_answers_for_a_value_that_only_hashes_like_an_int(k, s):
+    """True == 1 and Fraction(2) == 2 hash alike: once (1, 2) is cached, they must still be refused, not served from it."""
+    Architecture.for_output_width((1, 2), (1, 1))
+    with pytest.raises(ArchitectureError, match="must be a whole number"):
+        Architecture.for_output_width(k, s)
