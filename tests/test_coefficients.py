@@ -68,3 +68,41 @@ def test_the_product_route_keeps_zero_coefficients(filters):
     assert final_filter_by_product(filters, strides) == final_filter_recursive(filters, strides)
     arch = Architecture.for_output_width(tuple(len(w) for w in filters), strides)
     assert len(final_filter_by_product(filters, strides)) == arch.k_v
+
+
+def test_the_two_routes_agree_where_terms_collide():
+    """A mutation pass: the product route's accumulation (several (i, j) with the same i + j) was exercised only in other
+    files; here (1 + 2x + 3x^2)(4 + 5x) and a strided three-layer product, against the recursion and by hand."""
+    from lcnsym.algebra.coefficients import sparse_product
+
+    assert final_filter_by_product([[1, 2, 3], [4, 5]], [1, 1]) == [4, 13, 22, 15] == final_filter_recursive([[1, 2, 3], [4, 5]], [1, 1])
+    assert sparse_product({0: 1, 1: 2}, {0: 3, 1: 4}) == {0: 3, 1: 10, 2: 8}
+    filters, strides = [[1, -2, 3], [2, 1, 1], [1, 4]], [1, 2, 1]
+    assert final_filter_by_product(filters, strides) == final_filter_recursive(filters, strides)
+
+
+def test_the_zero_of_a_product_keeps_the_type_and_needs_no_division():
+    """``convolve``'s zero is ``a[0] * b[0] * 0``: a zero leading coefficient of ``b`` is fine, and Fractions stay Fractions."""
+    assert convolve([1, 2], [0, 1]) == [0, 1, 2]
+    out = convolve([Fraction(1, 2), 0], [0, Fraction(1, 3)])
+    assert out == [0, Fraction(1, 6), 0] and all(type(c) is Fraction for c in out)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: stride_substitute([], 2),
+    lambda: compose_filters([], [1], 1),
+    lambda: compose_filters([1], [], 1),
+    lambda: final_filter_recursive([[1], [2]], [1]),
+    lambda: final_filter_recursive([], []),
+    lambda: final_filter_by_product([[1], [2]], [1]),
+    lambda: final_filter_by_product([], []),
+])
+def test_empty_or_mismatched_filters_are_refused(call):
+    from lcnsym.algebra.coefficients import final_filter_partials
+
+    with pytest.raises(FilterError):
+        call()
+    with pytest.raises(FilterError, match="got 2 filters for 1 strides"):
+        final_filter_partials([[1], [2]], [1])
+    with pytest.raises(FilterError, match="got 0 filters for 0 strides"):
+        final_filter_partials([], [])
