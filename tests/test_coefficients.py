@@ -77,6 +77,7 @@ def test_the_two_routes_agree_where_terms_collide():
 
     assert final_filter_by_product([[1, 2, 3], [4, 5]], [1, 1]) == [4, 13, 22, 15] == final_filter_recursive([[1, 2, 3], [4, 5]], [1, 1])
     assert sparse_product({0: 1, 1: 2}, {0: 3, 1: 4}) == {0: 3, 1: 10, 2: 8}
+    assert final_filter_by_product([[2]], [3]) == [2] and final_filter_by_product([[Fraction(1, 2)], [1, 0]], [1, 1]) == [Fraction(1, 2), 0]
     filters, strides = [[1, -2, 3], [2, 1, 1], [1, 4]], [1, 2, 1]
     assert final_filter_by_product(filters, strides) == final_filter_recursive(filters, strides)
 
