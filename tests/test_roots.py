@@ -147,3 +147,21 @@ def test_the_accuracy_target_counts_the_imaginary_radius():
     sharp = RootEnclosure(flint.acb(flint.arb(1, 1e-20), flint.arb(0, 1e-20)), 1)
     wide_imag = RootEnclosure(flint.acb(flint.arb(1, 1e-20), flint.arb(0, 1e-5)), 1)
     assert _accurate([sharp], 10) and not _accurate([wide_imag], 10) and not _accurate([sharp, wide_imag], 10)
+
+
+def test_a_polynomial_value_is_frozen_real_only_without_imaginary_parts_and_reads_back():
+    """A mutation pass over roots.py: ``is_real`` with one non-real coefficient, a Polynomial passed through
+    normalize_polynomial unchanged, its repr naming the nonzero terms, and immutability."""
+    import dataclasses
+
+    from lcnsym.analysis.roots import normalize_polynomial
+
+    mixed = normalize_polynomial([1, (0, 1), 3])
+    assert not mixed.is_real and normalize_polynomial([1, (2, 0), 3]).is_real
+    assert normalize_polynomial(mixed) is mixed
+    p = normalize_polynomial([2, 0, 1, 0])
+    assert repr(p) == "Polynomial((2) + (1) x^2, degree 2)"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        p.dropped = 0
+    long = repr(normalize_polynomial(list(range(1, 40))))
+    assert long.startswith("Polynomial((1) + (2) x^1") and "..." in long and long.endswith("(39) x^38, degree 38)")
