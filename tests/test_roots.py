@@ -165,3 +165,50 @@ def test_a_polynomial_value_is_frozen_real_only_without_imaginary_parts_and_read
         p.dropped = 0
     long = repr(normalize_polynomial(list(range(1, 40))))
     assert long.startswith("Polynomial((1) + (2) x^1") and "..." in long and long.endswith("(39) x^38, degree 38)")
+
+
+def test_a_roots_place_against_the_unit_circle_and_its_exact_modulus():
+    """A mutation pass: modulus_vs_one (Lemma 2.4's classification) and modulus_squared, by hand on balls."""
+    import flint
+
+    from lcnsym.analysis.roots import RootEnclosure
+
+    def root(re, im, rad=1e-10):
+        return RootEnclosure(flint.acb(flint.arb(re, rad), flint.arb(im, rad)), 1)
+
+    assert root(-2, 0).modulus_vs_one() == 1 and root(0, -1.5).modulus_vs_one() == 1
+    assert root(-0.5, 0).modulus_vs_one() == -1 and root(0.6, -0.7).modulus_vs_one() == -1
+    assert root(-1, 0).modulus_vs_one() == 0 and root(0.6, 0.8, 1e-3).modulus_vs_one() == 0
+    assert root(1.0001, 0, 1e-3).modulus_vs_one() == 0 and root(1.01, 0, 1e-3).modulus_vs_one() == 1
+    assert root(3, -4).modulus_squared() == 25 and root(-0.5, 0).modulus_squared() == Fraction(1, 4)
+
+
+def test_a_roots_latex_names_its_kind_and_a_multiplicity_above_one():
+    double, simple = certified_roots([1, -2, 1], 20)[0], certified_roots([1, 0, 1], 20)[0]
+    assert double.multiplicity == 2 and "(a real root, multiplicity 2)" in double._repr_latex_()
+    assert simple._repr_latex_().endswith("(a root)$") or "(a root)" in simple._repr_latex_()
+    assert "multiplicity" not in simple._repr_latex_() and "i" in simple._repr_latex_().split("\\pm")[0]
+    assert double._repr_latex_().startswith("$1.00000000000000")
+
+
+def test_the_accuracy_target_is_two_digits_past_dps_relative_to_the_root():
+    import flint
+
+    from lcnsym.analysis.roots import RootEnclosure, _accurate
+
+    def root(mid, rad):
+        return RootEnclosure(flint.acb(flint.arb(mid, rad), 0), 1)
+
+    assert not _accurate([root(1, 1e-11)], 10)  # between 10^-12 and 10^-10: not yet
+    assert _accurate([root(1, 4e-13)], 10) and _accurate([root(0.001, 4e-13)], 10)
+    assert _accurate([root(1000, 4e-10)], 10) and not _accurate([root(1000, 4e-9)], 10)  # relative to |mid| >= 1
+
+
+def test_a_degree_too_small_is_refused_with_its_numbers():
+    with pytest.raises(PolynomialError, match=r"degree 0 \(a_0 = 5\); degree at least 1 is needed \(2 zero leading"):
+        normalize_polynomial([5, 0, 0])
+    with pytest.raises(PolynomialError) as info:
+        normalize_polynomial([5])
+    assert "dropped" not in str(info.value) and info.value.degree == 0
+    with pytest.raises(PolynomialError, match=r"degree 1 \(a_0 = 1\); degree at least 2 is needed \(1 zero"):
+        normalize_polynomial([1, 1, 0], min_degree=2)

@@ -89,9 +89,13 @@ class Polynomial:
 
     def __repr__(self):
         terms = " + ".join(f"({show(c)}) x^{i}" if i else f"({show(c)})" for i, c in enumerate(self.coeffs) if c != (0, 0))
-        if len(terms) > 100:  # cut in the middle, as abbreviate does, without its quotes
-            terms = f"{terms[:48]}...{terms[-48:]}"
-        return f"Polynomial({terms}, degree {self.degree})"
+        return f"Polynomial({_cut(terms, 100)}, degree {self.degree})"
+
+
+def _cut(text, limit):
+    """``text`` cut in the middle when longer than ``limit`` (as :func:`~lcnsym.numeric.abbreviate`, without its quotes)."""
+    half = (limit - 4) // 2
+    return text if len(text) <= limit else f"{text[:half]}...{text[-half:]}"
 
 
 def normalize_polynomial(coeffs, min_degree=1):
@@ -142,7 +146,7 @@ def normalize_polynomial(coeffs, min_degree=1):
         raise PolynomialError(f"the zero polynomial (all {len(exact)} coefficients are 0) has no roots or factorization")
     if top - 1 < min_degree:
         raise PolynomialError(
-            f"the polynomial has degree {top - 1} (a_0 = {abbreviate(show(exact[0]))}); degree at least {min_degree} is needed"
+            f"the polynomial has degree {top - 1} (a_0 = {_cut(show(exact[0]), 60)}); degree at least {min_degree} is needed"
             + (f" ({len(exact) - top} zero leading coefficients dropped)" if top < len(exact) else ""),
             degree=top - 1)
     return Polynomial(tuple(exact[:top]), len(exact) - 1, len(exact) - top)
