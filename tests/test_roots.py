@@ -212,3 +212,40 @@ def test_a_degree_too_small_is_refused_with_its_numbers():
     assert "dropped" not in str(info.value) and info.value.degree == 0
     with pytest.raises(PolynomialError, match=r"degree 1 \(a_0 = 1\); degree at least 2 is needed \(1 zero"):
         normalize_polynomial([1, 1, 0], min_degree=2)
+
+
+def test_roots_are_sorted_by_decreasing_modulus_then_real_part():
+    """Roots 4, -3, 2, -2, 1 (2 and -2 tie in modulus: the larger real part first); then (x^4 - 81)(x - 1), whose four
+    roots of modulus 3 come before 1 (their order among themselves rests on rounding of the midpoints)."""
+    found = certified_roots(coefficients_from_roots([4, -3, 2, -2, 1]), 20)
+    with working_precision(20):
+        assert [round(float(r.ball.real.mid())) for r in found] == [4, -3, 2, -2, 1]
+        found = certified_roots([81, -81, 0, 0, -1, 1], 20)
+        assert [round(abs(complex(r.value(20)))) for r in found] == [3, 3, 3, 3, 1]
+
+
+def test_mpmath_roots_retry_with_doubled_steps_and_more_precision_then_give_up_by_name(monkeypatch):
+    """The retry schedule of mpmath_roots: extraprec e -> 2e + 50 and maxsteps doubled, retries + 1 attempts in all."""
+    from lcnsym.analysis import roots
+    from lcnsym.errors import ConvergenceError
+    from lcnsym.numeric import GUARD_DIGITS
+
+    real, calls = roots.polyroots_ascending, []
+
+    def flaky(coeffs, maxsteps, extraprec):
+        calls.append((maxsteps, extraprec))
+        if len(calls) <= 2:
+            raise mpmath.libmp.libhyper.NoConvergence("injected")
+        return real(coeffs, maxsteps=maxsteps, extraprec=extraprec)
+
+    monkeypatch.setattr(roots, "polyroots_ascending", flaky)
+    (z, m), = mpmath_roots([-2, 1], dps=20)
+    e = GUARD_DIGITS + 4
+    assert calls == [(100, e), (200, 2 * e + 50), (400, 2 * (2 * e + 50) + 50)] and m == 1 and abs(z - 2) < 1e-15
+    calls.clear()
+    monkeypatch.setattr(roots, "polyroots_ascending", lambda *a, **k: calls.append(k) or (_ for _ in ()).throw(
+        mpmath.libmp.libhyper.NoConvergence("injected")))
+    with pytest.raises(ConvergenceError, match="degree 1 at 20 digits") as info:
+        mpmath_roots([-2, 1], dps=20, retries=2, extraprec=10, maxsteps=7)
+    assert len(calls) == 3 and [c["extraprec"] for c in calls] == [10, 70, 190] and [c["maxsteps"] for c in calls] == [7, 14, 28]
+    assert "extraprec up to 430 and 56 steps" in str(info.value)
