@@ -113,3 +113,34 @@ def test_a_bad_filter_entry_names_its_layer_counted_from_one():
     """Campaign V: "1,2;3,x" has its bad entry in layer 2."""
     with pytest.raises((ParseError, NumberError), match="layer 2"):
         parse_filters("1,2;3,x")
+
+
+def test_nesting_is_the_depth_not_the_count_of_brackets():
+    """A mutation pass over parsing.py: 100 sibling lists are depth 2; 65 nested ones are refused, even before any string."""
+    from lcnsym.parsing import MAX_JSON_DEPTH, parse_json
+
+    assert parse_json("[" + ",".join(["[]"] * 100) + "]") == [[]] * 100
+    assert parse_json("[" * MAX_JSON_DEPTH + "]" * MAX_JSON_DEPTH) is not None
+    with pytest.raises(ParseError, match="nest"):
+        parse_json("[" * (MAX_JSON_DEPTH + 1) + "]" * (MAX_JSON_DEPTH + 1))
+    with pytest.raises(ParseError, match="nest"):
+        parse_json('[' * 70 + '"a"' + ']' * 70)
+
+
+@pytest.mark.parametrize("text", ["1,,2", "", "  ", "1,2,", ",1"])
+def test_an_empty_entry_is_refused_by_name(text):
+    from lcnsym.parsing import parse_int_list
+
+    with pytest.raises(ParseError, match="has an empty entry"):
+        parse_int_list(text, "--k")
+
+
+def test_a_sign_is_read_once():
+    from lcnsym.parsing import parse_int, parse_int_list
+
+    assert parse_int("-3") == -3 and parse_int("+7") == 7
+    for bad in ("+-3", "--3", "-", "3-"):
+        with pytest.raises(ParseError, match="is not a whole number"):
+            parse_int(bad)
+    with pytest.raises(ParseError, match="--k: 5 is not text"):
+        parse_int_list(5, "--k")
