@@ -144,3 +144,42 @@ def test_a_sign_is_read_once():
             parse_int(bad)
     with pytest.raises(ParseError, match="--k: 5 is not text"):
         parse_int_list(5, "--k")
+
+
+def test_read_json_refuses_what_is_not_a_regular_file_of_at_most_the_limit(tmp_path, monkeypatch):
+    from lcnsym import parsing
+
+    with pytest.raises(ParseError, match="an empty path"):
+        read_json("", "--data file")
+    with pytest.raises(ParseError, match="an empty path"):
+        read_json(".", "--data file")
+    with pytest.raises(ParseError, match=r"cannot read --data file .*: a folder"):
+        read_json(tmp_path, "--data file")
+    good = tmp_path / "d.json"
+    good.write_text("[1, 2]")  # 6 bytes: the limit is inclusive
+    monkeypatch.setattr(parsing, "MAX_JSON_BYTES", 6)
+    assert read_json(good) == [1, 2]
+    monkeypatch.setattr(parsing, "MAX_JSON_BYTES", 5)
+    with pytest.raises(ParseError, match="6 bytes; at most 5 are read"):
+        read_json(good, "--data file")
+    with pytest.raises(ParseError, match="JSON must be given as text, got 5"):
+        parse_json(5, "--data")
+
+
+def test_a_missing_file_and_a_fifo_are_named_as_such(tmp_path):
+    """The earlier test matched 'missing' in the file's own name: the kind is the message's last word."""
+    import os
+
+    with pytest.raises(ParseError, match=r"cannot read --data file \S+/nothing.json: missing$"):
+        read_json(tmp_path / "nothing.json", "--data file")
+    os.mkfifo(tmp_path / "pipe")
+    with pytest.raises(ParseError, match=r"pipe: not a regular file$"):
+        read_json(tmp_path / "pipe", "--data file")
+
+
+def test_a_closing_bracket_takes_one_level_off():
+    from lcnsym.parsing import MAX_JSON_DEPTH
+
+    text = "[[]," + "[" * MAX_JSON_DEPTH + "]" * MAX_JSON_DEPTH + "]"  # depth 65 after a sibling closed at depth 2
+    with pytest.raises(ParseError, match="nested deeper than 64"):
+        parse_json(text)
