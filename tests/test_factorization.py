@@ -159,3 +159,101 @@ def test_norm_ratio_at_a_fractional_p_is_the_p_norm():
     with mpmath.workdps(50):
         want = (2 + mpmath.mpf(2) ** 1.5) ** (mpmath.mpf(2) / 3) / mpmath.mpf(2) ** (mpmath.mpf(4) / 3)
         assert abs(got - want) < mpmath.mpf(10) ** -28
+
+
+def _replaced(f, **changes):
+    import dataclasses
+
+    return dataclasses.replace(f, **changes)
+
+
+def test_the_verdict_names_each_way_lemma_2_4_can_fail_or_stay_undecided():
+    """A mutation pass over factorization.py: each branch of ``verdict`` on a factorization edited one field at a time.
+    (x - 1)(x - 2): n = 2, T = 6, the bound 6 n T = 72, (2.5)'s 3 B n^r = 36."""
+    from lcnsym.numeric import tolerance, to_arb
+
+    f = linear_factorization([2, -3, 1], dps=30)
+    assert f.verdict() == (True, "holds") and f.holds()
+    assert _replaced(f, consistent=False).verdict() == (False, "the product of the factors does not contain p's coefficients")
+    at_tolerance = tolerance(30, 5)
+    assert _replaced(f, residual=at_tolerance).verdict() == (True, "holds")  # the tolerance itself is accepted
+    ok, why = _replaced(f, residual=at_tolerance * 2).verdict()
+    assert ok is None and "reproduces p only to" in why and "not to 1e-25" in why
+    with pytest.raises(PrecisionError, match="Lemma 2.4 undecided for degree 2"):
+        _replaced(f, residual=at_tolerance * 2).holds()
+    too_big = _replaced(f, factor_norms=[f.factor_norms[0], to_arb(73)])
+    assert too_big.verdict() == (False, "a factor's 1-norm exceeds 6 n T") and too_big.holds(80) is True
+    assert _replaced(f, factor_norms=[to_arb(71), to_arb(1)]).holds() is True
+    beyond = _replaced(f, roots_product=to_arb(37))
+    assert beyond.verdict() == (False, "(2.5) fails: |z_1...z_r| > 3 B n^r")
+    assert _replaced(beyond, case=1).verdict() == (True, "holds")  # (2.5) is case 2's condition only
+    with mpmath.workdps(30):
+        straddle = _replaced(f, roots_product=flint.arb(36, 1e-10))
+    ok, why = straddle.verdict()
+    assert ok is None and "within the balls' width" in why
+
+
+def test_the_bounds_and_the_ratio_as_the_proof_states_them():
+    f = linear_factorization([2, -3, 1], dps=30)
+    assert f.bound == 72 and f.scaled_bound() == 72 and f.scaled_bound(Fraction(1, 2)) == 6 and f.scaled_bound(1.5) == 18
+    # u = (2.12132..., 2.82843...): max / (n T) = 2 sqrt 2 / 12
+    assert abs(to_float(f.ratio) - 2 * 2 ** 0.5 / 12) < 1e-12 and abs(to_float(f.max_factor_norm) - 2 * 2 ** 0.5) < 1e-12
+    g = linear_factorization([1, 0, (2, 1)], dps=30)  # T a ball: the scaled bound a ball too
+    assert isinstance(g.scaled_bound(), flint.arb) and abs(to_float(g.scaled_bound(3)) - 3 * 2 * to_float(g.T)) < 1e-12
+
+
+def test_the_latex_and_repr_of_a_factorization():
+    f = linear_factorization(coefficients_from_roots([2, 3, -2, Fraction(1, 2), 5, 7, -3, 4]), dps=20)
+    latex = f._repr_latex_()
+    assert latex.count("\\left((") == 6 and "(2 more)" in latex and "case 2, r = 7" in latex and latex.startswith("$p(x) = 1 \\cdot")
+    small = linear_factorization([-2, 3, -1], dps=20)  # -(x - 1)(x - 2): the sign -1
+    assert "more" not in small._repr_latex_() and small._repr_latex_().startswith("$p(x) = -1 \\cdot")
+    assert "case 1" in linear_factorization([Fraction(1, 4), 0, 1], dps=20)._repr_latex_()
+    assert ", r =" not in linear_factorization([Fraction(1, 4), 0, 1], dps=20)._repr_latex_()
+    assert repr(small).startswith("LinearFactorization(degree 2, case 2, r = 2, T = 6, ")
+    complex_sign = linear_factorization([1, 0, (0, 1)], dps=20)._repr_latex_()
+    assert complex_sign.startswith("$p(x) = ") and "i" in complex_sign.split("\\cdot")[0]
+
+
+def test_the_classifications_count_every_straddling_root_both_ways_in_modulus_order():
+    from lcnsym.analysis.factorization import _classifications, _midpoint_choice
+    from lcnsym.analysis.roots import RootEnclosure
+
+    def root(re, rad, m=1):
+        return RootEnclosure(flint.acb(flint.arb(re, rad), 0), m)
+
+    sure, near, nearer, inside = root(3, 1e-9, 2), root(1.001, 0.01), root(0.999, 0.01), root(0.5, 1e-9)
+    choices, ambiguous = _classifications([sure, near, nearer, inside])
+    # sides per root with multiplicity: 3, 3, ~1, ~1, 0.5 -> sure [0, 1], unsure [2, 3]
+    assert choices == [[0, 1], [0, 1, 2], [0, 1, 2, 3]] and ambiguous == 2
+    assert _classifications([inside, root(0.9, 1e-9)]) == ([[]], 0)
+    assert _midpoint_choice([sure, near, nearer, inside]) == [0, 1, 2]  # |mid| >= 1 once some |mid| > 1
+    assert _midpoint_choice([root(1, 1e-9), inside]) == []  # no |mid| > 1: case 1
+
+
+def test_root_bounds_by_hand_with_a_negative_leading_coefficient():
+    assert root_bound([1, 2, -4]) == 2  # n max|a_i| / |a_n| = 2 * 4 / 4
+    assert root_bound([-3, 1, -1]) == 6 and root_bound([1, -5]) == 1
+    assert root_bound_squared([3, (0, 2)]) == Fraction(9, 4) and root_bound_squared([(0, 3), 0, 2]) == 9
+    with mpmath.workdps(30):
+        assert abs(root_bound([3, (0, 2)], dps=30) - mpmath.mpf(3) / 2) < mpmath.mpf(10) ** -28
+
+
+def test_norm_ratios_multiply_by_adding_exponents():
+    """(1 + 2x + 3x^2)^2 = 1 + 4x + 10x^2 + 12x^3 + 9x^4: its largest coefficient 12 against 3 * 3 (a product indexed
+    by i - j has the same 1- and 2-norms here, not the same largest coefficient)."""
+    import math
+
+    with mpmath.workdps(30):
+        assert abs(norm_ratio([1, 2, 3], [1, 2, 3], math.inf, dps=30) - mpmath.mpf(12) / 9) < 1e-25
+        assert abs(norm_ratio([1, -2, 3], [2, 0, 1], 3, dps=30) - (8 + 64 + 343 + 8 + 27) ** (mpmath.mpf(1) / 3)
+                   / ((1 + 8 + 27) ** (mpmath.mpf(1) / 3) * (8 + 1) ** (mpmath.mpf(1) / 3))) < 1e-25
+    assert one_norm_ratio([1, -2, 3], [1, 1, -1]) == Fraction(abs(1) + abs(-1) + abs(0) + abs(5) + abs(-3), 6 * 3)
+
+
+def test_one_norm_ratio_refuses_a_complex_coefficient_on_either_side():
+    from lcnsym.errors import PolynomialError
+
+    for p, q in (([1, (0, 1)], [1, 1]), ([1, 1], [(1, 1), 1])):
+        with pytest.raises(PolynomialError, match="real coefficients"):
+            one_norm_ratio(p, q)
