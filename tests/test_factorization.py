@@ -257,3 +257,27 @@ def test_one_norm_ratio_refuses_a_complex_coefficient_on_either_side():
     for p, q in (([1, (0, 1)], [1, 1]), ([1, 1], [(1, 1), 1])):
         with pytest.raises(PolynomialError, match="real coefficients"):
             one_norm_ratio(p, q)
+
+
+def test_t_b_and_the_sign_of_complex_and_small_polynomials_by_hand():
+    """T = max(|||p|||_1, 1) and B = max |a_i| / |a_n|, exact for real p and balls for complex p (a mutation pass)."""
+    small = linear_factorization([Fraction(1, 4), Fraction(1, 4)], dps=30)  # |||p|||_1 = 1/2: T = 1
+    assert small.T == 1 and small.B == 1 and small.one_norm == Fraction(1, 2)
+    c = linear_factorization([(1, 1), 2], dps=30)  # (1 + i) + 2x: |||p|||_1 = sqrt 2 + 2, B = 1, sgn(a_n) = 1
+    assert abs(to_float(c.T) - (2 + 2 ** 0.5)) < 1e-12 and abs(to_float(c.B) - 1) < 1e-12
+    tiny = linear_factorization([(0, Fraction(1, 10)), Fraction(1, 5)], dps=30)  # |||p|||_1 = 0.3: T = 1
+    assert abs(to_float(tiny.T) - 1) < 1e-12 and abs(to_float(tiny.one_norm) - 0.3) < 1e-12
+    lead = linear_factorization([(0, 3), (0, -2)], dps=30)  # 3i - 2i x: B = 3/2, sgn(a_n) = -i
+    assert abs(to_float(lead.B) - 1.5) < 1e-12
+    with mpmath.workdps(30):
+        assert abs(complex(lead.sign.real.mid(), lead.sign.imag.mid()) - (-1j)) < 1e-12
+    assert lead.holds() and c.holds()
+
+
+def test_the_product_contains_p_only_if_it_holds_every_coefficient():
+    from lcnsym.analysis.factorization import _contains_all
+
+    with mpmath.workdps(30):
+        wide, point = flint.acb(flint.arb(1, 0.1)), flint.acb(1)
+        assert _contains_all([wide, wide], [point, point])
+        assert not _contains_all([wide, wide], [point, flint.acb(2)]) and not _contains_all([wide, wide], [flint.acb(2), point])
