@@ -281,3 +281,74 @@ def test_the_product_contains_p_only_if_it_holds_every_coefficient():
         wide, point = flint.acb(flint.arb(1, 0.1)), flint.acb(1)
         assert _contains_all([wide, wide], [point, point])
         assert not _contains_all([wide, wide], [point, flint.acb(2)]) and not _contains_all([wide, wide], [flint.acb(2), point])
+
+
+def test_the_factors_of_the_proof_by_hand():
+    """(x - 1)(x - 2), case 2 with r = 2: scale = (|a_n| |z_1 z_2|)^(1/2) = sqrt 2, u = (sqrt2/2) x - sqrt 2 for z = 2 and
+    sqrt2 x - sqrt 2 for z = 1: 1-norms 3/sqrt 2 and 2 sqrt 2. A complex p's (2.5) bound is the ball 3 B n^r."""
+    f = linear_factorization([2, -3, 1], dps=30)
+    assert [round(to_float(n), 12) for n in f.factor_norms] == [round(3 / 2 ** 0.5, 12), round(2 * 2 ** 0.5, 12)]
+    c = linear_factorization(coefficients_from_roots([3, (0, 2), Fraction(1, 2)]), dps=30)  # complex: B a ball
+    assert c.case == 2 and c.r == 2 and isinstance(c.roots_product_bound, flint.arb)
+    assert abs(to_float(c.roots_product_bound) - 3 * to_float(c.B) * 3 ** 2) < 1e-9 and abs(to_float(c.roots_product) - 6) < 1e-12
+
+
+def test_the_residual_is_the_largest_deviation_over_the_smallest_norm():
+    """``residual`` bounds max_i |coefficient_i - a_i| / |||p|||_1 from above: the deviation's upper end over the norm's
+    lower end, for a complex p whose norm is a ball (which end of the norm is taken shows only at its width, 1e-40)."""
+    from lcnsym.numeric import ball_bounds, working_precision
+
+    f = linear_factorization(coefficients_from_roots([3, (0, 2), (1, -1)]), dps=30)
+    with working_precision(prec=f.prec):
+        from lcnsym.analysis.roots import normalize_polynomial
+
+        a = normalize_polynomial(coefficients_from_roots([3, (0, 2), (1, -1)])).acb()
+        deviation = max(ball_bounds(abs(c - ai))[1] for c, ai in zip(f.product, a))
+    want = deviation / ball_bounds(f.one_norm)[0]  # recomputed from the product's balls: equal to rounding of their radii
+    assert abs(f.residual - want) <= want / 10**6 and 0 < f.residual < Fraction(1, 10**25)
+
+
+def test_more_guard_digits_by_the_digits_short_and_at_least_twice_as_many():
+    from types import SimpleNamespace
+
+    from lcnsym.analysis.factorization import _next_guard
+    from lcnsym.numeric import GUARD_DIGITS, tolerance
+
+    def fs(*residuals):
+        return [SimpleNamespace(residual=r) for r in residuals]
+
+    tol = tolerance(30, 5)
+    assert _next_guard(40, fs(tol / 10, tol), 30) == 80  # none short: twice
+    assert _next_guard(12, fs(tol * 10**3, tol), 30) == 12 + 3 + GUARD_DIGITS == 25  # the widest: 3 digits short
+    assert _next_guard(12, fs(tol * 10**3 + tol, tol), 30) == 12 + 4 + GUARD_DIGITS  # just past 3 digits: 4
+    assert _next_guard(12, fs(tol, tol * 10**6), 30) == 12 + 6 + GUARD_DIGITS
+
+
+def test_the_first_guard_digits_grow_with_the_degrees_digits(monkeypatch):
+    from lcnsym.analysis import factorization
+    from lcnsym.numeric import GUARD_DIGITS
+
+    real, asked = factorization.certified_roots, []
+    monkeypatch.setattr(factorization, "certified_roots", lambda poly, dps, **kw: asked.append(dps) or real(poly, dps, **kw))
+    linear_factorization([2, -3, 1], dps=30)
+    assert asked[0] == 30 + GUARD_DIGITS + 2
+    asked.clear()
+    linear_factorization(coefficients_from_roots(list(range(1, 13))), dps=30)  # degree 12: two digits
+    assert asked[0] == 30 + GUARD_DIGITS + 4
+
+
+def test_every_classification_is_decided_before_any_is_returned(monkeypatch):
+    """One classification undecided below 200 bits and the other decided: the guard digits rise until both are."""
+    from lcnsym.analysis import factorization
+
+    real = factorization.LinearFactorization.verdict
+
+    def verdict(self, constant=6):
+        if self.case == 1 and self.prec < 200:
+            return None, "held back below 200 bits"
+        return real(self, constant)
+
+    monkeypatch.setattr(factorization.LinearFactorization, "verdict", verdict)
+    monkeypatch.setattr(factorization, "_classifications", lambda enc: ([[0], []], 1))
+    out = factorizations_for_all_classifications(coefficients_from_roots([3, Fraction(1, 2)]), dps=30)
+    assert [f.case for f in out] == [2, 1] and all(f.prec >= 200 and f.verdict()[0] is not None for f in out)
