@@ -352,3 +352,15 @@ def test_every_classification_is_decided_before_any_is_returned(monkeypatch):
     monkeypatch.setattr(factorization, "_classifications", lambda enc: ([[0], []], 1))
     out = factorizations_for_all_classifications(coefficients_from_roots([3, Fraction(1, 2)]), dps=30)
     assert [f.case for f in out] == [2, 1] and all(f.prec >= 200 and f.verdict()[0] is not None for f in out)
+
+
+def test_an_undecidable_factorization_stops_at_the_most_guard_digits_naming_them(monkeypatch):
+    """Guards 12, 24, 48, 96 and then MAX_GUARD_DIGITS = 160, once each; the error names the last and the reason."""
+    from lcnsym.analysis import factorization
+
+    real, asked = factorization.certified_roots, []
+    monkeypatch.setattr(factorization, "certified_roots", lambda poly, dps, **kw: asked.append(dps - 30) or real(poly, dps, **kw))
+    monkeypatch.setattr(factorization.LinearFactorization, "verdict", lambda self, constant=6: (None, "never decided"))
+    with pytest.raises(PrecisionError, match="undecided for degree 2 even with 160 guard digits: never decided"):
+        linear_factorization([2, -3, 1], dps=30)
+    assert asked == [12, 24, 48, 96, 160] and factorization.MAX_GUARD_DIGITS == 160
