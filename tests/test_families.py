@@ -72,3 +72,59 @@ def test_the_random_family_makes_its_four_kinds_in_turn():
     kinds = Counter(name.split(" degree")[0] for name, _ in polys)
     assert kinds == {"gaussian": 40, "uniform": 40, "complex": 40, "integer": 40}
     assert all(isinstance(c, int) for name, cs in polys if name.startswith("integer") for c in cs)
+
+
+def test_every_exact_modulus_claim_holds_for_every_root():
+    """The exact-modulus family states |x|^2 of every root: certified roots' moduli agree, in both profiles (an instance
+    whose stated modulus were wrong would make lemma-2.3's audit rest on a false premise)."""
+    import flint
+
+    from lcnsym.analysis.families import exact_modulus_family
+    from lcnsym.analysis.roots import certified_roots
+    from lcnsym.numeric import to_arb, working_precision
+
+    seen = 0
+    for thorough in (False, True):
+        for name, coeffs, m2 in exact_modulus_family(thorough):
+            roots = certified_roots(coeffs, 30)
+            assert sum(r.multiplicity for r in roots) == normalize_polynomial(coeffs).degree, name
+            with working_precision(30):
+                for r in roots:
+                    assert (abs(r.ball) ** 2).overlaps(to_arb(m2)), (name, r)
+                    assert abs(abs(r.ball) ** 2 - to_arb(m2)) < to_arb(Fraction(1, 10**20)), (name, r)
+            seen += 1
+    assert seen > 30
+
+
+def test_the_adversarial_family_is_what_its_names_say():
+    """Names state properties; each is read back from the coefficients (a mutation of the family's data shows here)."""
+    from lcnsym.analysis.families import Instance, kinds_of
+    from lcnsym.analysis.roots import certified_roots
+
+    family = dict(adversarial_family())
+    for e in (10, 20, 30):
+        assert family[f"leading coefficient 1e-{e}"][-1] == Fraction(1, 10**e)
+        assert family[f"leading coefficient 1e-{e}, degree 12"][-1] == Fraction(1, 10**e)
+        assert len(family[f"leading coefficient 1e-{e}, degree 12"]) == 13
+    for n in (8, 20):
+        assert family[f"x^{n} - 1 (roots on the unit circle)"] == [-1] + [0] * (n - 1) + [1]
+    sides = {name: {r.modulus_vs_one() for r in certified_roots(family[name], 30)}
+             for name in ("roots 1e-12 outside the unit circle", "roots 1e-12 inside the unit circle")}
+    assert sides == {"roots 1e-12 outside the unit circle": {1}, "roots 1e-12 inside the unit circle": {-1}}
+    for m in (5, 20):
+        (root,) = certified_roots(family[f"(x - 1)^{m}"], 30)
+        assert root.multiplicity == m and root.ball.contains(1)
+    assert [r.multiplicity for r in certified_roots(family["(x + 1/2)^6 (x - 3)^4"], 30)] == [4, 6]
+    assert len(certified_roots(family["Wilkinson: prod_{k=1}^{20} (x - k)"], 30)) == 20
+    assert len(certified_roots(family["spread roots 2^k, k = -10..10"], 30)) == 21
+    assert family["roots at zero: x^3 (x - 2)(x + 1/3)"][:3] == [0, 0, 0]
+    assert len(family["cluster at 1: 1 +- 1e-15"]) == 8
+    assert family["degree 1: 3x - 5"] == [-5, 3] and family["huge constant 1e30"][0] == 10**30
+    for name in [n for n in family if n.startswith("dominant leading coefficient")]:
+        assert "dominant leading coefficient" in kinds_of(Instance("adversarial", name, family[name], None)), name
+    for name in [n for n in family if n.startswith("zero leading coefficient")]:
+        assert "zero leading coefficients" in kinds_of(Instance("adversarial", name, family[name], None)), name
+    assert len(family["random gaussian degree 60"]) == 61 and len(family["random gaussian degree 200"]) == 201
+    thorough = dict(adversarial_family(thorough=True))
+    assert len(thorough["random gaussian degree 400"]) == 401 and thorough["x^100 - 1"] == [-1] + [0] * 99 + [1]
+    assert [r.multiplicity for r in certified_roots(thorough["(x - 1)^40"], 30)] == [40]
