@@ -128,3 +128,33 @@ def test_the_adversarial_family_is_what_its_names_say():
     thorough = dict(adversarial_family(thorough=True))
     assert len(thorough["random gaussian degree 400"]) == 401 and thorough["x^100 - 1"] == [-1] + [0] * 99 + [1]
     assert [r.multiplicity for r in certified_roots(thorough["(x - 1)^40"], 30)] == [40]
+
+
+def test_each_random_kind_draws_from_its_own_distribution():
+    """Gaussian N(0, 1) (not integers), uniform on [-1, 1], complex with both parts N(0, 1), integers in [-9, 9] with
+    a nonzero leading coefficient; degrees from 1 to the maximum (the statistics are of seed 0: deterministic)."""
+    import statistics
+
+    polys = list(random_family(400, 30, 0))
+    by_kind = {}
+    for name, cs in polys:
+        kind = name.split(" degree")[0]
+        by_kind.setdefault(kind, []).extend(cs[:-1])  # the leading coefficient may be replaced by 1
+    gauss = [float(c) for c in by_kind["gaussian"]]
+    assert abs(statistics.mean(gauss)) < 0.1 and 0.9 < statistics.pstdev(gauss) < 1.1 and max(map(abs, gauss)) > 2
+    assert not all(c == int(c) for c in gauss)
+    uniform = [float(c) for c in by_kind["uniform"]]
+    assert all(-1 <= c <= 1 for c in uniform) and min(uniform) < -0.95 and max(uniform) > 0.95
+    for part in (0, 1):
+        values = [float(c[part]) for c in by_kind["complex"]]
+        assert abs(statistics.mean(values)) < 0.1 and 0.9 < statistics.pstdev(values) < 1.1
+    assert set(by_kind["integer"]) == set(range(-9, 10))
+    degrees = [len(cs) - 1 for _, cs in polys]
+    assert min(degrees) == 1 and max(degrees) == 30
+    assert all(cs[-1] not in (0, (0, 0)) for _, cs in polys)
+
+
+def test_coefficients_from_complex_roots_with_real_and_imaginary_parts():
+    assert coefficients_from_roots([(1, 1), (1, -1)]) == [(2, 0), (-2, 0), (1, 0)]  # x^2 - 2x + 2
+    assert coefficients_from_roots([(1, 2)], lead=3) == [(-3, -6), (3, 0)]
+    assert coefficients_from_roots([(1, 1), (2, 0)]) == [(2, 2), (-3, -1), (1, 0)]  # (x - 1 - i)(x - 2)
