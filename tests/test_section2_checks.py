@@ -470,3 +470,26 @@ def test_lemma_2_4_states_the_largest_residual_whatever_the_order(monkeypatch):
     monkeypatch.setattr(lemma_2_4, "polynomial_instances", lambda config: list(real(config))[::-1])
     reversed_ev = lemma_2_4.check(QUICK)
     assert ev.passed and reversed_ev.passed and figure(ev) == figure(reversed_ev)
+
+
+@pytest.mark.parametrize("kind, factor", [("real", Fraction(10**30 + 1, 10**30)), ("complex", Fraction(10**12 - 1, 10**12)),
+                                          ("complex", Fraction(10**12 + 1, 10**12))])
+def test_lemma_2_3_root_bound_off_by_a_hair_is_caught(monkeypatch, kind, factor):
+    """A mutation pass over lemma_2_3.py: root_bound must square to A^2 exactly for real p (not within a tolerance), and
+    within 10^-(dps-5) relative, either way, for complex p (an mpmath square root)."""
+    import mpmath
+
+    real = root_bound
+
+    def off(coeffs, dps=30):
+        A = real(coeffs, dps=dps)
+        if isinstance(A, Fraction) != (kind == "real"):
+            return A
+        if kind == "real":
+            return A * factor
+        with mpmath.workdps(dps + 10):
+            return A * mpmath.mpf(factor.numerator) / factor.denominator
+
+    monkeypatch.setattr(lemma_2_3, "root_bound", off)
+    cx = _fails(lemma_2_3.check(QUICK))
+    assert "root_bound squared is not RESULTS.md's A^2" in cx["problem"]
