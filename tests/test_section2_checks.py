@@ -493,3 +493,25 @@ def test_lemma_2_3_root_bound_off_by_a_hair_is_caught(monkeypatch, kind, factor)
     monkeypatch.setattr(lemma_2_3, "root_bound", off)
     cx = _fails(lemma_2_3.check(QUICK))
     assert "root_bound squared is not RESULTS.md's A^2" in cx["problem"]
+
+
+def test_lemma_2_3_decides_the_squared_modulus_against_a_squared_and_reports_the_largest_ratio():
+    """A mutation pass over lemma_2_3.py: ``_decide`` on (x - 1)(x - 2) by hand. A^2 = 36: holds, worst |x|^2/A^2 = 4/36;
+    A^2 = 3 (A = 1.73): the root 2 breaks it (|x| = 2 <= 3 = A^2 would not); the exact degree-1 path on complex a_0."""
+    from lcnsym.analysis.roots import normalize_polynomial
+
+    poly = normalize_polynomial([2, -3, 1])
+    assert lemma_2_3._decide(poly, Fraction(36), 30)[:2] == (True, Fraction(1, 9))
+    ok, worst, root = lemma_2_3._decide(poly, Fraction(3), 30)
+    assert ok is False and root.ball.contains(2) and worst == Fraction(4, 3)
+    # (2 + i) x + (1 - 3i): |x|^2 = 10/5, A^2 = max(10, 5)/5
+    assert lemma_2_3._degree_one(normalize_polynomial([(1, -3), (2, 1)])) == (Fraction(2), Fraction(2))
+    assert lemma_2_3._degree_one(normalize_polynomial([(0, 1), (3, 4)])) == (Fraction(1, 25), Fraction(1))
+
+
+def test_lemma_2_3_passes_with_a_true_looser_bound_saying_it_was_replaced():
+    def twice(poly):
+        return 2 * root_bound(poly, dps=40)
+
+    ev = lemma_2_3.check(QUICK, bound=twice)
+    assert ev.passed and "from a replaced bound" in ev.scope and "largest |x|/A = 0.5" in ev.worst_margin
