@@ -223,3 +223,22 @@ def test_off_the_slice_names_the_layer_counted_from_one():
     with pytest.raises(InputError, match="^layer 1 has w_1 = 0") as err:
         on_slice(ARCH, [[0, 1], [1, 1]])
     assert err.value.layer == 1
+
+
+def test_the_accepted_distance_is_ten_to_minus_dps_minus_five():
+    """Campaign X (5): a listed point moved by 1e-26 (dps 30) is matched, by 1e-23 it is not (a tolerance of 1e-22
+    would match it and call the state a certified minimum)."""
+    from lcnsym.exploration.critical import _ball as value_at
+    from lcnsym.numeric import working_precision
+
+    data, report = _instance(1)
+    point = report.real[0]
+    with working_precision(60):
+        w = [[exact_value(value_at(e, point.alpha).real.mid()) for e in layer] for layer in point.w_exact]
+    near, off = [list(layer) for layer in w], [list(layer) for layer in w]
+    near[1][0] += Fraction(1, 10**26)
+    off[1][0] += Fraction(1, 10**23)
+    matched = classify_limit(ARCH, data, near, report=report, dps=30)
+    assert matched.index == 0 and matched.accepted_below == Fraction(1, 10**25)
+    missed = classify_limit(ARCH, data, off, report=report, dps=30)
+    assert missed.index is None and missed.global_minimum == "undecided" and missed.accepted_below == Fraction(1, 10**25)

@@ -292,3 +292,33 @@ def test_a_tau_report_keeps_its_number_of_layers():
     """Campaign T: the JSON of a tau search says how many layers (factors) its flows had."""
     report = tightness("tau", 1, restarts=1, steps=0, factors=3)
     assert report.factors == 3 and report.as_dict()["factors"] == 3
+
+
+@pytest.mark.parametrize("lemma, name", [("2.2", "MAX_EVALUATIONS"), ("tau", "MAX_FLOWS")])
+def test_the_work_limit_counts_the_start_of_every_restart(monkeypatch, lemma, name):
+    """Campaign X (1): restarts x (steps + 1) x degree, the start counted: at the limit accepted, one past it refused."""
+    monkeypatch.setattr(module, name, 6)
+    assert tightness(lemma, 1, restarts=2, steps=2, factors=2 if lemma == "2.2" else 1).effort["restarts"] == 2  # 2 x 3 x 1
+    with pytest.raises(WorkLimitError, match=r"2 x 4 x 1 = 8 .* above the limit 6") as info:
+        tightness(lemma, 1, restarts=2, steps=3, factors=2 if lemma == "2.2" else 1)
+    assert (info.value.work, info.value.limit) == (8, 6)
+    with pytest.raises(WorkLimitError, match=r"7 x 1 x 1 = 7 "):  # no steps: each restart's start still counts
+        tightness(lemma, 1, restarts=7, steps=0, factors=2 if lemma == "2.2" else 1)
+
+
+def test_the_hill_climb_moves_only_to_a_strictly_better_neighbour(monkeypatch):
+    """Campaign X (2): a neighbour with the same ratio is not a step (ties accepted wander the plateau and change the
+    witness); a neighbour that is the candidate itself is never accepted."""
+    monkeypatch.setattr(module, "_move", lambda lemma, rng, candidate: candidate)
+    report = tightness("2.2", 2, restarts=2, steps=5)
+    assert report.effort["accepted_steps"] == 0 and report.effort["local_steps"] == 2 * 5 * 2
+
+
+def test_the_json_names_factors_only_for_the_lemmas_that_have_them():
+    """Campaign X (27): lemma 2.3 and 2.4 have no factors; their JSON says null, not the default 2."""
+    assert tightness("2.4", 2, restarts=1, steps=1).as_dict()["factors"] is None
+    assert tightness("2.3", 2, restarts=1, steps=1).as_dict()["factors"] is None
+    assert tightness("2.2", 2, restarts=1, steps=1, factors=3).as_dict()["factors"] == 3
+    data = json.loads(CliRunner().invoke(cli, ["tightness", "--lemma", "2.4", "--degree", "2", "--restarts", "1",
+                                               "--steps", "1", "--json"]).output)
+    assert data["factors"] is None
