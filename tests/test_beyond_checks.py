@@ -438,3 +438,35 @@ def test_tightness_check_holds_degree_two_to_its_random_sample(monkeypatch):
     monkeypatch.setattr(T, "_search_degree", weak_at_two)
     ev = beyond_tightness.check(CheckConfig())
     assert not ev.passed and "degree 2" in str(ev.counterexample)
+
+
+def test_flows_need_twenty_starts_on_every_instance_of_the_profile():
+    """Campaign X (15): the thorough profile has three instances, so 20 converged flows (one instance's worth) are too few."""
+    from lcnsym.checking.evidence import Evidence
+
+    thorough = CheckConfig(profile="thorough")
+    assert len(beyond_flows._instances(thorough)) == 3 and len(beyond_flows._instances(QUICK)) == 1
+    one = Evidence(True, "search", "flows", beyond_flows.STARTS, details={"kinds": {"minimum": 20}, "verdicts": {}})
+    e = beyond_flows.combine(thorough, [one])
+    assert not e.passed and e.counterexample == {"search too small": "ran 20, minimum 60"}
+    assert beyond_flows.combine(QUICK, [one]).passed
+
+
+@pytest.mark.parametrize("profile, count", [("quick", 3), ("thorough", 6)])
+def test_critical_points_instances_start_at_the_seed_asked_for(profile, count):
+    """Campaign X (16): ``--seed N`` draws the data of seed N (then N + 1, ...), not from N + 1 on."""
+    insts = beyond_critical.instances(CheckConfig(profile=profile, seed=7))
+    assert [seed for k, s, d0, m, seed in insts if (k, s) == ((2, 2), (1, 1))] == list(range(7, 7 + count))
+
+
+@pytest.mark.parametrize("profile, widths", [("quick", 4), ("thorough", 5)])
+def test_filling_runs_every_stride_one_architecture_up_to_depth_three(profile, widths):
+    """Campaign X (25): depth 3 was dropped and the check still passed above its minimum; the grid is every stride-one
+    k of depth 1 to 3 with widths up to the profile's, then the strided depth-2 ones."""
+    import itertools
+
+    config = CheckConfig(profile=profile)
+    stride_one = [k for k, s in beyond_filling._grid(config) if set(s) == {1}]
+    assert stride_one == [k for d in (1, 2, 3) for k in itertools.product(range(1, widths + 1), repeat=d)]
+    if profile == "quick":
+        assert beyond_filling.check(config).instances == len(list(beyond_filling._grid(config))) == 4 + 16 + 64 + 27

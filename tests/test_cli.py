@@ -578,3 +578,24 @@ def test_cli_list_last_run_is_when_it_ran(monkeypatch):
     monkeypatch.setattr(listing, "default_cache", lambda: SimpleNamespace(last=lambda pid: last))
     rows = listing.check_rows()
     assert rows and all(r["last_run"] == "2026-12-04 20:21:55" and r["last_status"] == "pass" for r in rows)
+
+
+def test_one_exit_code_rule_for_every_error_that_reaches_a_command():
+    """Campaign X (23): the translation of each error class, whether or not a command lets it through today:
+    bad input and a hypothesis that fails are usage errors (2); other lcnsym errors, memory and bugs exit 3."""
+    import click
+
+    from lcnsym.cli._common import Failed, Interrupted, _translate
+    from lcnsym.errors import (ArchitectureError, DuplicateIdError, HypothesisFails, LcnsymError, PrecisionError,
+                               WorkLimitError)
+
+    ctx = click.Context(cli)
+    for exc in (HypothesisFails("singular"), ArchitectureError("k"), WorkLimitError("big"), DuplicateIdError("twice"),
+                RecursionError()):
+        out = _translate(exc, ctx)
+        assert isinstance(out, click.UsageError) and out.exit_code == 2, exc
+    for exc in (PrecisionError("undecided"), LcnsymError("other"), MemoryError(), ValueError("bug")):
+        out = _translate(exc, ctx)
+        assert isinstance(out, Failed) and out.exit_code == 3, exc
+    assert "internal error (a bug of lcnsym" in _translate(ValueError("bug"), ctx).message
+    assert isinstance(_translate(KeyboardInterrupt(), ctx), Interrupted)

@@ -310,3 +310,19 @@ def test_critical_prints_as_many_digits_as_dps_asks():
     assert result.exit_code == 0, result.output
     shown = json.loads(result.output)["real"]
     assert shown and all(digits(p["loss"]) == 50 and all(digits(x) == 50 for x in p["v"]) for p in shown), shown
+
+
+def test_cli_the_default_input_width_is_for_output_width_two():
+    """Campaign X (26): without --d0 the architecture has d_N = 2, as --help says (k = s = (1, 1) with d_N = 1 gives
+    d_0 = 3, another instance)."""
+    import json
+
+    from click.testing import CliRunner
+
+    from lcnsym.cli.main import cli
+
+    data = json.loads(CliRunner().invoke(cli, ["critical", "--k", "2,2", "--s", "1,1", "--random-data", "6", "--json"]).output)
+    assert data["d0"] == 4
+    data = json.loads(CliRunner().invoke(cli, ["critical", "--k", "2,2", "--s", "1,1", "--d0", "5", "--random-data", "6",
+                                               "--json"]).output)
+    assert data["d0"] == 5

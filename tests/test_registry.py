@@ -53,3 +53,11 @@ def test_only_with_several_ids_keeps_every_ones_ancestors():
     assert set(reg.order(["b", "d"])) == set(reg.order(["d", "b"])) == {"a", "b", "c", "d"}
     order = reg.order(["b", "d"])
     assert order.index("a") < order.index("b") and order.index("c") < order.index("d")
+
+
+def test_an_id_is_at_most_a_hundred_characters():
+    """Campaign X (24): the ID's length limit is enforced (at 100 accepted, at 101 refused), as are blanks around it."""
+    assert Registry.from_modules([toy_check_module("x" * 100)]).checks
+    for bad in ("x" * 101, " lemma", "", 7):
+        with pytest.raises(RegistryError, match="declares no usable ID"):
+            Registry.from_modules([toy_check_module(bad, name="toy.bad")])

@@ -165,3 +165,28 @@ def test_a_split_checks_seconds_on_an_executor_are_the_work_of_its_parts(tmp_pat
         (res,) = run(reg, executor=executor)
     assert res.status == "pass" and res.evidence.instances == 3
     assert res.seconds >= 0.85, res.seconds
+
+
+@pytest.mark.parametrize("profile, seconds", [("quick", 900), ("thorough", 6 * 3600)])
+def test_each_profile_runs_under_its_own_time_limit(monkeypatch, profile, seconds):
+    """Campaign X (9): without a timeout given, a check runs under its profile's (thorough: 6 hours, not quick's 900 s);
+    a timeout given wins."""
+    from lcnsym.checking import runner
+
+    seen = []
+    real = runner.run_check
+    monkeypatch.setattr(runner, "run_check", lambda check, config, *a, timeout: seen.append(timeout) or real(check, config, timeout=timeout))
+    reg = Registry.from_modules([module("a")])
+    assert [r.status for r in run(reg, config=CheckConfig(profile=profile))] == ["pass"]
+    run(reg, config=CheckConfig(profile=profile), timeout=7)
+    assert seen == [seconds, 7] and runner.TIMEOUTS[profile] == seconds
+
+
+def test_printed_output_is_kept_whole_up_to_the_limit():
+    """Campaign X (31): exactly MAX_OUTPUT characters are kept as they are; one more is cut, saying how many."""
+    import io
+
+    from lcnsym.checking.runner import MAX_OUTPUT, _kept
+
+    assert _kept(io.StringIO("x" * MAX_OUTPUT)) == "x" * MAX_OUTPUT
+    assert _kept(io.StringIO("x" * (MAX_OUTPUT + 1))) == "x" * MAX_OUTPUT + "\n... (1 more characters)"
