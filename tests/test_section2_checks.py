@@ -459,6 +459,19 @@ def test_lemma_2_3_text_counts_what_ran():
     assert re.search(rf"\b{len(known)} with exactly known root moduli", ev.scope)
     assert re.search(rf"\b{on_bound} with a root exactly on \|x\| = A", ev.scope)
     assert re.search(rf"\b{degree_one} further ones of degree 1", ev.scope)
+    # the families and kinds as recounted, and the unit-circle degrees (a mutation pass: none of these was read back)
+    from lcnsym.analysis.families import KINDS, kinds_of
+
+    families, kinds = {}, dict.fromkeys(KINDS, 0)
+    for i in insts:
+        families[i.family] = families.get(i.family, 0) + 1
+        for kind in kinds_of(i):
+            kinds[kind] += 1
+    assert ev.details["families"] == families and ev.details["kinds"] == kinds
+    assert f"({', '.join(f'{n} {f}' for f, n in families.items())}; of these {', '.join(f'{n} {k}' for k, n in kinds.items())};" in ev.scope
+    unit = sorted({normalize_polynomial(i.coeffs).degree for i in known if i.modulus_squared == 1
+                   and normalize_polynomial(i.coeffs).degree > 1})
+    assert f"roots on the unit circle of degree {', '.join(map(str, unit))} and" in ev.scope and 2 in unit
 
 
 def test_lemma_2_4_states_the_largest_residual_whatever_the_order(monkeypatch):
@@ -515,3 +528,14 @@ def test_lemma_2_3_passes_with_a_true_looser_bound_saying_it_was_replaced():
 
     ev = lemma_2_3.check(QUICK, bound=twice)
     assert ev.passed and "from a replaced bound" in ev.scope and "largest |x|/A = 0.5" in ev.worst_margin
+
+
+def test_lemma_2_3_a_bound_below_an_exactly_known_modulus_fails_exactly():
+    """A mutation pass: where every root's modulus is known, a bound below it fails by the exact comparison even when
+    each ball agrees with it (the balls' verdicts are then consistent: only "|x| > A exactly" catches it)."""
+    def halved_on_the_unit_circle(poly):
+        on_circle = poly.degree > 1 and poly.coeffs[0] in ((-1, 0), (1, 0)) and all(c == (0, 0) for c in poly.coeffs[1:-1])
+        return Fraction(1, 2) if on_circle else 2 * root_bound(poly, dps=40)
+
+    cx = _fails(lemma_2_3.check(QUICK, bound=halved_on_the_unit_circle))
+    assert cx["problem"] == "|x| > A exactly" and cx["exact |x|^2"] == "1" and cx["A^2"] == "1/4"
