@@ -539,3 +539,18 @@ def test_lemma_2_3_a_bound_below_an_exactly_known_modulus_fails_exactly():
 
     cx = _fails(lemma_2_3.check(QUICK, bound=halved_on_the_unit_circle))
     assert cx["problem"] == "|x| > A exactly" and cx["exact |x|^2"] == "1" and cx["A^2"] == "1/4"
+
+
+def test_lemma_2_4_counterexamples_describe_the_factorization_as_it_is():
+    """A mutation pass over lemma_2_4.py: case 1 has no |z_1..z_r| nor 3 B n^r (None, not a number), case 2 both, to
+    15 digits, with the factor norms' largest and 6 n T."""
+    from lcnsym.analysis.factorization import linear_factorization
+    from lcnsym.numeric import show
+
+    one = lemma_2_4._describe("p", linear_factorization([Fraction(1, 4), 0, 1], dps=30), 6, "why")
+    assert one["case"] == 1 and one["|z_1..z_r|"] is None and one["3 B n^r"] is None and one["6 n T"] == "15"
+    f = linear_factorization([2, -3, 1], dps=30)
+    two = lemma_2_4._describe("p", f, 6, "why")
+    assert two["|z_1..z_r|"] == show(f.roots_product, 15) and two["|z_1..z_r|"].startswith("2.0000000000000")
+    assert two["3 B n^r"] == "36" and two["max |||u_i|||_1"].startswith("2.8284271247461") and two["r"] == 2
+    assert len(two["max |||u_i|||_1"].replace(".", "")) == 15
