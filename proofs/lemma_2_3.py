@@ -91,6 +91,8 @@ def _decide(poly, A2, dps):
 
 MIN_INSTANCES = {"quick": 150, "thorough": 1000}
 """The fewest polynomials a run may decide and still pass."""
+MIN_RANDOM = {"quick": 160, "thorough": 1000}
+"""The fewest random polynomials (all the random family draws: a run that drops some of them fails)."""
 MIN_EXACT_MODULUS = {"quick": 12, "thorough": 20}
 """The fewest polynomials with exactly known root moduli (the audit of the enclosures' radii)."""
 MIN_ON_BOUND = 4
@@ -183,6 +185,7 @@ def check(config=CheckConfig(), bound=None, dps=DEFAULT_DPS):
                 "polynomial": name, "coefficients": [show(c) for c in poly.coeffs][:12],
                 "root": show(root.ball, 20), "|x|^2 (ball)": show(abs(root.ball) ** 2, 20), "A^2": show(A2)})
     ran = {"polynomials": (count, MIN_INSTANCES[config.profile]),
+           "random polynomials": (families.get("random", 0), MIN_RANDOM[config.profile]),
            "polynomials with exactly known root moduli": (audited, MIN_EXACT_MODULUS[config.profile]),
            "polynomials with a root exactly on |x| = A": (on_bound, MIN_ON_BOUND if library else 0),
            **{f"polynomials: {kind}": (kinds[kind], least) for kind, least in MIN_KINDS[config.profile].items()}}

@@ -31,6 +31,8 @@ def _describe(name, f, constant, why):
 
 MIN_INSTANCES = {"quick": 150, "thorough": 1000}
 """The fewest polynomials a run may factor and still pass."""
+MIN_RANDOM = {"quick": 160, "thorough": 1000}
+"""The fewest random polynomials (all the random family draws: a run that drops some of them fails)."""
 MIN_STRADDLING = {"quick": 10, "thorough": 20}
 """The fewest polynomials with root balls straddling |z| = 1 (so the branch that counts them both ways runs)."""
 MIN_KINDS = {"quick": {"random complex": 30, "complex of degree >= 2": 30, "roots on the unit circle of degree >= 5": 4,
@@ -208,6 +210,7 @@ def check(config=CheckConfig(), constant=6, dps=CHECK_DPS):
             return Evidence(False, "certified", f"the public linear_factorization at {dps} digits", count,
                             counterexample={**_describe(name, bad[0], constant, bad[1]), "coefficients": [show(c) for c in coeffs][:12]})
     ran = {"polynomials": (count, MIN_INSTANCES[config.profile]),
+           "random polynomials": (families.get("random", 0), MIN_RANDOM[config.profile]),
            "polynomials with root balls straddling |z| = 1": (straddled, MIN_STRADDLING[config.profile]),
            **{f"polynomials: {kind}": (kinds[kind], least) for kind, least in MIN_KINDS[config.profile].items()}}
     short = {what: f"ran {got}, minimum {least}" for what, (got, least) in ran.items() if got < least}

@@ -599,3 +599,33 @@ def test_one_exit_code_rule_for_every_error_that_reaches_a_command():
         assert isinstance(out, Failed) and out.exit_code == 3, exc
     assert "internal error (a bug of lcnsym" in _translate(ValueError("bug"), ctx).message
     assert isinstance(_translate(KeyboardInterrupt(), ctx), Interrupted)
+
+
+def test_cli_filter_max_terms_is_the_limit_it_says():
+    """Campaign Y (Y11): --max-terms reaches the symbolic final filter (k = 2,2,2 has 8 monomials)."""
+    runner = CliRunner()
+    refused = runner.invoke(cli, ["filter", "--k", "2,2,2", "--s", "1,1,1", "--max-terms", "7"])
+    assert refused.exit_code == 2 and "8 monomials, more than the limit 7" in refused.output
+    assert runner.invoke(cli, ["filter", "--k", "2,2,2", "--s", "1,1,1", "--max-terms", "8"]).exit_code == 0
+
+
+def test_cli_filter_latex_takes_up_to_its_limit_of_terms(monkeypatch):
+    """Campaign Y (Y12): --latex converts exactly LATEX_TERMS monomials; one more is refused."""
+    from lcnsym.cli.commands import filter as filter_command
+
+    monkeypatch.setattr(filter_command, "LATEX_TERMS", 8)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["filter", "--k", "2,2,2", "--s", "1,1,1", "--latex"]).exit_code == 0
+    refused = runner.invoke(cli, ["filter", "--k", "3,3", "--s", "1,1", "--latex"])
+    assert refused.exit_code == 2 and "at most 8 monomials" in refused.output
+
+
+def test_cli_factor_json_gives_b_at_the_digits_asked_and_counts_ambiguous_roots():
+    """Campaign Y (Y23, Y27): a complex polynomial's B (a ball) at --dps digits; x^5 - 1 has five roots on |z| = 1,
+    each straddling it: ambiguous_roots is their number, not a yes/no."""
+    import json
+
+    data = json.loads(CliRunner().invoke(cli, ["factor", "--coeffs", "1,2,1+1j", "--json", "--dps", "30"]).output)
+    assert data["B"] == "1.41421356237309504880168872421"  # max |a_i| / |a_n| = 2 / sqrt 2, to 30 digits
+    data = json.loads(CliRunner().invoke(cli, ["factor", "--coeffs", "-1,0,0,0,0,1", "--json"]).output)
+    assert data["ambiguous_roots"] == 5 and data["ambiguous_roots"] is not True

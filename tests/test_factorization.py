@@ -364,3 +364,13 @@ def test_an_undecidable_factorization_stops_at_the_most_guard_digits_naming_them
     with pytest.raises(PrecisionError, match="undecided for degree 2 even with 160 guard digits: never decided"):
         linear_factorization([2, -3, 1], dps=30)
     assert asked == [12, 24, 48, 96, 160] and factorization.MAX_GUARD_DIGITS == 160
+
+
+def test_norm_constant_search_keeps_the_first_pair_reaching_the_largest_ratio(monkeypatch):
+    """Campaign Y (Y06): on a tie the first pair found is kept (the search is a function of its seed and trials: more
+    trials never replace a pair by an equal one)."""
+    from lcnsym.analysis import factorization
+
+    monkeypatch.setattr(factorization, "norm_ratio", lambda p, q, norm, dps: mpmath.mpf(1))
+    first = norm_constant_search(1, 2, trials=1)[1]
+    assert norm_constant_search(1, 2, trials=7)[1] == first

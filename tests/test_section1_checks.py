@@ -403,3 +403,36 @@ def test_eq_1_5_compares_every_width_not_only_the_last():
 
     ev = eq_1_5.check(CheckConfig(), architecture=MiddleOff)
     assert not ev.passed and "expected" in ev.counterexample
+
+
+def test_prop_1_1_holds_the_public_network_matrix_matches_to_every_shape_up_to_depth_three(monkeypatch):
+    """Campaign Y (Y18): a network_matrix_matches wrong only at N = 3 is caught on a depth-3 shape (the public route is
+    checked for N <= 3, not N <= 2)."""
+    from lcnsym.algebra import convolution
+    from lcnsym.proofs import prop_1_1
+
+    real = convolution.network_matrix_matches
+    monkeypatch.setattr(convolution, "network_matrix_matches",
+                        lambda arch, filters, final=None: (0, 0, "x", "y") if arch.N == 3 else real(arch, filters, final))
+    cx, _ = prop_1_1.check_shape((2, 2, 2), (1, 1, 1), (1, 2))
+    assert cx is not None and "network_matrix_matches reports a difference" in cx["problem"]
+    assert prop_1_1.check_shape((2, 2), (1, 1), (1, 2))[0] is None
+
+
+def test_eq_1_5_needs_the_stride_in_a_refusal():
+    """Campaign Y (Y19): a refusal naming the layer, d_{i-1} and k_i but not s_i fails eq-1.5 (d0 = 4, k = 2, s = 3)."""
+
+    class NoStride(Architecture):
+        def __post_init__(self):
+            try:
+                super().__post_init__()
+            except ArchitectureError:
+                d = self.d0
+                for i, (ki, si) in enumerate(zip(self.k, self.s), 1):
+                    if d < ki or (d - ki) % si:
+                        raise ArchitectureError(f"layer {i}: d_{i - 1} = {d} and k_{i} = {ki} do not fit") from None
+                    d = (d - ki) // si + 1
+                raise
+
+    ev = eq_1_5.check(CheckConfig(), architecture=NoStride)
+    assert not ev.passed and "should name" in ev.counterexample and "s_" in ev.counterexample["should name"]

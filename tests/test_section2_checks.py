@@ -554,3 +554,15 @@ def test_lemma_2_4_counterexamples_describe_the_factorization_as_it_is():
     assert two["|z_1..z_r|"] == show(f.roots_product, 15) and two["|z_1..z_r|"].startswith("2.0000000000000")
     assert two["3 B n^r"] == "36" and two["max |||u_i|||_1"].startswith("2.8284271247461") and two["r"] == 2
     assert len(two["max |||u_i|||_1"].replace(".", "")) == 15
+
+
+@pytest.mark.parametrize("mod", [lemma_2_3, lemma_2_4], ids=lambda m: m.ID)
+def test_lemmas_2_3_and_2_4_fail_with_fewer_random_polynomials_than_the_family_draws(monkeypatch, mod):
+    """Campaign Y (Y01): 120 random polynomials in place of the quick profile's 160 left 169 in all, above the old
+    minimum of 150: every random polynomial is now required."""
+    from lcnsym.analysis import families
+
+    real = families.polynomial_instances
+    monkeypatch.setattr(mod, "polynomial_instances", lambda config: real(config, random_count=120))
+    cx = _fails(mod.check(QUICK))
+    assert cx["search too small"] == {"random polynomials": "ran 120, minimum 160"}
