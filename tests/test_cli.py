@@ -629,3 +629,34 @@ def test_cli_factor_json_gives_b_at_the_digits_asked_and_counts_ambiguous_roots(
     assert data["B"] == "1.41421356237309504880168872421"  # max |a_i| / |a_n| = 2 / sqrt 2, to 30 digits
     data = json.loads(CliRunner().invoke(cli, ["factor", "--coeffs", "-1,0,0,0,0,1", "--json"]).output)
     assert data["ambiguous_roots"] == 5 and data["ambiguous_roots"] is not True
+
+
+def test_cli_flow_max_steps_reaches_the_integrator():
+    """Campaign Z (I07): --max-steps is the integrator's limit: 3 steps do not reach t = 5 (exit 3, naming the limit)."""
+    r = CliRunner().invoke(cli, ["flow", "--k", "2,2", "--s", "1,1", "--max-steps", "3", "--t-max", "5", "--samples", "2",
+                                 "--dps", "15", "--json"])
+    assert r.exit_code == 3 and "max_steps = 3" in r.output
+
+
+def test_cli_flow_classify_keeps_a_grad_tol_given():
+    """Campaign Z (I19): --classify lowers the default --grad-tol to 10^-dps, never one the user gave."""
+    import json
+
+    base = ["flow", "--k", "2,2", "--s", "1,1", "--classify", "--dps", "15", "--t-max", "5", "--samples", "3", "--json"]
+    given = json.loads(CliRunner().invoke(cli, base + ["--grad-tol", "1e-3"]).output)
+    assert given["grad_tol"] == "1/1000"
+    default = json.loads(CliRunner().invoke(cli, base).output)
+    assert default["grad_tol"] == "1/1000000000000000"
+
+
+def test_cli_flow_compare_seed_with_init_is_refused(tmp_path):
+    """Campaign Z (I21): with --init the start is the file's, so seed=N (another random start) is refused; loss=... is not."""
+    import json
+
+    init = tmp_path / "w.json"
+    init.write_text(json.dumps({"w": [[1, 2], [3, 0.5]]}))
+    base = ["flow", "--k", "2,2", "--s", "1,1", "--init", str(init), "--t-max", "1", "--samples", "2", "--dps", "15"]
+    refused = CliRunner().invoke(cli, base + ["--compare", "seed=3"])
+    assert refused.exit_code == 2 and "--compare" in refused.output and "--init gives the start" in refused.output
+    assert CliRunner().invoke(cli, base + ["--compare", "loss=lp:4"]).exit_code == 0
+    assert CliRunner().invoke(cli, base + ["--compare", "seed=0"]).exit_code == 0  # the run's own seed: the same start

@@ -82,7 +82,7 @@ def _a_priori_tau(arch, data, loss, traj, w0):
 @click.option("--out", "out_file", type=OutputPath(("json", "csv")), help="Write every sample (t, w, L, ||grad L||, invariants, layer norms) "
                                                                "with --dps digits (.json reads back with Trajectory.from_json, or .csv).")
 @click.option("--compare", multiple=True, metavar="SPEC", help='Also run with another loss or start and overlay it in --plot: '
-              '"loss=log-cosh:1", "seed=3", or both "loss=lp:4,seed=3"; repeatable.')
+              '"loss=log-cosh:1", "seed=3" (the random start of seed 3; not with --init), or both "loss=lp:4,seed=3"; repeatable.')
 @click.option("--classify", is_flag=True, help="Square loss: which exactly computed critical point the limit is (to "
               "10^-(dps-5); lcnsym critical), its kind, and whether it is a global minimum. The flow then runs with 5 guard "
               "digits and the default --grad-tol becomes 10^-dps, so that it comes that close.")
@@ -123,12 +123,15 @@ def command(ctx, k, s, d0, data_file, m, seed, init_file, loss, t_max, dps, grad
         options = dict(dps=dps + (CLASSIFY_GUARD if classify else 0), grad_tol=grad_tol, samples=samples, engine=engine,
                        max_steps=max_steps, spacing=spacing, max_step_seconds=max_step_seconds, progress=progress)
         others = [_parse_compare(spec, loss, seed) for spec in compare]  # refused before any work
+        if init_file and any(other_seed != seed for _, other_seed in others):
+            raise click.BadParameter("seed=N compares the random start of seed N, and --init gives the start: compare "
+                                     "losses (loss=...) with --init", param_hint="--compare")
         traj = gradient_flow(arch, data, loss, w0, t_max, **options)
         runs = [(f"{loss.label()}, seed {seed}", traj)]
         for other_loss, other_seed in others:
             if traj.interrupted:
                 break
-            start = random_start(arch, other_seed) if other_seed != seed and not init_file else w0
+            start = random_start(arch, other_seed) if other_seed != seed else w0
             runs.append((f"{other_loss.label()}, seed {other_seed}", gradient_flow(arch, data, other_loss, start, t_max, **options)))
     bound, why = _a_priori_tau(arch, data, loss, traj, w0)
     largest = traj.max_layer_norm_sq()
