@@ -56,3 +56,21 @@ def injected(function, old, new):
     namespace = dict(vars(sys.modules[function.__module__]))
     exec(source.replace(old, new), namespace)
     return namespace[function.__name__]
+
+
+def ticking_clock(module, monkeypatch, step=1.0):
+    """Replace ``module.time`` by the time module with a ``monotonic`` that advances ``step`` seconds per call (a
+    wall-time limit then bites after a known number of looks, on any machine)."""
+    import time
+    from types import SimpleNamespace
+
+    now = [0.0]
+
+    def monotonic():
+        now[0] += step
+        return now[0]
+
+    fake = SimpleNamespace(**{n: getattr(time, n) for n in dir(time) if not n.startswith("_")})
+    fake.monotonic = monotonic
+    monkeypatch.setattr(module, "time", fake)
+    return now

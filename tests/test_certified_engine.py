@@ -809,3 +809,20 @@ def test_the_certified_step_time_estimate_is_six_times_the_taylor_engines():
     with pytest.raises(WorkLimitError, match="would take about"):
         CertifiedEngine().integrate(problem, flat, [Fraction(1, 10**6)], lambda t, s: True, dps=40, max_step_seconds=between)
     TaylorEngine().integrate(problem, flat, [Fraction(1, 10**6)], lambda t, s: True, dps=40, max_step_seconds=between)
+
+
+def test_the_certified_engines_wall_time_limit_stops_it_by_name(monkeypatch):
+    """Campaign Z (I22): only the Taylor engine's time limit was tested; on a clock that ticks a second per look the
+    certified engine stops past max_seconds = 3 with a WorkLimitError naming it, long before t = 8."""
+    from helpers import ticking_clock
+    from lcnsym.algebra.architecture import Architecture
+    from lcnsym.dynamics.data import random_problem
+    from lcnsym.dynamics.engines import certified
+    from lcnsym.errors import WorkLimitError
+
+    arch = Architecture.for_output_width((2, 2), (1, 1), dN=2)
+    data, w0 = random_problem(arch, 6, 1)
+    ticking_clock(certified, monkeypatch)
+    with pytest.raises(WorkLimitError, match="wall-time limit max_seconds = 3 after") as info:
+        gradient_flow(arch, data, parse_loss("square"), w0, t_max=8, dps=20, samples=4, engine="certified", max_seconds=3)
+    assert info.value.limit == 3 and info.value.steps == 4  # the deadline 1 + 3 passed at the fourth look

@@ -387,3 +387,19 @@ def test_the_convergence_look_backs_off_between_asks():
                                            lambda t, s: calls.append(t) and False, dps=30, stop_below=Fraction(1, 10**20),
                                            compiled=False)
     assert steps > 1000 and 2 <= len(calls) <= 20, (steps, len(calls))
+
+
+def test_the_odefun_engines_wall_time_limit_is_its_own_not_scaled_by_the_samples(monkeypatch):
+    """Campaign Z (I23): max_seconds = 2.5 on a clock that ticks a second per look stops odefun before its third
+    sample (a limit multiplied by the 8 samples would let it finish)."""
+    from helpers import ticking_clock
+    from lcnsym.dynamics.engines import odefun
+    from lcnsym.errors import WorkLimitError
+
+    arch = Architecture.for_output_width((2, 2), (1, 1), dN=2)
+    data, w0 = random_problem(arch, 6, 1)
+    ticking_clock(odefun, monkeypatch)
+    with pytest.raises(WorkLimitError, match="max_seconds = 2.5 before t = ") as info:
+        gradient_flow(arch, data, parse_loss("square"), w0, t_max=Fraction(1, 4), dps=15, samples=8, engine="odefun",
+                      max_seconds=2.5)
+    assert info.value.limit == 2.5

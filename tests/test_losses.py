@@ -302,3 +302,40 @@ def test_losses_with_equal_parameters_but_different_definitions_differ():
     a, b = parse_loss("pseudo-huber:1"), parse_loss("log-cosh:1")
     assert a != b and a not in [b] and parse_loss("gen-huber:1,0") != parse_loss("gen-huber:1,1")
     assert a == parse_loss("pseudo-huber:1") and hash(a) == hash(parse_loss("pseudo-huber:1"))
+
+
+class TripleSquare(Loss):
+    """A quadratic loss defined outside lcnsym, ``3 r^2``: its ``quadratic = 3`` takes the engines' normal-equation route."""
+
+    name = "triple-square-test"
+    summary = "3 ||y - z||_2^2"
+    quadratic = 3
+
+    def phi(self, r, F):
+        return 3 * r * r
+
+    def dphi(self, r, F):
+        return 6 * r
+
+
+def test_a_quadratic_loss_with_a_factor_takes_it_into_the_taylor_field():
+    """Campaign Z (I12): the Taylor engine's normal equations carry 2 alpha for phi = alpha r^2 (only alpha = 1, the
+    square loss, was built in): a loss of alpha = 3 flows as odefun integrates its dphi."""
+    from lcnsym.algebra.architecture import Architecture
+    from lcnsym.dynamics.data import random_problem
+    from lcnsym.dynamics.flow import gradient_flow
+
+    saved = dict(loss_package._TABLE)
+    try:
+        register_loss(TripleSquare)
+        loss = parse_loss("triple-square-test")
+        arch = Architecture.for_output_width((2, 2), (1, 1), dN=2)
+        data, w0 = random_problem(arch, 6, 1)
+        a = gradient_flow(arch, data, loss, w0, t_max=Fraction(1, 8), dps=25, samples=1, engine="taylor")
+        b = gradient_flow(arch, data, loss, w0, t_max=Fraction(1, 8), dps=25, samples=1, engine="odefun")
+        with working_precision(25):
+            assert max(abs(x - y) for u, v in zip(a.states[-1], b.states[-1]) for x, y in zip(u, v)) < mpmath.mpf(10) ** -20
+            assert max(abs(x - y) for u, v in zip(a.states[-1], w0) for x, y in zip(u, v)) > mpmath.mpf(10) ** -3
+    finally:
+        loss_package._TABLE.clear()
+        loss_package._TABLE.update(saved)
