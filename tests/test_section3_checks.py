@@ -471,3 +471,57 @@ def test_cor_3_7_runs_every_residual_shape_it_states(monkeypatch):
     monkeypatch.setattr(cor_3_7, "_matrices", lambda rng, dN, m: shapes.add((dN, m)) or real(rng, dN, m))
     bad, count, per_loss = cor_3_7.h_on_matrices(CheckConfig(), [parse_loss("pseudo-huber:1")])
     assert bad is None and shapes == {(d, m) for d in (1, 2, 3) for m in (1, 2, 3)}
+
+
+def test_lemma_3_6_counts_its_fitted_pairs_and_every_flow_sample(monkeypatch):
+    """Campaign Z (I10, I14): the labels-fitted count is the decided pairs of instances drawn with fitted labels, and
+    the flow samples are every state of every flow, its start included; both recounted here by spies."""
+    import re
+
+    phase, fitted, states = {"fitted": False}, [0], [0]
+    real_problem, real_decide, real_flow = lemma_3_6._problem, lemma_3_6.decide, _flows.flow
+
+    def problem(rng, fit):
+        phase["fitted"] = fit
+        return real_problem(rng, fit)
+
+    def decide(*args):
+        out = real_decide(*args)
+        fitted[0] += phase["fitted"]
+        return out
+
+    def flow(*args, **kwargs):
+        phase["fitted"] = False
+        traj = real_flow(*args, **kwargs)
+        states[0] += len(traj.states)
+        return traj
+
+    monkeypatch.setattr(lemma_3_6, "_problem", problem)
+    monkeypatch.setattr(lemma_3_6, "decide", decide)
+    monkeypatch.setattr(_flows, "flow", flow)
+    ev = lemma_3_6.check(CheckConfig())
+    assert ev.passed and fitted[0] > 0 and states[0] > 0
+    assert re.search(rf"\b{fitted[0]} with labels fitted exactly, and {states[0]} samples of square-loss flows", ev.scope)
+
+
+def test_lemma_3_5_states_the_smallest_and_the_largest_gap_of_its_random_instances(monkeypatch):
+    """Campaign Z (I11): "10^x at least (10^y at most)" are the smallest and the largest log10 gap over the random
+    instances, recorded here by a spy on decimal_log until the flows begin."""
+    phase, gaps = {"random": True}, []
+    real_log, real_shapes = lemma_3_5.decimal_log, _flows.shapes
+
+    def log(x):
+        value = real_log(x)
+        if phase["random"]:
+            gaps.append(value)
+        return value
+
+    def shapes(config):
+        phase["random"] = False
+        return real_shapes(config)
+
+    monkeypatch.setattr(lemma_3_5, "decimal_log", log)
+    monkeypatch.setattr(_flows, "shapes", shapes)
+    ev = lemma_3_5.check(CheckConfig())
+    assert ev.passed and len(gaps) > 100 and gaps.index(max(gaps)) != len(gaps) - 1
+    assert ev.worst_margin == f"tau exceeds max ||w^(i)||^2 by 10^{min(gaps):.1f} at least (10^{max(gaps):.1f} at most)"
