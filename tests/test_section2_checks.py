@@ -566,3 +566,22 @@ def test_lemmas_2_3_and_2_4_fail_with_fewer_random_polynomials_than_the_family_d
     monkeypatch.setattr(mod, "polynomial_instances", lambda config: real(config, random_count=120))
     cx = _fails(mod.check(QUICK))
     assert cx["search too small"] == {"random polynomials": "ran 120, minimum 160"}
+
+
+def test_lemma_2_4_audit_refuses_a_classification_against_an_exactly_known_modulus():
+    """A mutation pass over lemma_2_4.py: the audit's second half, on factorizations whose roots' known modulus is
+    planted wrong (roots 2, 3 said to lie inside or on |z| = 1; roots 1/2, 1/3 said to lie outside)."""
+    from lcnsym.analysis.factorization import factorizations_for_all_classifications
+
+    outside = factorizations_for_all_classifications([6, -5, 1], 30)
+    inside = factorizations_for_all_classifications([Fraction(1, 6), Fraction(-5, 6), 1], 30)
+    for fs, m2 in ((outside, Fraction(1, 4)), (outside, Fraction(1)), (inside, Fraction(4)), (inside, Fraction(1))):
+        bad = lemma_2_4._audit(fs, m2)
+        assert bad is not None and "classified against it" in bad["problem"], m2
+    assert lemma_2_4._audit(outside, Fraction(9)) is None and lemma_2_4._audit(inside, Fraction(1, 9)) is None
+    assert lemma_2_4._audit(outside, None) is None
+
+
+def test_lemma_2_4_constants_as_stated_are_exact_for_real_coefficients():
+    T, bound_25, n = lemma_2_4.constants_as_stated([2, -3, 1, 0], 2, 100)
+    assert (T, bound_25, n) == (6, 36, 2) and isinstance(T, Fraction) and isinstance(bound_25, Fraction)
