@@ -400,3 +400,43 @@ def test_precision_helpers_at_their_edges():
     with working_precision(prec=300):
         third = gmpy2.mpfr(1) / 3
     assert show(third, 40) == "0." + "3" * 40  # an mpfr's own bits, not 64
+
+
+def test_reading_refuses_each_kind_of_non_rational_by_its_own_words():
+    """A mutation pass over numeric.py's readers: a gmpy2 infinity, sympy's I and sqrt(2), a Python complex."""
+    import gmpy2
+    import sympy as sp
+
+    from lcnsym.errors import NumberError
+    from lcnsym.numeric import to_rational
+
+    with pytest.raises(NumberError, match="not a finite number"):
+        to_rational(gmpy2.mpfr("inf"), "x", floats=True)
+    assert to_rational(gmpy2.mpfr("0.375"), floats=True) == Fraction(3, 8)
+    with pytest.raises(NumberError, match="x I is not a finite real number"):
+        to_rational(sp.I, "x")
+    with pytest.raises(NumberError, match="x sqrt.2. is not a rational number"):
+        to_rational(sp.sqrt(2), "x")
+    with pytest.raises(NumberError, match="is complex; a real number is needed here"):
+        to_rational(1 + 2j, "x")
+    with pytest.raises(NumberError, match="x: 5 is not text"):
+        parse_rational(5, "x")
+
+
+def test_complex_reading_needs_floats_for_binary_complex_and_reads_pairs_text_and_sympy():
+    import sympy as sp
+
+    from lcnsym.errors import NumberError
+    from lcnsym.numeric import to_complex_rational
+
+    for binary in (1 + 2j, mpmath.mpc(1, 2)):
+        with pytest.raises(NumberError, match="is a binary floating-point number"):
+            to_complex_rational(binary, "a_1")
+        assert to_complex_rational(binary, floats=True) == (1, 2)
+    with pytest.raises(NumberError, match="a_1 .* is not a pair"):
+        to_complex_rational((1, 2, 3), "a_1")
+    assert to_complex_rational("1/2-3j") == (Fraction(1, 2), -3) and to_complex_rational("2") == (2, 0)
+    assert to_complex_rational(sp.Rational(1, 2) + 3 * sp.I) == (Fraction(1, 2), 3)
+    assert to_complex_rational(sp.Rational(1, 3)) == (Fraction(1, 3), 0)
+    with pytest.raises(NumberError, match="imaginary part"):
+        to_complex_rational(1 + sp.sqrt(2) * sp.I)
