@@ -117,3 +117,10 @@ def test_the_final_filter_as_wide_as_the_input():
     assert arch.k_v == arch.d0 and network_matrix_matches(arch, [[1, 2], [3, 4, 5]]) is None
     wide = final_filter(arch, [[1, 2], [3, 4, 5]]) + [1]
     assert network_matrix_matches(arch, [[1, 2], [3, 4, 5]], wide) == (0, None, f"{arch.d0} columns", "a filter of width 5")
+
+
+def test_a_symbolic_entry_equal_to_a_plain_number_after_expansion_is_no_difference():
+    a = sp.Symbol("a")
+    assert first_row_difference([{0: (a + 1) ** 2 - a**2 - 2 * a}], [{0: 1}]) is None
+    assert first_row_difference([{0: 1}], [{0: (a + 1) ** 2 - a**2 - 2 * a}]) is None
+    assert first_row_difference([{0: (a + 1) ** 2 - a**2}], [{0: 1}]) == (0, 0, (a + 1) ** 2 - a**2, 1)

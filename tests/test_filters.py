@@ -201,3 +201,8 @@ def test_evaluate_names_the_inexact_entry():
     v = symbolic_final_filter(Architecture.for_output_width((2, 2), (1, 1)))
     with pytest.raises(FilterError, match="filter 2, entry 2"):
         v.evaluate([[1, 2], [3, 0.5]])
+
+
+def test_filters_given_as_one_string_are_refused_as_such():
+    with pytest.raises(FilterError, match="filters must be sequences of numbers, not a string"):
+        final_filter(Architecture.for_output_width((2, 2), (1, 1)), "1,2;3,4")

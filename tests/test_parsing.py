@@ -183,3 +183,11 @@ def test_a_closing_bracket_takes_one_level_off():
     text = "[[]," + "[" * MAX_JSON_DEPTH + "]" * MAX_JSON_DEPTH + "]"  # depth 65 after a sibling closed at depth 2
     with pytest.raises(ParseError, match="nested deeper than 64"):
         parse_json(text)
+
+
+def test_an_escape_inside_a_string_covers_one_character_only():
+    """A mutation pass: after the escaped character the string goes on and closes; the nesting after it still counts."""
+    text = '["a\\\\b", ' + "[" * MAX_JSON_DEPTH + "]" * MAX_JSON_DEPTH + "]"  # depth 65 after the string "a\\b"
+    with pytest.raises(ParseError, match="nested deeper than 64 levels"):
+        parse_json(text)
+    assert parse_json('["a\\\\b", [[1]]]') == ["a\\b", [[1]]]
