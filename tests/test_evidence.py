@@ -53,3 +53,40 @@ def test_a_failing_combination_counts_every_parts_instances():
     for parts in ([good, bad], [bad, good]):
         ev = combine_parts(parts, "exact", "both")
         assert not ev.passed and ev.instances == 5 and ev.counterexample == {"y": 2}
+
+
+def test_evidence_summaries_say_the_kind_and_only_a_failure_shows_its_counterexample():
+    """A mutation pass over evidence.py: each kind's summary, the worst margin, a counterexample only when failed."""
+    assert Evidence(True, "exact", "3 shapes", 3).summary() == "exact identity over 3 shapes"
+    assert Evidence(True, "certified", "2 flows", 2).summary() == "certified enclosures over 2 flows"
+    assert Evidence(True, "search", "grid", 7, worst_margin="0.5").summary() == "search over 7 instances (grid); worst margin 0.5"
+    assert "counterexample" not in Evidence(True, "exact", "x", 1, counterexample={"n": 1}).summary()
+    assert Evidence(False, "exact", "x", 1, counterexample={"n": 1}).summary().endswith("; counterexample: {'n': 1}")
+    assert Evidence(True, "exact", "x").instances == 0 and Evidence(True, "exact", "x").details == {}
+
+
+def test_the_default_configuration_is_quick_with_seed_zero_and_cannot_change():
+    import dataclasses
+
+    config = CheckConfig()
+    assert (config.profile, config.seed, config.thorough) == ("quick", 0, False)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.seed = 1
+
+
+def test_run_in_turn_stops_at_the_first_failing_part_and_exact_over_passes_when_none_fails():
+    from lcnsym.checking.evidence import combine_parts, exact_over, run_in_turn
+
+    ran = []
+
+    def part(n):
+        ran.append(n)
+        return Evidence(n != 2, "exact", f"part {n}", 1)
+
+    assert run_in_turn([1, 2, 3], part, lambda evs: [e.passed for e in evs]) == [True, False] and ran == [1, 2]
+    ran.clear()
+    assert run_in_turn([1, 3], part, lambda evs: len(evs)) == 2 and ran == [1, 3]
+    ok = exact_over([(1,), (2,)], lambda n: None, "n <= 2")
+    assert (ok.passed, ok.kind, ok.instances, ok.scope) == (True, "exact", 2, "n <= 2")
+    both = combine_parts([Evidence(True, "exact", "a", 2), Evidence(True, "exact", "b", 3)], "exact", "a and b")
+    assert both.passed and both.details == {} and both.instances == 5
