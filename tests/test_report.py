@@ -63,3 +63,46 @@ def test_the_table_names_the_seed_and_the_json_the_papers_reference():
     check = reg.checks["eq-1.5"]
     assert data["results"][0]["reference"] == check.reference == "Eq. (1.5)"
     assert data["results"][0]["statement"] == check.statement and data["results"][0]["group"] == check.group
+
+
+def _table(results, **kwargs):
+    import io
+
+    from rich.console import Console
+
+    from lcnsym.checking.report import print_table
+
+    out = io.StringIO()
+    print_table(results, console=Console(file=out, width=250), **kwargs)
+    return out.getvalue()
+
+
+def test_the_table_puts_the_papers_results_first_then_each_group_under_its_heading():
+    """A mutation pass over report.py: groups, the empty run, cached seconds."""
+    results = [CheckResult("x", "pass", Evidence(True, "exact", "beyond", 1), 0.5),
+               CheckResult("a", "pass", Evidence(True, "exact", "paper", 1), 0.25)]
+    text = _table(results, groups={"x": "beyond the paper"})
+    assert text.index(" a ") < text.index("beyond the paper") < text.index(" x ")
+    assert text.count("beyond the paper") == 1 and "0.25" in text and "0.50" in text
+    assert "no checks ran" in _table([]) and "no checks ran" not in text and "2 pass" in text
+    cached = CheckResult("a", "pass", Evidence(True, "exact", "paper", 1), 0.25)
+    cached.cached = True
+    assert "cached" in _table([cached]) and "0.25" not in _table([cached])
+
+
+def test_short_evidence_cuts_long_text_on_a_word():
+    from lcnsym.checking.report import SHORT, short_evidence
+
+    long = CheckResult("a", "pass", Evidence(True, "exact", "word " * 60, 1), 0.0)
+    cut = short_evidence(long)
+    assert cut.endswith(" ...") and len(cut) <= SHORT + 4 and not cut[:-4].endswith(" ") and cut[:-4].endswith("word")
+    short = CheckResult("a", "pass", Evidence(True, "exact", "all", 1), 0.0)
+    assert short_evidence(short) == short.evidence_text() and short_evidence(long, limit=10_000) == long.evidence_text()
+
+
+def test_run_metadata_names_the_run_and_the_versions():
+    meta = run_metadata("thorough", 3, workers=2, scheduler="dask", paths=["p"])
+    assert {k: meta[k] for k in ("profile", "seed", "workers", "scheduler", "paths")} == {
+        "profile": "thorough", "seed": 3, "workers": 2, "scheduler": "dask", "paths": ["p"]}
+    assert {"python", "lcnsym", "sympy", "mpmath", "python-flint", "networkx", "gmpy2"} <= set(meta["versions"])
+    assert meta["versions"]["sympy"] and meta["versions"]["python-flint"]
