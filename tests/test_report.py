@@ -106,3 +106,22 @@ def test_run_metadata_names_the_run_and_the_versions():
         "profile": "thorough", "seed": 3, "workers": 2, "scheduler": "dask", "paths": ["p"]}
     assert {"python", "lcnsym", "sympy", "mpmath", "python-flint", "networkx", "gmpy2"} <= set(meta["versions"])
     assert meta["versions"]["sympy"] and meta["versions"]["python-flint"]
+
+
+def test_each_report_counts_and_shows_errors_interruptions_tracebacks_and_output():
+    """A mutation pass over report.py: JUnit's errors are errors and interruptions both; Markdown's header, bold counts
+    and a section per result that did not pass; HTML's message, traceback and printed output."""
+    from lcnsym.checking.report import html_report
+
+    error = CheckResult("e", "error", None, 0.1, "ZeroDivisionError: boom", "printed text", "Traceback: here")
+    results = RESULTS + [error]
+    suite = ET.fromstring(junit_report(results, run_metadata("quick", 0))).find("testsuite")
+    assert (suite.get("errors"), suite.get("failures"), suite.get("skipped"), suite.get("tests")) == ("2", "1", "1", "5")
+    md = markdown_report(results, run_metadata("quick", 4, workers=2, scheduler="local"))
+    assert "Profile `quick`, seed `4`, workers 2, scheduler `local`." in md and md.endswith("\n")
+    assert "**1 pass, 1 fail, 1 blocked, 1 error, 1 interrupted**" in md
+    assert "### c: blocked\n\nblocked by b (fail)" in md and "### e: error\n\nZeroDivisionError: boom" in md
+    assert "### a:" not in md and '"x": 1' in md
+    html = html_report(results, run_metadata("quick", 0))
+    assert "<pre>ZeroDivisionError: boom</pre>" in html and "<pre>Traceback: here</pre>" in html
+    assert "<pre>printed text</pre>" in html and html.count("<summary>traceback</summary>") == 1
