@@ -61,3 +61,54 @@ def test_an_id_is_at_most_a_hundred_characters():
     for bad in ("x" * 101, " lemma", "", 7):
         with pytest.raises(RegistryError, match="declares no usable ID"):
             Registry.from_modules([toy_check_module(bad, name="toy.bad")])
+
+
+def _module(**attrs):
+    base = dict(__name__="toy.m", ID="m", STATEMENT="claim m", check=lambda config=CheckConfig(): None)
+    base.update(attrs)
+    return SimpleNamespace(**base)
+
+
+@pytest.mark.parametrize("attrs, words", [
+    ({"check": 5}, r"has no check\(\) function"),
+    ({"DEPENDS_ON": "a"}, "DEPENDS_ON must be a tuple or list of ids"),
+    ({"DEPENDS_ON": ("a", "")}, "DEPENDS_ON must be a tuple or list of ids"),
+    ({"DEPENDS_ON": ("a", 3)}, "DEPENDS_ON must be a tuple or list of ids"),
+    ({"REFERENCE": 3}, "REFERENCE must be text"),
+    ({"GROUP": ["x"]}, "GROUP must be text"),
+    ({"parts": lambda config: [1]}, "define all of parts, check_part and combine, or none"),
+    ({"parts": lambda config: [1], "check_part": lambda c, p: None, "combine": "x"}, "define all of parts"),
+])
+def test_a_module_declaring_its_parts_wrongly_is_refused_by_name(attrs, words):
+    """A mutation pass over registry.py: each declaration's own refusal."""
+    with pytest.raises(RegistryError, match=words):
+        Registry.from_modules([_module(**attrs)])
+
+
+def test_a_module_without_a_group_is_the_papers_and_a_split_one_keeps_its_parts():
+    plain = Registry.from_modules([_module(GROUP="")]).checks["m"]
+    assert plain.group == "the paper" and Registry.from_modules([_module()]).checks["m"].group == "the paper"
+    assert Registry.from_modules([_module(GROUP="beyond the paper")]).checks["m"].group == "beyond the paper"
+
+
+def test_a_cycle_is_named_closed(tmp_path):
+    with pytest.raises(DependencyCycleError) as info:
+        Registry.from_modules([toy_check_module("a", ("b",)), toy_check_module("b", ("a",))])
+    text = str(info.value)
+    assert text.endswith("a -> b -> a") or text.endswith("b -> a -> b")
+
+
+def test_declares_check_reads_the_syntax(tmp_path):
+    from lcnsym.checking.registry import declares_check
+
+    both = tmp_path / "both.py"
+    both.write_text("ID = 'x'\ndef check(config):\n    pass\n")
+    helper = tmp_path / "helper.py"
+    helper.write_text("def check(config):\n    pass\n")
+    broken = tmp_path / "broken.py"
+    broken.write_text("ID = 'x'\n")
+    assert declares_check(both) and not declares_check(helper)
+    with pytest.raises(RegistryError, match="declares ID but no top-level def check"):
+        declares_check(broken)
+    with pytest.raises(RegistryError, match="is not a folder of proof modules"):
+        discover(paths=[both])
