@@ -660,3 +660,35 @@ def test_cli_flow_compare_seed_with_init_is_refused(tmp_path):
     assert refused.exit_code == 2 and "--compare" in refused.output and "--init gives the start" in refused.output
     assert CliRunner().invoke(cli, base + ["--compare", "loss=lp:4"]).exit_code == 0
     assert CliRunner().invoke(cli, base + ["--compare", "seed=0"]).exit_code == 0  # the run's own seed: the same start
+
+
+def test_cli_filter_max_width_accepts_a_final_filter_of_exactly_that_width():
+    """Campaign BB (BB25): k = 2,2 has k_v = 3: --max-width 3 prints it, --max-width 2 refuses it."""
+    assert CliRunner().invoke(cli, ["filter", "--k", "2,2", "--s", "1,1", "--max-width", "3"]).exit_code == 0
+    refused = CliRunner().invoke(cli, ["filter", "--k", "2,2", "--s", "1,1", "--max-width", "2"])
+    assert refused.exit_code == 2 and "k_v = 3 entries, more than the limit 2" in refused.output
+
+
+def test_cli_an_output_suffix_is_read_whatever_its_case(tmp_path):
+    """Campaign BB (BB08): --out f.JSON and f.CSV are JSON and CSV files."""
+    import json
+
+    base = ["flow", "--k", "2,2", "--s", "1,1", "--t-max", "1/2", "--samples", "2", "--dps", "15"]
+    for name in ("f.JSON", "g.Csv"):
+        r = CliRunner().invoke(cli, base + ["--out", str(tmp_path / name)])
+        assert r.exit_code == 0, r.output
+    assert json.loads((tmp_path / "f.JSON").read_text())["samples"] and (tmp_path / "g.Csv").read_text().startswith("t,L,")
+
+
+def test_cli_tightness_seed_reaches_the_search():
+    """Campaign BB (BB24): --seed 7 is the library's seed 7 (its witness and ratio), not seed 0's."""
+    import json
+
+    from lcnsym.exploration.tightness import tightness
+
+    args = ["tightness", "--lemma", "2.3", "--degree", "2", "--restarts", "3", "--steps", "2", "--json"]
+    seven = json.loads(CliRunner().invoke(cli, args + ["--seed", "7"]).output)
+    zero = json.loads(CliRunner().invoke(cli, args).output)
+    library = tightness("2.3", 2, restarts=3, steps=2, seed=7).as_dict()
+    assert seven["seed"] == 7 and seven["witness"] == library["witness"] and seven["best_ratio"] == library["best_ratio"]
+    assert zero["witness"] != seven["witness"]

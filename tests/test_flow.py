@@ -358,3 +358,24 @@ def test_a_flow_stops_at_its_first_sample_below_the_tolerance_mid_run():
     with working_precision(30):
         below = [g < to_mpf(tol) for g in traj.grad_norms]
     assert traj.converged and below[-1] and not any(below[:-1]) and 3 < len(traj.times) < 21
+
+
+def test_a_converged_run_reads_back_converged_and_its_csv_has_the_runs_digits():
+    """Campaign BB (BB42, BB16): from_json reads "converged" from its own field (no test read back a converged run);
+    the CSV's numbers carry the run's dps digits, as the JSON's do."""
+    import csv
+    import io
+
+    from lcnsym.dynamics.data import random_problem
+    from lcnsym.dynamics.flow import Trajectory
+
+    arch = Architecture.for_output_width((2, 2), (1, 1), dN=2)
+    data, w0 = random_problem(arch, 4, 1)
+    tr = gradient_flow(arch, data, SQUARE, w0, t_max=1000, dps=20, samples=3, grad_tol=Fraction(1, 10))
+    assert tr.converged and not tr.interrupted
+    back = Trajectory.from_json(tr.to_json())
+    assert back.converged and not back.interrupted and back.message == tr.message
+    rows = list(csv.reader(io.StringIO(tr.to_csv())))
+    assert rows[1][1] == tr.to_dict()["samples"][0]["L"] and rows[-1][0] == tr.to_dict()["samples"][-1]["t"]
+    mantissa = rows[2][1].split("e")[0].lstrip("-").replace(".", "").lstrip("0")
+    assert len(mantissa) == 20, rows[2][1]
