@@ -42,12 +42,13 @@ FIELD_DPS = 2 * CHECK_DPS
 """Digits at which the Taylor engine's field is held against the exact gradient."""
 
 
-def square_loss_identity(k, s, seed, sign=-1, gradient=None, field=None, invariants=None):
+def square_loss_identity(k, s, seed, sign=-1, gradient=None, field=None, invariants=None, pairs=None):
     """With random rational data, ``grad L . (0..w^(i)..sign*w^(j)..0)`` for the square loss, as an exact polynomial; and,
     at a random rational point, the library's gradient (``risk_gradient``, exact), the Taylor engine's field
     (``-grad L`` at :data:`FIELD_DPS` digits) and ``balancedness`` against the exact derivative and the definition.
 
-    ``gradient``, ``field`` and ``invariants`` stand in for the library's functions (false variants in the tests)."""
+    ``gradient``, ``field`` and ``invariants`` stand in for the library's functions (false variants in the tests);
+    each layer pair decided is appended to ``pairs`` (the text counts them)."""
     from lcnsym.dynamics.bounds import balancedness
     from lcnsym.dynamics.data import Data
     from lcnsym.dynamics.engines import FlowProblem
@@ -80,6 +81,8 @@ def square_loss_identity(k, s, seed, sign=-1, gradient=None, field=None, invaria
             total += sign * sum((ws[j][a] * grad[starts[j] + a] for a in range(k[j])), ctx.from_dict({}))
             if total != 0:
                 return {"k": k, "s": s, "pair": (i + 1, j + 1), "grad L . direction": str(total)[:200]}
+            if pairs is not None:
+                pairs.append((k, s, i + 1, j + 1))
     point = [[Fraction(rng.randint(-9, 9), rng.randint(1, 4)) for _ in range(ki)] for ki in k]
     flat = [x for w in point for x in w]
     exact = [to_rational(g(*[to_fmpq(x) for x in flat])) for g in grad]
@@ -168,7 +171,9 @@ def check(config=CheckConfig(), sign=-1, shift=0, **variants):
     if not euler.passed:
         return euler
     small = [(k, s) for k, s in shapes(3, 2, 2) if len(k) >= 2] + [((3, 2, 3), (2, 1, 2))]
-    square = exact_over(small, lambda k, s: square_loss_identity(k, s, config.seed, sign, **variants), "square loss")
+    pairs = []
+    square = exact_over(small, lambda k, s: square_loss_identity(k, s, config.seed, sign, pairs=pairs, **variants),
+                        "square loss")
     if not square.passed:
         return square
     from lcnsym.proofs import _flows
@@ -197,7 +202,7 @@ def check(config=CheckConfig(), sign=-1, shift=0, **variants):
     return Evidence(True, "exact",
                     f"{euler.instances} architectures ({_grid_text(grid)}): sum_j w^(i)_j dv/dw^(i)_j = v for "
                     f"every layer (so the identity holds for every loss); {square.instances} architectures "
-                    f"({_grid_text(small)}): the square-loss polynomial identity for every pair (i, j) with random rational "
+                    f"({_grid_text(small)}): the square-loss polynomial identity for every pair (i, j) ({len(pairs)} pairs) with random rational "
                     f"data, and at a random rational point the library's gradient (exactly), the Taylor engine's field (to "
                     f"{show_tolerance(tolerance(FIELD_DPS))} (1 + max |dL/dw|) at {FIELD_DPS} digits; for the other "
                     f"losses, one per architecture in turn, against the library's gradient at those digits) and "

@@ -470,3 +470,12 @@ def test_filling_runs_every_stride_one_architecture_up_to_depth_three(profile, w
     assert stride_one == [k for d in (1, 2, 3) for k in itertools.product(range(1, widths + 1), repeat=d)]
     if profile == "quick":
         assert beyond_filling.check(config).instances == len(list(beyond_filling._grid(config))) == 4 + 16 + 64 + 27
+
+
+def test_critical_points_thorough_instances_include_a_strided_and_a_three_layer_shape():
+    """Campaign AA (22): the thorough profile's instances beyond the quick ones: k = 2,2 with s = 1,2, and k = 2,1,2."""
+    quick = beyond_critical.instances(QUICK)
+    thorough = beyond_critical.instances(CheckConfig(profile="thorough"))
+    assert max(len(k) for k, *_ in quick) == 2
+    assert ((2, 1, 2), (1, 1, 1)) in {(k, s) for k, s, *_ in thorough} and ((2, 2), (1, 2)) in {(k, s) for k, s, *_ in thorough}
+    assert len(thorough) == len(quick) + 3 + 2

@@ -525,3 +525,74 @@ def test_lemma_3_5_states_the_smallest_and_the_largest_gap_of_its_random_instanc
     ev = lemma_3_5.check(CheckConfig())
     assert ev.passed and len(gaps) > 100 and gaps.index(max(gaps)) != len(gaps) - 1
     assert ev.worst_margin == f"tau exceeds max ||w^(i)||^2 by 10^{min(gaps):.1f} at least (10^{max(gaps):.1f} at most)"
+
+
+def test_lemma_3_3_decides_the_identity_for_every_layer_pair_not_only_neighbours(monkeypatch):
+    """Campaign AA (16): with only neighbouring pairs decided the verdict stands (they imply the rest) but "every pair"
+    overstates what ran: the text counts the pairs decided, N(N-1)/2 per architecture of the small grid."""
+    import re
+
+    from lcnsym.algebra.architecture import shapes
+
+    small = [(k, s) for k, s in shapes(3, 2, 2) if len(k) >= 2] + [((3, 2, 3), (2, 1, 2))]
+    expected = sum(len(k) * (len(k) - 1) // 2 for k, _ in small)
+    ev = lemma_3_3.check(CheckConfig())
+    assert ev.passed and re.search(rf"for every pair \(i, j\) \({expected} pairs\)", ev.scope)
+    assert expected > sum(len(k) - 1 for k, _ in small)
+
+
+def test_lemma_3_6_holds_g_to_its_statement_at_every_output_width(monkeypatch):
+    """Campaign AA (18): a library g three times too large at d_N = 3 only is caught (the statement checks covered
+    d_N <= 2 alone with a condition added)."""
+    real = lemma_3_6.g_bound_ball
+
+    def wrong_at_three(L, loss, data, dN, **kwargs):
+        g = real(L, loss, data, dN, **kwargs)
+        return 3 * g if dN == 3 else g
+
+    monkeypatch.setattr(lemma_3_6, "g_bound_ball", wrong_at_three)
+    ev = lemma_3_6.check(CheckConfig())
+    assert not ev.passed and ev.counterexample["dN"] == 3 and "g as stated" in ev.counterexample
+
+
+def test_lemma_2_4_an_undecided_comparison_against_the_stated_bounds_is_never_a_pass(monkeypatch):
+    """Campaign AA (15): _decide_as_stated raises PrecisionError when its balls cannot decide, never returns None."""
+    from lcnsym.analysis.factorization import linear_factorization
+    from lcnsym.errors import PrecisionError
+    from lcnsym.proofs import lemma_2_4
+
+    f = linear_factorization([2, -3, 1], dps=30)
+    T, bound_25, n = lemma_2_4.constants_as_stated([2, -3, 1], f.r, f.prec)
+    assert lemma_2_4._decide_as_stated(f, 6, T, bound_25, n) is None
+    monkeypatch.setattr(lemma_2_4, "compare", lambda a, b: None)
+    with pytest.raises(PrecisionError, match="lemma-2.4 undecided for degree 2"):
+        lemma_2_4._decide_as_stated(f, 6, T, bound_25, n)
+
+
+def test_cor_3_7_a_constant_below_corollary_3_7s_fails_when_the_balls_cannot_decide(monkeypatch):
+    """Campaign AA (6): where (3.8) is undecided in balls and phi is transcendental, a negative sign of c m - dN m c1
+    is a failure (any negative sign: _c_gap gives -1, 0 or 1)."""
+    from lcnsym.dynamics.losses import parse_loss
+
+    loss = parse_loss("pseudo-huber:1")
+    monkeypatch.setattr(cor_3_7, "compare", lambda a, b: None)
+    monkeypatch.setattr(cor_3_7, "_c_gap", lambda loss, dN, m: -1)
+    assert cor_3_7._h_holds(loss, [[Fraction(1, 3)]], 1, 1)[0] is False
+    monkeypatch.setattr(cor_3_7, "_c_gap", lambda loss, dN, m: None)
+    assert cor_3_7._h_holds(loss, [[Fraction(1, 3)]], 1, 1)[0] is None
+
+
+def test_the_decay_claim_is_held_to_one_slack_of_drift_not_ten():
+    """Campaign AA (24): |w(t) - w*| <= R e^(-c (t - t_final)) + slack with slack = 10^-(DPS - DRIFT_DIGITS_LOST):
+    a state 5 slacks beyond R fails, half a slack beyond holds."""
+    from types import SimpleNamespace
+
+    from lcnsym.numeric import tolerance
+
+    slack = tolerance(_flows.DPS, _flows.DRIFT_DIGITS_LOST)
+    claim = {"t_final": "0", "rate": "0", "reach": "1", "center": ["0"]}
+    far = SimpleNamespace(times=[Fraction(1)], states=[[[1 + 5 * slack]]])
+    near = SimpleNamespace(times=[Fraction(1)], states=[[[1 + slack / 2]]])
+    bad, compared = _flows.decay_holds(claim, far)
+    assert bad is not None and compared == 1 and bad["t"] == "1"
+    assert _flows.decay_holds(claim, near) == (None, 1)
