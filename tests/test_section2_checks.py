@@ -585,3 +585,17 @@ def test_lemma_2_4_audit_refuses_a_classification_against_an_exactly_known_modul
 def test_lemma_2_4_constants_as_stated_are_exact_for_real_coefficients():
     T, bound_25, n = lemma_2_4.constants_as_stated([2, -3, 1, 0], 2, 100)
     assert (T, bound_25, n) == (6, 36, 2) and isinstance(T, Fraction) and isinstance(bound_25, Fraction)
+
+
+def test_lemma_2_4_an_undecided_comparison_against_the_stated_bounds_is_never_a_pass(monkeypatch):
+    """Campaign AA (15): _decide_as_stated raises PrecisionError when its balls cannot decide, never returns None."""
+    from lcnsym.analysis.factorization import linear_factorization
+    from lcnsym.errors import PrecisionError
+    from lcnsym.proofs import lemma_2_4
+
+    f = linear_factorization([2, -3, 1], dps=30)
+    T, bound_25, n = lemma_2_4.constants_as_stated([2, -3, 1], f.r, f.prec)
+    assert lemma_2_4._decide_as_stated(f, 6, T, bound_25, n) is None
+    monkeypatch.setattr(lemma_2_4, "compare", lambda a, b: None)
+    with pytest.raises(PrecisionError, match="lemma-2.4 undecided for degree 2"):
+        lemma_2_4._decide_as_stated(f, 6, T, bound_25, n)

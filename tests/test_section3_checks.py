@@ -555,20 +555,6 @@ def test_lemma_3_6_holds_g_to_its_statement_at_every_output_width(monkeypatch):
     assert not ev.passed and ev.counterexample["dN"] == 3 and "g as stated" in ev.counterexample
 
 
-def test_lemma_2_4_an_undecided_comparison_against_the_stated_bounds_is_never_a_pass(monkeypatch):
-    """Campaign AA (15): _decide_as_stated raises PrecisionError when its balls cannot decide, never returns None."""
-    from lcnsym.analysis.factorization import linear_factorization
-    from lcnsym.errors import PrecisionError
-    from lcnsym.proofs import lemma_2_4
-
-    f = linear_factorization([2, -3, 1], dps=30)
-    T, bound_25, n = lemma_2_4.constants_as_stated([2, -3, 1], f.r, f.prec)
-    assert lemma_2_4._decide_as_stated(f, 6, T, bound_25, n) is None
-    monkeypatch.setattr(lemma_2_4, "compare", lambda a, b: None)
-    with pytest.raises(PrecisionError, match="lemma-2.4 undecided for degree 2"):
-        lemma_2_4._decide_as_stated(f, 6, T, bound_25, n)
-
-
 def test_cor_3_7_a_constant_below_corollary_3_7s_fails_when_the_balls_cannot_decide(monkeypatch):
     """Campaign AA (6): where (3.8) is undecided in balls and phi is transcendental, a negative sign of c m - dN m c1
     is a failure (any negative sign: _c_gap gives -1, 0 or 1)."""
