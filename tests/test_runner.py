@@ -190,3 +190,38 @@ def test_printed_output_is_kept_whole_up_to_the_limit():
 
     assert _kept(io.StringIO("x" * MAX_OUTPUT)) == "x" * MAX_OUTPUT
     assert _kept(io.StringIO("x" * (MAX_OUTPUT + 1))) == "x" * MAX_OUTPUT + "\n... (1 more characters)"
+
+
+def test_every_result_that_did_not_pass_takes_its_own_seconds_and_says_what_blocked_it():
+    """A mutation pass over runner.py: an error's, a timeout's and a sys.exit's seconds are elapsed times (not a clock
+    reading); a blocked result's message begins "blocked by"; as_dict keeps output and traceback."""
+    import sys
+
+    def printing_crash(config=CheckConfig()):
+        print("said something")
+        raise ValueError("boom")
+
+    reg = Registry.from_modules([
+        SimpleNamespace(__name__="toy.e", ID="e", STATEMENT="s", check=printing_crash),
+        SimpleNamespace(__name__="toy.x", ID="x", STATEMENT="s", check=lambda config=CheckConfig(): sys.exit(2)),
+        module("f", passed=False), module("g", ("f",)),
+    ])
+    res = {r.id: r for r in run(reg)}
+    assert all(0 <= r.seconds < 60 for r in res.values())
+    assert res["g"].message.startswith("blocked by f (fail)")
+    d = res["e"].as_dict()
+    assert d["output"] == "said something\n" and "ValueError: boom" in d["traceback"] and d["status"] == "error"
+    assert "sys.exit(2)" in res["x"].message
+
+
+def test_the_executor_is_none_for_one_worker_and_refuses_fewer():
+    from lcnsym.checking.runner import executor_for
+    from lcnsym.errors import InputError
+
+    with executor_for(1) as ex:
+        assert ex is None
+    with pytest.raises(InputError, match="--workers must be at least 1, got 0"):
+        with executor_for(0):
+            pass
+    with executor_for(2) as ex:
+        assert ex is not None and ex.submit(abs, -3).result() == 3
