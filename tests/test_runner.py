@@ -225,3 +225,10 @@ def test_the_executor_is_none_for_one_worker_and_refuses_fewer():
             pass
     with executor_for(2) as ex:
         assert ex is not None and ex.submit(abs, -3).result() == 3
+
+
+def test_a_serial_run_reports_each_start_and_each_result_as_it_goes():
+    reg = Registry.from_modules([module("a"), module("b", ("a",)), module("c", passed=False)])
+    started, finished = [], []
+    run(reg, on_start=started.append, on_result=lambda r: finished.append((r.id, r.status.value)))
+    assert started == ["a", "b", "c"] and finished == [("a", "pass"), ("b", "pass"), ("c", "fail")]
