@@ -8,7 +8,7 @@ import pytest
 from lcnsym.dynamics.engines.certified import CertifiedEngine, Enclosure, _log_norm, _positive_definite
 from lcnsym.dynamics.flow import gradient_flow
 from lcnsym.dynamics.losses import parse_loss
-from lcnsym.numeric import exact_value, make_ball, to_arb, to_fmpq, working_precision
+from lcnsym.numeric import exact_value, make_ball, to_arb, to_float, to_fmpq, working_precision
 from lcnsym.proofs import _flows
 
 
@@ -826,3 +826,50 @@ def test_the_certified_engines_wall_time_limit_stops_it_by_name(monkeypatch):
     with pytest.raises(WorkLimitError, match="wall-time limit max_seconds = 3 after") as info:
         gradient_flow(arch, data, parse_loss("square"), w0, t_max=8, dps=20, samples=4, engine="certified", max_seconds=3)
     assert info.value.limit == 3 and info.value.steps == 4  # the deadline 1 + 3 passed at the fourth look
+
+
+def test_at_mu_zero_the_spread_is_h_times_the_field_never_zero(monkeypatch):
+    """Campaign CC (E01, E02): where the logarithmic norm is exactly 0, (e^(mu h) - 1)/mu is h (its limit), in the tube
+    and in the a priori reach: a zero there makes the tube and the reach too thin (unsound enclosures)."""
+    from lcnsym.dynamics.engines import certified
+    from lcnsym.dynamics.engines.certified import _a_priori, _growth_and_spread, _tube_need
+
+    with working_precision(20):
+        growth, spread = _growth_and_spread(to_arb(0), to_arb(1))
+        assert growth == 1 and spread == 1
+        assert _tube_need(to_arb(Fraction(1, 1000)), to_arb(1), to_arb(0), to_arb(1)) >= to_arb(Fraction(1001, 1000))
+    monkeypatch.setattr(certified, "_log_norm", lambda jacobian, guess: (to_arb(0), guess))
+    with working_precision(20, guard=10):
+        proof, w0 = _proofs_at("square")
+        centre = [to_arb(x) for x in w0]
+        h = to_arb(Fraction(1, 1000))
+        found = _a_priori(proof.tape, centre, to_arb(0), h, None)
+        field = certified._norm2_upper(certified._field(proof.tape, centre))
+        assert found is not None and field > 0 and found[3] >= field * h
+
+
+def test_the_step_rule_takes_the_smaller_of_the_last_two_coefficients_radii():
+    """Campaign CC (E03): with |c_K| = 0 the step comes from |c_(K-1)| (Jorba and Zou): rho / e^2, not the whole interval."""
+    from lcnsym.dynamics.engines.certified import _step_length
+
+    with working_precision(20):
+        norms = {9: to_arb(1), 10: to_arb(0)}
+        h = _step_length(lambda k: norms[k], 10, to_arb(5))
+        assert abs(to_float(h) - 2.718281828459045 ** -2) < 1e-12  # (1/|c_9|)^(1/9) / e^2
+        norms = {9: to_arb(0), 10: to_arb(0)}
+        assert to_float(_step_length(lambda k: norms[k], 10, to_arb(5))) == 5
+
+
+def test_the_certified_engine_looks_for_convergence_within_a_hundred_times_the_tolerance():
+    """Campaign CC (E04): the engine asks whether the flow has converged once the centre's gradient is below 100 times
+    the tolerance (the sample's own gradient decides), not only once it is below the tolerance itself: a look that
+    finds the flow not yet converged is recorded between the samples."""
+    from lcnsym.algebra.architecture import Architecture
+    from lcnsym.dynamics.data import random_problem
+
+    arch = Architecture(3, (2, 1), (1, 1))
+    data, w0 = random_problem(arch, 4, 1)
+    tol = Fraction(1, 10**8)
+    traj = gradient_flow(arch, data, parse_loss("square"), w0, t_max=40, dps=20, samples=2, engine="certified", grad_tol=tol)
+    looks = [g for t, g in zip(traj.times, traj.grad_norms) if 0 < t < 40]
+    assert looks and any(tol < exact_value(g) < 100 * tol for g in looks)

@@ -403,3 +403,18 @@ def test_the_odefun_engines_wall_time_limit_is_its_own_not_scaled_by_the_samples
         gradient_flow(arch, data, parse_loss("square"), w0, t_max=Fraction(1, 4), dps=15, samples=8, engine="odefun",
                       max_seconds=2.5)
     assert info.value.limit == 2.5
+
+
+@pytest.mark.parametrize("loss_text", ["lp:4", "lp:6", "lp:8"])
+def test_the_taylor_field_of_l_p_is_minus_the_exact_gradient_by_hand(loss_text):
+    """Campaign CC (T01): a jet's power by squaring (r^5 for lp:6 needs base * base twice and out * base): by hand for
+    L = (1/p)((w1 w2 - 2)^p + (2 w1 w2 - 4)^p) at w = (1, 1): dL/dw1 = (-1)^(p-1) + 2 (-2)^(p-1)."""
+    from lcnsym.dynamics.engines import FlowProblem
+    from lcnsym.dynamics.engines.taylor import field_at
+
+    p = int(loss_text.split(":")[1])
+    arch = Architecture(1, (1, 1), (1, 1))
+    data = Data(((1, 2),), ((2, 4),))
+    field = field_at(FlowProblem(arch, data, parse_loss(loss_text)), [[1], [1]], dps=30)
+    exact = (-1) ** (p - 1) + 2 * (-2) ** (p - 1)
+    assert [round(float(f)) for f in field] == [-exact, -exact]

@@ -511,3 +511,32 @@ def test_the_compiled_kernel_is_compared_with_the_python_tape(monkeypatch):
     monkeypatch.setattr(taylor, "compiled_coefficients", off)
     defect = _flows.compiled_defect.__wrapped__("square", (2, 2), (1, 1), 1)
     assert defect is not None and defect[0] > 1e-12  # (defect, order); 1.2e-36 without the planted error
+
+
+def test_enclosures_must_meet_the_reference_at_every_one_of_its_samples(monkeypatch):
+    """Campaign CC (F03): a reference that shares only its first time with the enclosures compares one of the 8 it
+    must: no pass (the earlier test had none in common)."""
+    real = _flows.gradient_flow
+
+    def shifted_after_the_first(*a, **kw):
+        traj = real(*a, **kw)
+        traj.times = [traj.times[0]] + [t + Fraction(1, 10**9) for t in traj.times[1:]]
+        return traj
+
+    monkeypatch.setattr(_flows, "gradient_flow", shifted_after_the_first)
+    k, s = _flows.shapes(CheckConfig())[0]
+    dN, t = _flows.CERTIFY["quick"]
+    bad, compared = _flows.enclosures_hold_reference("square", k, s, 0, dN, t)
+    assert compared == 1 and bad["enclosures compared with the reference"] == 1 and bad["minimum"] == _flows.CERTIFY_SAMPLES == 8
+
+
+def test_the_judges_tau_takes_every_layers_balancedness(monkeypatch):
+    """Campaign CC (F01): tau(T, k_v, delta) with every delta_i of w0 (three layers: two of them), not only the first."""
+    from lcnsym.dynamics import bounds
+
+    seen = []
+    real = _flows.tau
+    monkeypatch.setattr(_flows, "tau", lambda T, k_v, deltas: seen.append(list(deltas)) or real(T, k_v, deltas))
+    arch, _, w0 = _flows.problem((2, 2, 2), (1, 1, 1), 1)
+    _flows.judge("square", (2, 2, 2), (1, 1, 1), 1, Fraction(200))
+    assert seen and seen[0] == list(bounds.balancedness([list(w) for w in w0])) and len(seen[0]) == 2
