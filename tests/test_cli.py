@@ -692,3 +692,19 @@ def test_cli_tightness_seed_reaches_the_search():
     library = tightness("2.3", 2, restarts=3, steps=2, seed=7).as_dict()
     assert seven["seed"] == 7 and seven["witness"] == library["witness"] and seven["best_ratio"] == library["best_ratio"]
     assert zero["witness"] != seven["witness"]
+
+
+def test_cli_outputs_that_only_appear_off_the_defaults_campaign_dd():
+    """Campaign DD: roots' JSON counts the dropped leading zeros; factor's text notes them and its JSON gives (2.5)'s
+    bound 3 B n^r (not |z_1..z_r|); arch --filling prints a final filter of 12 entries whole; critical's header gives
+    the data's m."""
+    import json
+
+    runner = CliRunner()
+    assert json.loads(runner.invoke(cli, ["roots", "--coeffs", "-1,1,0", "--json"]).output)["dropped_leading_zeros"] == 1
+    assert "(1 zero leading coefficients dropped)" in runner.invoke(cli, ["factor", "--coeffs", "6,-5,1,0"]).output
+    data = json.loads(runner.invoke(cli, ["factor", "--coeffs", "6,-5,1", "--json"]).output)
+    assert data["roots_product_bound"] == "72"  # 3 B n^r = 3 * 6 * 2^2
+    text = runner.invoke(cli, ["arch", "--k", "2,2,10", "--s", "1,1,1", "--filling"]).output
+    assert "v = [0, 1, 0, 5, 0, 10, 0, 10, 0, 5, 0, 1] (coefficients" in text
+    assert "m = 8" in runner.invoke(cli, ["critical", "--k", "2,2", "--s", "1,1", "--random-data", "8"]).output

@@ -374,3 +374,8 @@ def test_norm_constant_search_keeps_the_first_pair_reaching_the_largest_ratio(mo
     monkeypatch.setattr(factorization, "norm_ratio", lambda p, q, norm, dps: mpmath.mpf(1))
     first = norm_constant_search(1, 2, trials=1)[1]
     assert norm_constant_search(1, 2, trials=7)[1] == first
+
+
+def test_the_latex_of_exactly_six_factors_shows_them_all_campaign_dd():
+    latex = linear_factorization(coefficients_from_roots([1, 2, 3, 4, 5, 6]), dps=30)._repr_latex_()
+    assert latex.count("\\left((") == 6 and "more" not in latex

@@ -158,3 +158,10 @@ def test_coefficients_from_complex_roots_with_real_and_imaginary_parts():
     assert coefficients_from_roots([(1, 1), (1, -1)]) == [(2, 0), (-2, 0), (1, 0)]  # x^2 - 2x + 2
     assert coefficients_from_roots([(1, 2)], lead=3) == [(-3, -6), (3, 0)]
     assert coefficients_from_roots([(1, 1), (2, 0)]) == [(2, 2), (-3, -1), (1, 0)]  # (x - 1 - i)(x - 2)
+
+
+def test_only_random_polynomials_count_as_random_complex_campaign_dd():
+    from lcnsym.analysis.families import Instance, kinds_of
+
+    assert kinds_of(Instance("adversarial", "(2-3j) x + (5+7j)", [(5, 7), (2, -3)], None)) == []
+    assert kinds_of(Instance("random", "complex degree 1", [(5, 7), (2, -3)], None)) == ["random complex"]

@@ -198,3 +198,12 @@ def test_the_dimension_stops_exactly_when_the_bound_is_reached(monkeypatch):
     calls.clear()
     ranks[:] = [2, 2, 1]  # never reached: every trial is drawn and the best is kept
     assert neuromanifold_dimension(arch, trials=3)[0] == 2 and len(calls) == 3
+
+
+def test_the_certificate_counts_the_parameters_and_the_html_says_the_verdict():
+    """Campaign DD: a strided certificate's parameters are kbar - N + 1 (the scaling symmetry removed); the notebook's
+    HTML names "not filling" for (2, 2) stride one."""
+    strided = filling(Architecture.for_output_width((2, 2), (2, 1)))
+    assert strided.certificate["parameters"] == 3
+    assert filling(Architecture.for_output_width((2, 2), (1, 1)))._repr_html_().startswith("<p><b>not filling</b>")
+    assert filling(Architecture.for_output_width((3, 3), (1, 1)))._repr_html_().startswith("<p><b>filling</b>")

@@ -242,3 +242,17 @@ def test_the_accepted_distance_is_ten_to_minus_dps_minus_five():
     assert matched.index == 0 and matched.accepted_below == Fraction(1, 10**25)
     missed = classify_limit(ARCH, data, off, report=report, dps=30)
     assert missed.index is None and missed.global_minimum == "undecided" and missed.accepted_below == Fraction(1, 10**25)
+
+
+def test_global_minimum_cites_the_lowest_listed_point_and_a_common_root_campaign_dd():
+    """Campaign DD: "not a global minimum" cites the listed real point of lowest loss (with its gap), and an undecided
+    verdict says when the p~_i share a root."""
+    arch = Architecture(5, (2, 2), (1, 2))
+    data, _ = random_problem(arch, 6, seed=1)
+    report = critical_points(arch, data, dps=20)
+    verdict, by, _ = global_minimum(arch, data, report, 3, 20)
+    lowest = min(range(len(report.real)), key=lambda n: report.real[n].loss.mid())
+    assert verdict.startswith("not a global minimum") and f"point {lowest + 1} has a lower loss" in by
+    data0, report0 = _instance(0)
+    _, by0, common = global_minimum(ARCH, data0, report0, 0, 30)
+    assert common and by0.endswith("(the p~_i share a root)")

@@ -440,3 +440,16 @@ def test_complex_reading_needs_floats_for_binary_complex_and_reads_pairs_text_an
     assert to_complex_rational(sp.Rational(1, 3)) == (Fraction(1, 3), 0)
     with pytest.raises(NumberError, match="imaginary part"):
         to_complex_rational(1 + sp.sqrt(2) * sp.I)
+
+
+def test_printing_at_the_edges_campaign_dd():
+    """Campaign DD: show_lower keeps 9 integer digits positional; show_upper with one digit has no bare point; show of
+    an mpmath number switches to scientific below 1e-5; a ball touching the bound from above is undecided."""
+    from lcnsym.numeric import show, show_lower, show_upper
+
+    assert show_lower(Fraction(123456789)) == "123456000"
+    assert show_upper(Fraction(1, 3), 1) == "4e-1"
+    with mpmath.workdps(40):
+        small = mpmath.mpf("0.000012345")
+    assert show(small, 20) == "1.2345000000000000000e-5"
+    assert compare(flint.arb(1.5, 0.5), 1) is None and compare(flint.arb(2.5, 0.5), 1) is False

@@ -249,3 +249,9 @@ def test_mpmath_roots_retry_with_doubled_steps_and_more_precision_then_give_up_b
         mpmath_roots([-2, 1], dps=20, retries=2, extraprec=10, maxsteps=7)
     assert len(calls) == 3 and [c["extraprec"] for c in calls] == [10, 70, 190] and [c["maxsteps"] for c in calls] == [7, 14, 28]
     assert "extraprec up to 430 and 56 steps" in str(info.value)
+
+
+def test_a_root_exactly_on_the_unit_circle_is_on_it_campaign_dd():
+    """Campaign DD: x - 1's root ball is exactly 1: neither certainly inside nor outside."""
+    (root,) = certified_roots([-1, 1], 30)
+    assert root.modulus_vs_one() == 0 and certified_roots([-1, 2], 30)[0].modulus_vs_one() == -1

@@ -322,3 +322,16 @@ def test_the_json_names_factors_only_for_the_lemmas_that_have_them():
     data = json.loads(CliRunner().invoke(cli, ["tightness", "--lemma", "2.4", "--degree", "2", "--restarts", "1",
                                                "--steps", "1", "--json"]).output)
     assert data["factors"] is None
+
+
+def test_the_reports_effort_repr_and_first_best_campaign_dd():
+    """Campaign DD: effort's degrees run from 1, the skipped count is the sum over degrees, the repr shows the best
+    ratio's midpoint, and a later restart equal to the best does not replace it (seed 0's witness)."""
+    report = tightness("2.2", 3, restarts=3, steps=4)
+    assert report.as_dict()["effort"]["degrees"] == [1, 3]
+    assert report.witness == [["0", "3/8", "7/5"], ["1/2", "9/2"]]
+    skipping = tightness("2.4", 4, restarts=20, steps=5, seed=3)
+    assert skipping.effort["skipped"] == sum(e["skipped"] for e in skipping.by_degree.values()) == 3
+    assert "3 skipped" in CliRunner().invoke(cli, ["tightness", "--lemma", "2.4", "--degree", "4", "--restarts", "20",
+                                                   "--steps", "5", "--seed", "3"]).output
+    assert "best ratio 1.000000000" in repr(tightness("2.3", 1, restarts=2, steps=0))
