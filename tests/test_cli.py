@@ -708,3 +708,44 @@ def test_cli_outputs_that_only_appear_off_the_defaults_campaign_dd():
     text = runner.invoke(cli, ["arch", "--k", "2,2,10", "--s", "1,1,1", "--filling"]).output
     assert "v = [0, 1, 0, 5, 0, 10, 0, 10, 0, 5, 0, 1] (coefficients" in text
     assert "m = 8" in runner.invoke(cli, ["critical", "--k", "2,2", "--s", "1,1", "--random-data", "8"]).output
+
+
+def test_cli_list_and_show_say_what_each_check_is_campaign_ff():
+    """Campaign FF: list opens with the paper's results and gives each kind and its dependencies; show points at the
+    command to see it and gives the whole evidence text; an unknown id suggests the nearest and lists the known."""
+    import json
+
+    from lcnsym.proofs import prop_1_1
+
+    runner = CliRunner()
+    listed = runner.invoke(cli, ["list"]).output
+    assert listed.startswith("-- the paper --") and listed.index("-- the paper --") < listed.index("beyond the paper")
+    import re
+
+    first = listed.splitlines()[1]
+    assert first.startswith("eq-1.5") and re.search(r"\sexact\s+Eq\. \(1\.5\)$", first) and "exact:" not in first
+    checks = {c["id"]: c for c in json.loads(runner.invoke(cli, ["list", "--json"]).output)["checks"]}
+    assert checks["prop-1.1"]["depends_on"] == ["eq-1.5"]
+    assert f"  see it: {prop_1_1.CLI}" in runner.invoke(cli, ["show", "prop-1.1"]).output
+    assert json.loads(runner.invoke(cli, ["show", "prop-1.1", "--json"]).output)["evidence_kind"] == prop_1_1.EVIDENCE
+    unknown = runner.invoke(cli, ["show", "prop-1.2"])
+    assert "(did you mean 'prop-1.1'?)" in unknown.output and "known: constants-tightness, cor-3.7," in unknown.output
+
+
+def test_cli_factor_and_roots_text_lines_campaign_ff():
+    """Campaign FF: factor's text gives sgn(a_n) as it is (-1 for -3x^2 + 2x + 1), roots marks real roots."""
+    runner = CliRunner()
+    assert "with sgn(a_n) = -1" in runner.invoke(cli, ["factor", "--coeffs", "1,2,-3"]).output
+    assert "real, " in runner.invoke(cli, ["roots", "--coeffs", "-2,0,1"]).output
+
+
+def test_cli_a_report_that_cannot_be_written_names_its_path_campaign_ff():
+    r = CliRunner().invoke(cli, ["verify", "--only", "eq-1.5", "--markdown", "/dev/full"])
+    assert r.exit_code == 3 and "/dev/full" in r.output
+
+
+def test_cli_verify_says_each_results_status_and_time_as_it_goes_campaign_ff():
+    import re
+
+    r = CliRunner().invoke(cli, ["verify", "--only", "eq-1.5"])
+    assert r.exit_code == 0 and re.search(r"eq-1\.5: pass \([\d.]+ s\)", r.output), r.output[-500:]

@@ -326,3 +326,23 @@ def test_cli_the_default_input_width_is_for_output_width_two():
     data = json.loads(CliRunner().invoke(cli, ["critical", "--k", "2,2", "--s", "1,1", "--d0", "5", "--random-data", "6",
                                                "--json"]).output)
     assert data["d0"] == 5
+
+
+def test_cli_and_html_show_every_layer_and_every_entry_of_a_point_campaign_ff():
+    """Campaign FF: critical's text gives each point's w with every layer; the notebook table every entry of v."""
+    from click.testing import CliRunner
+
+    from lcnsym.cli.main import cli
+    from lcnsym.dynamics.data import random_problem
+    from lcnsym.exploration.critical import critical_points
+    from lcnsym.numeric import show
+
+    text = CliRunner().invoke(cli, ["critical", "--k", "2,2", "--s", "1,1"]).output
+    ws = [line for line in text.splitlines() if line.startswith("     w = ")]
+    assert ws and all(line.count("[") == 2 and "; " in line for line in ws)
+    arch = Architecture(4, (2, 2), (1, 1))
+    data, _ = random_problem(arch, 6, seed=1)
+    report = critical_points(arch, data, dps=20)
+    html = report._repr_html_()
+    p = report.real[0]
+    assert ", ".join(show(x, 8) for x in p.v) in html and len(p.v) == 3

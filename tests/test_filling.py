@@ -207,3 +207,13 @@ def test_the_certificate_counts_the_parameters_and_the_html_says_the_verdict():
     assert strided.certificate["parameters"] == 3
     assert filling(Architecture.for_output_width((2, 2), (1, 1)))._repr_html_().startswith("<p><b>not filling</b>")
     assert filling(Architecture.for_output_width((3, 3), (1, 1)))._repr_html_().startswith("<p><b>filling</b>")
+
+
+def test_an_uncertified_dimension_shows_its_range_campaign_ff():
+    """Campaign FF: a report whose rank stays below the bound shows "dimension d to upper" (its HTML)."""
+    import dataclasses
+
+    report = filling(Architecture.for_output_width((2, 2), (2, 1)))
+    low = dataclasses.replace(report, dimension=report.dimension_upper - 1)
+    assert not low.dimension_certified
+    assert f"dimension {low.dimension} to {low.dimension_upper} of k_v" in low._repr_html_()

@@ -453,3 +453,11 @@ def test_printing_at_the_edges_campaign_dd():
         small = mpmath.mpf("0.000012345")
     assert show(small, 20) == "1.2345000000000000000e-5"
     assert compare(flint.arb(1.5, 0.5), 1) is None and compare(flint.arb(2.5, 0.5), 1) is False
+
+
+def test_abbreviate_keeps_to_its_limit_campaign_ff():
+    """Campaign FF: the doctest's ``...`` matches anything under ELLIPSIS; here the cut text is at most the limit."""
+    from lcnsym.numeric import abbreviate
+
+    cut = abbreviate("9" * 100)
+    assert len(cut.split(" (")[0]) <= 60 and cut.endswith("(102 characters)") and "..." in cut

@@ -125,3 +125,9 @@ def test_each_report_counts_and_shows_errors_interruptions_tracebacks_and_output
     html = html_report(results, run_metadata("quick", 0))
     assert "<pre>ZeroDivisionError: boom</pre>" in html and "<pre>Traceback: here</pre>" in html
     assert "<pre>printed text</pre>" in html and html.count("<summary>traceback</summary>") == 1
+
+
+def test_the_html_report_names_the_workers_campaign_ff():
+    from lcnsym.checking.report import html_report
+
+    assert "workers 4." in html_report(RESULTS, run_metadata("quick", 0, workers=4))

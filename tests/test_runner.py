@@ -232,3 +232,15 @@ def test_a_serial_run_reports_each_start_and_each_result_as_it_goes():
     started, finished = [], []
     run(reg, on_start=started.append, on_result=lambda r: finished.append((r.id, r.status.value)))
     assert started == ["a", "b", "c"] and finished == [("a", "pass"), ("b", "pass"), ("c", "fail")]
+
+
+def test_evidence_names_every_dependency_it_assumed_campaign_ff():
+    """Campaign FF: a check run on the recorded results of two dependencies names both in its evidence."""
+    from lcnsym.checking.runner import CheckResult, _Plan
+
+    reg = Registry.from_modules([module("x"), module("y"), module("z", ("x", "y"))])
+    plan = _Plan(reg, CheckConfig(), None, {"x", "y"})
+    result = CheckResult("z", "pass", Evidence(True, "exact", "toy", 3), 0.1)
+    plan.record("z", result)
+    assert result.evidence.assumptions == ["x", "y"]
+    assert "assuming the recorded results of x, y" in result.evidence_text()

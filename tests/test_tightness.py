@@ -335,3 +335,14 @@ def test_the_reports_effort_repr_and_first_best_campaign_dd():
     assert "3 skipped" in CliRunner().invoke(cli, ["tightness", "--lemma", "2.4", "--degree", "4", "--restarts", "20",
                                                    "--steps", "5", "--seed", "3"]).output
     assert "best ratio 1.000000000" in repr(tightness("2.3", 1, restarts=2, steps=0))
+
+
+def test_cli_tightness_text_lines_campaign_ff():
+    """Campaign FF: every witness factor, the restarts (not the instances) in the effort line, tau's pointer to --json."""
+    runner = CliRunner()
+    text = runner.invoke(cli, ["tightness", "--lemma", "2.2", "--degree", "2", "--restarts", "3", "--steps", "2"]).output
+    report = tightness("2.2", 2, restarts=3, steps=2)
+    assert "witness factors: " + "; ".join("[" + ", ".join(p) + "]" for p in report.witness) in text
+    assert len(report.witness) == 2 and f"{report.effort['restarts']} restarts" in text and report.effort["restarts"] == 6
+    tau = runner.invoke(cli, ["tightness", "--lemma", "tau", "--degree", "1", "--restarts", "1", "--steps", "0"]).output
+    assert "(--json for the exact state)" in tau
