@@ -540,3 +540,39 @@ def test_the_judges_tau_takes_every_layers_balancedness(monkeypatch):
     arch, _, w0 = _flows.problem((2, 2, 2), (1, 1, 1), 1)
     _flows.judge("square", (2, 2, 2), (1, 1, 1), 1, Fraction(200))
     assert seen and seen[0] == list(bounds.balancedness([list(w) for w in w0])) and len(seen[0]) == 2
+
+
+def test_the_thorough_profile_runs_every_loss_on_every_shape_and_four_seeds_campaign_ee():
+    """Campaign EE (10, 16, 11): thorough parts are whole flows for every loss and shape, on seeds s+1..s+4, each
+    under the thorough wall-time limit."""
+    thorough = CheckConfig(profile="thorough")
+    assert list(_flows.seeds(thorough)) == [1, 2, 3, 4] and list(_flows.seeds(CheckConfig())) == [1]
+    parts = _flows.flow_parts(("square", "lp:4"), thorough)
+    assert not any(_flows.part_kind(p) == _flows.ENERGY_ONLY for p in parts)
+    assert sum(_flows.part_kind(p) == "flow" for p in parts) == 2 * len(_flows.shapes(thorough)) * 4
+    assert _flows.MAX_FLOW_SECONDS["thorough"] > _flows.MAX_FLOW_SECONDS["quick"]
+
+
+def test_thm_1_2_combines_with_its_3_8_check_campaign_ee(monkeypatch):
+    """Campaign EE (8): thm-1.2's combination asks for (3.8) along each flow (check_h), as its parts do."""
+    seen = {}
+    monkeypatch.setattr(thm_1_2, "flow_combine", lambda config, evidences, scope, **kw: seen.update(kw, scope=scope))
+    thm_1_2.combine(CheckConfig(), [])
+    assert seen["check_h"] is True and "(3.8)" in seen["scope"]
+
+
+def test_a_thorough_flow_runs_under_the_thorough_wall_time_limit_campaign_ee(monkeypatch):
+    seen = {}
+
+    class Stop(Exception):
+        pass
+
+    def spy(*a, **kw):
+        seen.update(kw)
+        raise Stop
+
+    monkeypatch.setattr(_flows, "gradient_flow", spy)
+    monkeypatch.setattr(_flows, "_stored", lambda *a, **kw: None, raising=False)
+    with pytest.raises(Stop):
+        _flows.flow("square", (2, 2), (1, 1), 99, Fraction(1, 7), profile="thorough")
+    assert seen["max_seconds"] == _flows.MAX_FLOW_SECONDS["thorough"]

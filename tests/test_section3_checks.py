@@ -582,3 +582,32 @@ def test_the_decay_claim_is_held_to_one_slack_of_drift_not_ten():
     bad, compared = _flows.decay_holds(claim, far)
     assert bad is not None and compared == 1 and bad["t"] == "1"
     assert _flows.decay_holds(claim, near) == (None, 1)
+
+
+def test_lemma_3_5_on_enclosures_takes_t_as_the_upper_end_of_g_campaign_ee():
+    """Campaign EE (3): T is the upper end of g(L(w0))'s ball, so tau(T) bounds from above (the lower end is not)."""
+    from lcnsym.dynamics.bounds import g_bound_ball, tau
+    from lcnsym.dynamics.losses import parse_loss
+    from lcnsym.dynamics.risk import empirical_risk_ball
+    from lcnsym.numeric import ball_bounds
+
+    seen = []
+    lemma_3_5._on_enclosures(CheckConfig(), lambda T, k_v, deltas: seen.append(T) or tau(T, k_v, deltas))
+    k, s = _flows.certified_shapes(CheckConfig())[0]
+    arch, data, w0 = _flows.problem(k, s, 1)
+    square = parse_loss("square")
+    ball = g_bound_ball(empirical_risk_ball(arch, [list(w) for w in w0], data, square, dps=_flows.DPS), square, data,
+                        arch.dN, dps=_flows.DPS)
+    low, high = ball_bounds(ball)
+    assert seen and seen[0] == high and low < high
+
+
+def test_cor_3_7_holds_3_8_by_the_excesses_only_when_every_one_is_decided_campaign_ee(monkeypatch):
+    """Campaign EE (4): balls undecided, c exact: (3.8) holds only if every entry's excess is certified nonnegative;
+    one undecided excess leaves it undecided (never True)."""
+    from lcnsym.dynamics.losses import parse_loss
+
+    answers = iter([None] * len(cor_3_7.DIGITS) + [True, None])
+    monkeypatch.setattr(cor_3_7, "compare", lambda a, b: next(answers))
+    monkeypatch.setattr(cor_3_7, "_c_gap", lambda loss, dN, m: 0)
+    assert cor_3_7._h_holds(parse_loss("pseudo-huber:1"), [[0, 5]], 1, 2)[0] is None
