@@ -434,3 +434,10 @@ def test_the_rates_matrix_is_the_hessian_of_the_loss_and_the_constraints_rows():
         assert all(abs(hess[i][j] + field_jacobian[i][j]) < to_arb(10) ** -30 for i in range(n) for j in range(n))
         _, rows, _ = _constraints(arch, Y)
         assert len(A) == 2 and all(abs(a - b) < to_arb(10) ** -30 for ra, rb in zip(A, rows) for a, b in zip(ra, rb))
+
+
+def test_a_certificate_keeps_the_digits_it_was_built_at_campaign_ee():
+    """Campaign EE (12): a certificate built at 20 digits says dps 20 (its centre is printed to those digits, not 30)."""
+    arch, data, w0 = _flows.problem((2, 2), (1, 1), 1)
+    _, cert = _certified(arch, data, [list(w) for w in w0], Fraction(4), dps=20)
+    assert cert.converges and cert.dps == 20

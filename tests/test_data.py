@@ -88,3 +88,19 @@ def test_data_is_immutable():
     data, _ = random_problem(ARCH, 2, 0)
     with pytest.raises(dataclasses.FrozenInstanceError):
         data.X = ()
+
+
+def test_data_messages_and_repr_name_the_right_side_campaign_ee():
+    """Campaign EE (6, 9, 13): a short row of Y is Y's; the entry limit's error carries d0; the repr's dN is Y's rows."""
+    from lcnsym.algebra.architecture import Architecture
+    from lcnsym.dynamics.data import Data, random_problem, validate_data
+    from lcnsym.errors import DataError, WorkLimitError
+
+    arch = Architecture(4, (2, 2), (1, 1))
+    with pytest.raises(DataError) as info:
+        validate_data(arch, [[1, 2]] * 4, [[1, 2], [3]])
+    assert info.value.what == "Y"
+    with pytest.raises(WorkLimitError) as info:
+        random_problem(arch, 10**6, 0)
+    assert info.value.d0 == 4 and info.value.m == 10**6
+    assert repr(Data(((1, 2), (3, 4), (5, 6)), ((0, 0),))) == "Data(d0 = 3, dN = 1, m = 2)"

@@ -611,3 +611,22 @@ def test_cor_3_7_holds_3_8_by_the_excesses_only_when_every_one_is_decided_campai
     monkeypatch.setattr(cor_3_7, "compare", lambda a, b: next(answers))
     monkeypatch.setattr(cor_3_7, "_c_gap", lambda loss, dN, m: 0)
     assert cor_3_7._h_holds(parse_loss("pseudo-huber:1"), [[0, 5]], 1, 2)[0] is None
+
+
+def test_lemma_3_3_measures_drift_on_the_flows_of_seed_plus_one_campaign_ee(monkeypatch):
+    """Campaign EE (15): the drift is measured on the same flows (data seed s + 1) as the other section-3 checks."""
+    seeds = []
+    real = _flows.flow
+    monkeypatch.setattr(_flows, "flow", lambda loss, k, s, seed, *a, **kw: seeds.append(seed) or real(loss, k, s, seed, *a, **kw))
+    assert lemma_3_3.check(CheckConfig(seed=3)).passed
+    assert seeds and set(seeds) == {4}
+
+
+def test_a_stored_certified_failure_is_raised_as_the_error_it_was_campaign_ee():
+    """Campaign EE (2): a stored work-limit failure comes back as WorkLimitError (callers treat the two differently)."""
+    from lcnsym.errors import ConvergenceError, WorkLimitError
+
+    with pytest.raises(WorkLimitError, match="too long"):
+        _flows._read_certified({"failed": ["WorkLimitError", "too long"]})
+    with pytest.raises(ConvergenceError, match="no step"):
+        _flows._read_certified({"failed": ["ConvergenceError", "no step"]})
