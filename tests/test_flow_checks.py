@@ -543,14 +543,13 @@ def test_the_judges_tau_takes_every_layers_balancedness(monkeypatch):
 
 
 def test_the_thorough_profile_runs_every_loss_on_every_shape_and_four_seeds_campaign_ee():
-    """Campaign EE (10, 16, 11): thorough parts are whole flows for every loss and shape, on seeds s+1..s+4, each
-    under the thorough wall-time limit."""
+    """Campaign EE (10, 16): thorough parts are whole flows for every loss and shape, on seeds s+1..s+4 (the wall-time
+    limit is the next test's)."""
     thorough = CheckConfig(profile="thorough")
     assert list(_flows.seeds(thorough)) == [1, 2, 3, 4] and list(_flows.seeds(CheckConfig())) == [1]
     parts = _flows.flow_parts(("square", "lp:4"), thorough)
     assert not any(_flows.part_kind(p) == _flows.ENERGY_ONLY for p in parts)
     assert sum(_flows.part_kind(p) == "flow" for p in parts) == 2 * len(_flows.shapes(thorough)) * 4
-    assert _flows.MAX_FLOW_SECONDS["thorough"] > _flows.MAX_FLOW_SECONDS["quick"]
 
 
 def test_thm_1_2_combines_with_its_3_8_check_campaign_ee(monkeypatch):
