@@ -749,3 +749,32 @@ def test_cli_verify_says_each_results_status_and_time_as_it_goes_campaign_ff():
 
     r = CliRunner().invoke(cli, ["verify", "--only", "eq-1.5"])
     assert r.exit_code == 0 and re.search(r"eq-1\.5: pass \([\d.]+ s\)", r.output), r.output[-500:]
+
+
+def test_arch_filling_shows_an_uncertified_dimensions_range(monkeypatch):
+    """Campaign FF's A1: a rank below the bound prints "at least d, at most upper", both numbers."""
+    import dataclasses
+
+    from lcnsym import Architecture
+    import lcnsym.cli.commands.arch as arch_command
+    from lcnsym.exploration.filling import filling
+
+    def lowered(arch, seed=None):
+        report = filling(arch, seed=seed)
+        return dataclasses.replace(report, dimension=report.dimension_upper - 1)
+
+    monkeypatch.setattr(arch_command, "filling", lowered)
+    out = run("arch", "--k", "2,2", "--s", "2,1", "--filling").output
+    upper = filling(Architecture.for_output_width((2, 2), (2, 1))).dimension_upper
+    assert f"dimension    = at least {upper - 1}, at most {upper} (the rank at a random point)" in out
+
+
+def test_cli_flow_classify_not_reached_counts_the_real_points_listed():
+    """Campaign EE: a limit not yet near a critical point says how many real points were listed (not the complex
+    count); here 4 real of 5 complex."""
+    args = ["flow", "--k", "2,2", "--s", "1,1", "--d0", "4", "--random-data", "6", "--seed", "1", "--classify",
+            "--t-max", "1", "--dps", "15", "--samples", "2"]
+    listed = json.loads(run(*args, "--json").stdout)["critical_points"]
+    assert listed["real"] != listed["complex_count"]
+    out = run(*args).output
+    assert f"; {listed['real']} listed): run longer or raise --dps" in out

@@ -140,6 +140,19 @@ def test_a_checks_print_exit_and_crash_cannot_change_the_run(tmp_path):
     assert r.exit_code == 3
 
 
+def test_traceback_prints_each_crashed_checks_own_traceback(tmp_path):
+    folder = lemma_folder(tmp_path, crasher=("1 / 0", "()"), fine=("pass", "()"))
+    plain = CliRunner().invoke(cli, ["verify", "--path", str(folder), "--only", "crasher", "--only", "fine"])
+    shown = CliRunner().invoke(cli, ["verify", "--path", str(folder), "--only", "crasher", "--only", "fine",
+                                     "--traceback"])
+    assert plain.exit_code == shown.exit_code == 3
+    assert "Traceback (most recent call last)" not in plain.output
+    err = shown.stderr if hasattr(shown, "stderr") else shown.output
+    assert "crasher: " in err and "ZeroDivisionError" in err
+    assert "Traceback (most recent call last)" in err and "1 / 0" in err  # the frame, not only the message
+    assert err.count("Traceback (most recent call last)") == 1  # only the check that crashed
+
+
 @pytest.mark.parametrize("deps,words", [("5", "DEPENDS_ON must be a tuple or list of ids, got 5"),
                                         ("('eq-1.5', 3)", "DEPENDS_ON must be a tuple or list of ids")])
 def test_bad_declarations_are_refused(tmp_path, deps, words):

@@ -177,6 +177,11 @@ def test_the_margin_figures_are_the_extremes_over_the_flows_that_ran():
     combined = _flows.flow_combine(config, planted, "square loss", check_h=True, losses=("square",))
     text = combined.worst_margin
     assert f"on all {len(flows) + 2} (loss, shape, start)s" in combined.scope  # the flows and the energy-only parts
+    more = [dataclasses.replace(planted[-1], details={**planted[-1].details,
+                                                      "part": [loss, k, s, seed + 10 + n, _flows.ENERGY_ONLY]})
+            for n in range(len(flows) + 1)]  # campaign EE: as many energy-only parts as flows, and one more
+    counted = _flows.flow_combine(config, planted + more, "square loss", check_h=True, losses=("square",)).details
+    assert counted["flows"] == len(flows) and counted["energy checks"] == len(flows) + 3
     low, high = 2, 1 + len(flows)
     for words, value in (("latest convergence t = ", high), ("last ||grad L|| at most ", high),
                          ("at a limit ", high), ("max drift ", high), ("by 10^", low), ("||WX - Y||_1 = ", low),

@@ -96,3 +96,27 @@ def test_an_interrupted_flow_keeps_the_engines_last_state_at_its_own_time(monkey
     gap = max(abs(to_rational(a, floats=True) - to_rational(b, floats=True))
               for la, lb in zip(traj.states[-1], again.states[-1]) for a, b in zip(la, lb))
     assert gap < Fraction(1, 10**15), float(gap)
+
+
+def test_ctrl_c_exactly_at_a_sample_time_records_that_sample_once():
+    """Campaign EE: the engine's last state is recorded only when it lies past the last sample; interrupted exactly at
+    a sample time (its state already recorded), the trajectory has that sample once."""
+    from lcnsym.algebra.architecture import Architecture
+    from lcnsym.dynamics.data import validate_data
+    from lcnsym.dynamics.engines import Engine, FlowInterrupted
+    from lcnsym.dynamics.flow import gradient_flow
+    from lcnsym.dynamics.losses import parse_loss
+
+    class StopsAtTheFirstSample(Engine):
+        name = "stops-at-a-sample"
+
+        def integrate(self, problem, w0, sample_times, on_sample, *, dps, **limits):
+            t = next(t for t in sample_times if t > 0)
+            on_sample(t, w0)
+            raise FlowInterrupted(t, w0)
+
+    arch = Architecture(1, (1,), (1,))
+    data = validate_data(arch, [[1]], [[2]])
+    traj = gradient_flow(arch, data, parse_loss("square"), [[1]], t_max=1, dps=15, samples=4,
+                         engine=StopsAtTheFirstSample())
+    assert traj.interrupted and [float(t) for t in traj.times] == [0.0, 0.25]

@@ -97,3 +97,21 @@ def test_the_loss_curves_floor_is_relative_to_L_inf_at_the_runs_digits():
     assert two == ([0.0], [2.0], "L(w(t)) - L(w(t_final))")
     one = _loss_curve(SimpleNamespace(times=[0], losses=[Fraction(3)], converged=True, dps=10))
     assert one == ([0.0], [3.0], "L(w(t))")
+
+
+def test_legends_name_the_layers_alone_and_every_trajectory_when_overlaid():
+    """Campaign EE: the legend went to the wrong panel. One trajectory: only the layer-norms panel has a legend (one
+    entry per layer); two trajectories: every panel has one, with both labels."""
+    from lcnsym.dynamics.flow import Trajectory
+    from lcnsym.dynamics.plotting import plot_trajectories
+
+    f = mpmath.mpf
+    traj = Trajectory("taylor", 20, times=[f(0), f(1)], losses=[f(4), f(2)], grad_norms=[f(8), f(4)],
+                      states=[[[1], [2]]] * 2, invariants=[[f(3)], [f(3)]], layer_norms_sq=[[f(1), f(4)], [f(1), f(4)]])
+    legends = [ax.get_legend() for ax in plot_trajectory(traj).axes]
+    assert [legend is not None for legend in legends] == [False, False, True, False]
+    assert [t.get_text() for t in legends[2].get_texts()] == ["||w^(1)||^2, taylor, 20 digits",
+                                                              "||w^(2)||^2, taylor, 20 digits"]
+    both = plot_trajectories([traj, traj], labels=["a", "b"]).axes
+    assert all(ax.get_legend() is not None for ax in both)
+    assert [t.get_text() for t in both[0].get_legend().get_texts()] == ["a", "b"]

@@ -51,8 +51,12 @@ def test_k_selects_and_runs_dependencies_failures_and_crashes_are_shown(project)
     assert "my-bad: fail" in out and '"x": 1' in out  # the counterexample
     assert "ZeroDivisionError" in out and "inner()" in out  # the crash's own traceback
     assert "blocked by my-bad (fail)" in out
-    classes = {c.get("classname") for c in ET.parse(project.path / "r.xml").getroot().iter("testcase")}
+    assert "my-bad: a user's claim" in out  # the failure's header names the check and its statement
+    cases = {c.get("name"): c for c in ET.parse(project.path / "r.xml").getroot().iter("testcase")}
+    classes = {c.get("classname") for c in cases.values()}
     assert "mine.mine" in classes and "mine.bad" in classes
+    evidence = {p.get("name"): p.get("value") for p in cases["my-a"].iter("property")}
+    assert evidence["evidence"] == "search over 3 instances (a toy search)"
 
 
 def test_m_not_lcnsym_leaves_them_out(project):
