@@ -79,21 +79,28 @@ def _risk_and_derivatives(arch, data):
 
 
 @pytest.mark.parametrize("k, s, d0, m, seed", [((2, 2), (1, 1), 4, 6, 7), ((2, 2), (2, 1), 6, 6, 1), ((3, 2), (1, 1), 5, 7, 1),
-                                               ((2, 2), (1, 2), 5, 6, 3), ((3,), (1,), 3, 4, 0)])
+                                               ((2, 2), (1, 2), 5, 6, 3), ((3,), (1,), 3, 4, 0), ((2, 2), (1, 1), 3, 3, None)])
 def test_real_points_are_critical_and_kinds_match_the_full_hessian(k, s, d0, m, seed):
-    """At each listed real point the gradient over every parameter vanishes, and the Hessian over every parameter has
-    N - 1 zero eigenvalues (the rescalings) and otherwise the listed signs."""
+    """At each listed real point the gradient over every parameter vanishes, L is the risk there, and the Hessian over
+    every parameter has N - 1 zero eigenvalues (the rescalings) and otherwise the listed signs."""
     arch = Architecture(d0, k, s)
-    data, _ = random_problem(arch, m, seed)
+    if seed is None:  # campaign GG: denominators 2, 3, 4 and 8 (their lcm clears the equations, not their max)
+        data = validate_data(arch, [[Fraction(1, 2), Fraction(1, 2), -1], [Fraction(3, 4), 0, Fraction(-1, 4)],
+                                    [Fraction(-3, 4), Fraction(1, 4), -1]], [[-1, -1, Fraction(2, 3)]])
+    else:
+        data, _ = random_problem(arch, m, seed)
     report = critical_points(arch, data, dps=40)
     assert report.routes_agree
     flat, L = _risk_and_derivatives(arch, data)
     grad = sp.lambdify(flat, [sp.diff(L, c) for c in flat], "mpmath")
     hess = sp.lambdify(flat, sp.hessian(L, flat), "mpmath")
+    risk = sp.lambdify(flat, L, "mpmath")
     with mpmath.workdps(40):
         for point in report.real:
             w = [mpmath.mpf(x.mid().str(45, radius=False)) for layer in point.w for x in layer]
             assert max(abs(g) for g in grad(*w)) < mpmath.mpf(10) ** -30
+            loss = mpmath.mpf(point.loss.mid().str(45, radius=False))
+            assert abs(loss - risk(*w)) < mpmath.mpf(10) ** -30 and point.loss.rad() < 10 ** -30  # L is the risk there
             eig = mpmath.eigsy(mpmath.matrix(hess(*w)))[0]
             scale = max(abs(e) for e in eig)
             zero = sum(abs(e) < scale * mpmath.mpf(10) ** -25 for e in eig)
@@ -346,3 +353,25 @@ def test_cli_and_html_show_every_layer_and_every_entry_of_a_point_campaign_ff():
     html = report._repr_html_()
     p = report.real[0]
     assert ", ".join(show(x, 8) for x in p.v) in html and len(p.v) == 3
+
+
+def test_critical_filters_with_v0_zero_are_left_off_the_slice_not_a_degenerate_ideal():
+    """Mutation pass: without the exclusion ``z w^(f)_1 = 1`` the points with ``v_0 = 0`` join as a line (``z`` free)
+    and the ideal is refused as not zero-dimensional. Data whose least-squares filter v* = (0, 1, 1) has v_0 = 0:
+    the report lists the critical points on the slice (every v_0 nonzero), none of them v*."""
+    arch = Architecture(3, (2, 2), (1, 1))
+    data = validate_data(arch, [[1, 0, 0], [0, 1, 0], [0, 0, 1]], [[0, 1, 1]])
+    report = critical_points(arch, data, dps=20)
+    assert report.routes_agree and report.complex_count == 4
+    assert [p.kind for p in report.real] == ["saddle", "saddle"]
+    assert all(not p.v[0].contains(0) for p in report.real)
+
+
+def test_a_groebner_basis_beyond_its_limits_is_a_work_limit_error(monkeypatch):
+    """Mutation pass: Buchberger stopped by its limits returns an incomplete basis; that is refused, never used."""
+    arch = Architecture(4, (2, 2), (1, 1))
+    data, _ = random_problem(arch, 6, 7)
+    monkeypatch.setattr(crit, "GROEBNER_LIMITS", (3, 20000, 100000))
+    with pytest.raises(WorkLimitError, match="grew beyond 3 polynomials") as info:
+        critical_points(arch, data, dps=20)
+    assert info.value.data["limits"] == (3, 20000, 100000)
