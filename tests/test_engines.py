@@ -418,3 +418,24 @@ def test_the_taylor_field_of_l_p_is_minus_the_exact_gradient_by_hand(loss_text):
     field = field_at(FlowProblem(arch, data, parse_loss(loss_text)), [[1], [1]], dps=30)
     exact = (-1) ** (p - 1) + 2 * (-2) ** (p - 1)
     assert [round(float(f)) for f in field] == [-exact, -exact]
+
+
+@pytest.mark.parametrize("loss_text", ["square", "log-cosh:1"])
+def test_the_taylor_field_carries_its_guard_digits(loss_text):
+    """Campaign GG (21): the tape recorded without the engine's GUARD digits still met dps digits but lost the guard the
+    flows rely on over many steps: on data with no short binary form the field errs below 10^-(dps + GUARD - 2)."""
+    from lcnsym.dynamics.data import validate_data
+    from lcnsym.dynamics.engines import FlowProblem
+    from lcnsym.dynamics.engines.taylor import GUARD, field_at
+    from lcnsym.numeric import to_rational
+
+    F = Fraction
+    arch = Architecture(3, (2, 2), (1, 1))
+    data = validate_data(arch, [[F(1, 3), F(1, 7), 1], [F(2, 3), -1, F(1, 5)], [1, F(3, 7), F(-1, 3)]],
+                         [[F(1, 3), F(1, 2), -1]])
+    w = [[F(1, 3), F(-2, 7)], [F(5, 11), F(1, 9)]]
+    loss = parse_loss(loss_text)
+    field = field_at(FlowProblem(arch, data, loss), w, dps=30)
+    exact = [-to_rational(g, floats=True) for layer in risk_gradient(arch, w, data, loss, dps=80) for g in layer]
+    scale = max(abs(g) for g in exact)
+    assert max(abs(f - g) for f, g in zip(field, exact)) < scale * F(1, 10 ** (30 + GUARD - 2))

@@ -104,6 +104,24 @@ def test_a_monotonicity_test_blind_to_a_rise_between_the_ends_fails_the_flow_che
     assert "the monotonicity test accepted a rising loss" in bad
 
 
+@pytest.mark.parametrize("blind", ["first", "last"])
+def test_a_monotonicity_test_blind_to_a_rise_at_either_end_fails_the_flow_checks(monkeypatch, blind):
+    """Campaign HH: with only the first of the rising controls tried, a test blind to a rise at the last interval
+    passed; every control runs, so a rise missed at either end is seen."""
+    import dataclasses
+
+    from lcnsym.dynamics.flow import Trajectory
+
+    honest = Trajectory.loss_non_increasing
+
+    def non_increasing(self, lost=8):  # the honest test on the losses without the first (or last) interval
+        return honest(dataclasses.replace(self, losses=self.losses[1:] if blind == "first" else self.losses[:-1]), lost)
+
+    monkeypatch.setattr(Trajectory, "loss_non_increasing", non_increasing)
+    bad, _ = _flows.judge("square", (2, 2), (1, 1), 1, 200)
+    assert "the monotonicity test accepted a rising loss" in bad
+
+
 def test_every_flow_a_check_or_the_library_integrates_lets_ctrl_c_through():
     """A partial flow must never be checked (or kept in the flow store): every ``gradient_flow`` call outside the CLI
     says ``on_interrupt="raise"``; found from the source, not a list."""
