@@ -436,3 +436,38 @@ def test_eq_1_5_needs_the_stride_in_a_refusal():
 
     ev = eq_1_5.check(CheckConfig(), architecture=NoStride)
     assert not ev.passed and "should name" in ev.counterexample and "s_" in ev.counterexample["should name"]
+
+
+def test_eq_1_5_needs_the_stride_in_convolution_rows_refusal(monkeypatch):
+    """Campaign HH (e15a): convolution_rows refusing without naming s must fail eq-1.5, as Architecture's does."""
+    from lcnsym.algebra import convolution
+
+    real = convolution.convolution_rows
+
+    def no_stride(w, d_in, s, *rest):
+        try:
+            return real(w, d_in, s, *rest)
+        except ArchitectureError:
+            raise ArchitectureError(f"a filter of width {len(w)} does not fit {d_in} inputs") from None
+
+    monkeypatch.setattr(convolution, "convolution_rows", no_stride)
+    ev = eq_1_5.check(CheckConfig())
+    assert not ev.passed and ev.counterexample["should name"].startswith("k = ")
+    assert "s = " in ev.counterexample["should name"]
+
+
+@pytest.mark.parametrize("malformed", range(len(eq_1_5.MALFORMED)))
+def test_eq_1_5_fails_when_any_malformed_input_is_accepted(malformed):
+    """Campaign HH (e15b): each malformed input is tried; an Architecture accepting that one alone fails eq-1.5."""
+    args, _ = eq_1_5.MALFORMED[malformed]
+
+    class AcceptsOne(Architecture):
+        def __post_init__(self):
+            try:
+                super().__post_init__()
+            except ArchitectureError:
+                if (self.d0, self.k, self.s) != args or type(self.d0) is not type(args[0]):
+                    raise
+
+    ev = eq_1_5.check(CheckConfig(), architecture=AcceptsOne)
+    assert not ev.passed and ev.counterexample == {"input": args, "accepted": True}

@@ -474,6 +474,24 @@ def test_lemma_2_3_text_counts_what_ran():
     assert f"roots on the unit circle of degree {', '.join(map(str, unit))} and" in ev.scope and 2 in unit
 
 
+def test_lemma_2_4_counts_the_polynomials_whose_balls_straddle_the_unit_circle(monkeypatch):
+    """Campaign HH: the count of straddling polynomials (held against MIN_STRADDLING) is those with more than one
+    classification, recounted here from the library's answers while the check runs, not every polynomial."""
+    real = lemma_2_4.factorizations_for_all_classifications
+    sizes = []
+
+    def spy(coeffs, dps):
+        out = real(coeffs, dps)
+        sizes.append(len(out))
+        return out
+
+    monkeypatch.setattr(lemma_2_4, "factorizations_for_all_classifications", spy)
+    ev = lemma_2_4.check(QUICK)
+    straddled = sum(n > 1 for n in sizes)
+    assert ev.passed and len(sizes) == ev.instances and lemma_2_4.MIN_STRADDLING["quick"] <= straddled < len(sizes)
+    assert f"({straddled} polynomials with balls straddling |z| = 1," in ev.scope
+
+
 def test_lemma_2_4_states_the_largest_residual_whatever_the_order(monkeypatch):
     """Campaign T: the figure is the largest residual over the factorizations, not the last one's (the families end with
     their largest; reversed, the last is not)."""
