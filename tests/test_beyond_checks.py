@@ -299,15 +299,19 @@ def test_filling_refuses_a_real_roots_certificate_with_as_many_real_roots_as_odd
         assert (beyond_filling._confirm(arch, forged) is not None) is bad, coefficients
 
 
-@pytest.mark.parametrize("shift", [-1, 1])
+@pytest.mark.parametrize("shift", [-1, 1, "upper"])
 def test_filling_fails_on_a_dimension_the_minor_does_not_certify(monkeypatch, shift):
     """Campaign I: a rank below min(k_v, kbar - N + 1) is not a certified dimension (nor one above it): the check fails on
-    "dimensions"."""
+    "dimensions". Campaign HH: nor is a rank equal to it that the report does not certify (its upper bound above)."""
     from lcnsym.exploration.filling import filling
 
     def off(arch, seed=0):
         report = filling(arch, seed=seed)
-        return dataclasses.replace(report, dimension=report.dimension + shift) if arch.k == (2, 3) else report
+        if arch.k != (2, 3):
+            return report
+        if shift == "upper":
+            return dataclasses.replace(report, dimension_upper=report.dimension + 1)
+        return dataclasses.replace(report, dimension=report.dimension + shift)
 
     monkeypatch.setattr(beyond_filling, "filling", off)
     ev = beyond_filling.check(QUICK)

@@ -112,3 +112,24 @@ def test_declares_check_reads_the_syntax(tmp_path):
         declares_check(broken)
     with pytest.raises(RegistryError, match="is not a folder of proof modules"):
         discover(paths=[both])
+
+
+def test_the_papers_dependencies_are_those_of_results_md():
+    """Campaign HH (t34): thm-3.4 without lemma-3.5 in DEPENDS_ON passed every test. The edges among the paper's
+    results are exactly RESULTS.md's "Dependencies" (docs/results.md is the shipped copy), parsed here."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "results.md").read_text()
+    spec = " ".join(text.split("Dependencies (an edge `a -> b` means \"the proof of b uses a\"):", 1)[1]
+                    .split("\n\n", 1)[0].split())
+    expected = set()
+    for chain in spec.rstrip(".").split(";"):
+        groups = [[x.strip() for x in g.split(",")] for g in chain.split("->")]
+        expected |= {(a, b) for before, after in zip(groups, groups[1:]) for a in before for b in after}
+    assert ("lemma-3.5", "thm-3.4") in expected and len(expected) == 13
+    registry = discover()
+    paper = {pid for pid in registry.checks if re.fullmatch(r"(eq|prop|lemma|thm|cor)-\d\.\d", pid)}
+    assert len(paper) == 13
+    edges = {(d, pid) for pid in paper for d in registry.checks[pid].depends_on if d in paper}
+    assert edges == expected

@@ -630,3 +630,33 @@ def test_a_stored_certified_failure_is_raised_as_the_error_it_was_campaign_ee():
         _flows._read_certified({"failed": ["WorkLimitError", "too long"]})
     with pytest.raises(ConvergenceError, match="no step"):
         _flows._read_certified({"failed": ["ConvergenceError", "no step"]})
+
+
+def test_lemma_3_3_states_the_largest_drift_over_its_flows_campaign_hh(monkeypatch):
+    """Campaign HH: the drift figure is the largest over the flows measured, not the last flow's."""
+    from lcnsym.numeric import show
+
+    drifts = []
+    real = _flows.flow
+
+    def spy(*args, **kwargs):
+        traj = real(*args, **kwargs)
+        drifts.append(traj.balancedness_drift())
+        return traj
+
+    monkeypatch.setattr(_flows, "flow", spy)
+    ev = lemma_3_3.check(CheckConfig())
+    assert ev.passed and len(drifts) >= 2 and max(drifts) != drifts[-1]
+    assert f"drift by at most {show(max(drifts), 3)} (<" in ev.scope
+
+
+def test_cor_3_7_a_slack_undecided_at_every_precision_is_never_a_pass_campaign_hh(monkeypatch):
+    """Campaign HH: loss(r) + c - ||r||_1 >= 0 undecided at every precision (a ball around 0) raises PrecisionError;
+    reading "undecided" as "holds" passed."""
+    import flint
+
+    from lcnsym.errors import PrecisionError
+
+    monkeypatch.setattr(cor_3_7, "_slack", lambda loss, r, c_shift, dps: flint.arb(0, 1e-3))
+    with pytest.raises(PrecisionError, match=r"cor-3.7 undecided for .* at r = "):  # the residuals', before (3.8)'s
+        cor_3_7.check(CheckConfig())
