@@ -375,3 +375,23 @@ def test_a_groebner_basis_beyond_its_limits_is_a_work_limit_error(monkeypatch):
     with pytest.raises(WorkLimitError, match="grew beyond 3 polynomials") as info:
         critical_points(arch, data, dps=20)
     assert info.value.data["limits"] == (3, 20000, 100000)
+
+
+def test_standard_monomials_by_hand():
+    """Mutation pass: the quotient ring's basis from leading monomials; ``None`` unless every unknown has a pure power
+    among them (then finitely many solutions), and at most MAX_QUOTIENT monomials."""
+    assert crit._standard_monomials([(2, 0), (1, 1)], 2) is None  # y has no pure power: a line of solutions
+    assert crit._standard_monomials([(2, 0), (0, 2)], 2) == [(0, 0), (0, 1), (1, 0), (1, 1)]
+    assert crit._standard_monomials([(2, 0), (1, 1), (0, 3)], 2) == [(0, 0), (0, 1), (1, 0), (0, 2)]
+    assert crit._standard_monomials([(0, 0)], 2) == []  # 1 in the ideal: no solution (was read as "not isolated")
+    assert len(crit._standard_monomials([(crit.MAX_QUOTIENT,)], 1)) == crit.MAX_QUOTIENT
+    with pytest.raises(WorkLimitError, match=f"more than {crit.MAX_QUOTIENT} complex solutions"):
+        crit._standard_monomials([(crit.MAX_QUOTIENT + 1,)], 1)
+
+
+def test_data_whose_only_critical_filter_is_zero_have_none_on_the_slice():
+    """Mutation pass: with Y = 0 and A = I the only critical filter is v = 0, which the slice excludes; the ideal is the
+    whole ring and the report counts 0 points, where it used to refuse the data as degenerate ("A singular")."""
+    arch = Architecture(3, (2, 2), (1, 1))
+    report = critical_points(arch, validate_data(arch, [[1, 0, 0], [0, 1, 0], [0, 0, 1]], [[0, 0, 0]]), dps=20)
+    assert report.complex_count == report.quotient_dimension == 0 and report.real == [] and report.routes_agree

@@ -156,11 +156,11 @@ def _divides(a, b):
 
 def _standard_monomials(leading, nvars):
     """The monomials divisible by no leading monomial (a basis of the quotient ring), or ``None`` if infinitely many."""
+    if any(all(e == 0 for e in lm) for lm in leading):
+        return []  # 1 is in the ideal: no solution (tested first: the constant is no unknown's pure power)
     for i in range(nvars):  # zero-dimensional iff every unknown has a pure power among the leading monomials
         if not any(all(e == 0 for j, e in enumerate(lm) if j != i) and lm[i] > 0 for lm in leading):
             return None
-    if any(all(e == 0 for e in lm) for lm in leading):
-        return []
     found, frontier = [(0,) * nvars], [(0,) * nvars]
     seen = set(found)
     while frontier:
