@@ -471,3 +471,18 @@ def test_eq_1_5_fails_when_any_malformed_input_is_accepted(malformed):
 
     ev = eq_1_5.check(CheckConfig(), architecture=AcceptsOne)
     assert not ev.passed and ev.counterexample == {"input": args, "accepted": True}
+
+
+def test_prop_1_1_compares_every_row_of_the_network_matrix(monkeypatch):
+    """Campaign HH (p11): comparing only the first rows passed a network matrix wrong in its last row."""
+    real = prop_1_1.network_rows
+
+    def last_row_off(arch, ws):
+        rows = real(arch, ws)
+        first = min(rows[-1])
+        return rows[:-1] + [{**rows[-1], first: 2 * rows[-1][first]}]
+
+    monkeypatch.setattr(prop_1_1, "network_rows", last_row_off)
+    ev = prop_1_1.check(CheckConfig())
+    assert not ev.passed and "Pi(pi(w)) entry" in ev.counterexample
+    assert ev.counterexample["row"] >= 2  # the last row of a matrix with more than one

@@ -212,13 +212,24 @@ def test_lemma_3_6_counts_only_the_pairs_it_decided(monkeypatch):
     pairs counted are the decisions that returned (random instances and flow samples alike)."""
     from lcnsym.proofs import lemma_3_6
 
-    decided = []
+    decided, failing = [], set()
     real = lemma_3_6.decide
-    monkeypatch.setattr(lemma_3_6, "decide", lambda *a: (lambda out: decided.append(1) or out)(real(*a)))
+
+    def spy(arch, w, data, *rest):
+        try:
+            out = real(arch, w, data, *rest)
+        except lemma_3_6.HypothesisFails:
+            failing.add(repr((arch, w, data)))  # campaign HH: instances, not (instance, loss) pairs
+            raise
+        decided.append(1)
+        return out
+
+    monkeypatch.setattr(lemma_3_6, "decide", spy)
     ev = lemma_3_6.check(CheckConfig())
     assert ev.passed
     assert ev.scope.startswith(f"{len(decided)} (instance, loss) pairs") and ev.instances == len(decided)
-    assert ev.details["hypothesis fails"] > 0  # there were singular instances to leave out
+    assert ev.details["hypothesis fails"] == len(failing) > 0  # there were singular instances to leave out
+    assert f"{len(failing)} instances with singular X X^T reported as 'hypothesis fails'" in ev.scope
 
 
 def test_lemma_3_5_holds_its_bound_against_every_point_of_the_enclosures():
@@ -660,3 +671,21 @@ def test_cor_3_7_a_slack_undecided_at_every_precision_is_never_a_pass_campaign_h
     monkeypatch.setattr(cor_3_7, "_slack", lambda loss, r, c_shift, dps: flint.arb(0, 1e-3))
     with pytest.raises(PrecisionError, match=r"cor-3.7 undecided for .* at r = "):  # the residuals', before (3.8)'s
         cor_3_7.check(CheckConfig())
+
+
+def test_lemma_3_5_takes_t_as_the_one_norm_of_the_final_filter_campaign_hh(monkeypatch):
+    """Campaign HH: tau at 2 ||pi(w)||_1 passed (a weaker bound) while the text said T = ||pi(w)||_1. Every T the bound
+    is given on the exact instances and the flow samples is ||pi(w)||_1 of the filters just built, exactly."""
+    from lcnsym.dynamics.bounds import tau
+
+    real = lemma_3_5.final_filter
+    norms, given = [], []
+
+    def spy(arch, w):
+        v = real(arch, w)
+        norms.append(sum(abs(c) for c in v))
+        return v
+
+    monkeypatch.setattr(lemma_3_5, "final_filter", spy)
+    ev = lemma_3_5.check(CheckConfig(), bound=lambda T, k_v, deltas: given.append(T) or tau(T, k_v, deltas))
+    assert ev.passed and len(norms) > 100 and given[:len(norms)] == norms
