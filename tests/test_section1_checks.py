@@ -479,6 +479,8 @@ def test_prop_1_1_compares_every_row_of_the_network_matrix(monkeypatch):
 
     def last_row_off(arch, ws):
         rows = real(arch, ws)
+        if len(rows) < 2:
+            return rows
         first = min(rows[-1])
         return rows[:-1] + [{**rows[-1], first: 2 * rows[-1][first]}]
 
