@@ -483,3 +483,17 @@ def test_critical_points_thorough_instances_include_a_strided_and_a_three_layer_
     assert max(len(k) for k, *_ in quick) == 2
     assert ((2, 1, 2), (1, 1, 1)) in {(k, s) for k, s, *_ in thorough} and ((2, 2), (1, 2)) in {(k, s) for k, s, *_ in thorough}
     assert len(thorough) == len(quick) + 3 + 2
+
+
+def test_tightness_fails_a_search_below_nine_tenths_of_its_own_random_sample(monkeypatch):
+    """Campaign HH (bt2): the search's best at each degree must reach SAMPLE_SHARE of the check's own random sample;
+    with the sample made 3/2 of its best (so no search reaches 9/10 of it) the check fails naming the share."""
+    real = beyond_tightness._sample_best
+
+    def higher(lemma, n, rng):
+        value, coeffs = real(lemma, n, rng)
+        return value * 3 / 2, coeffs
+
+    monkeypatch.setattr(beyond_tightness, "_sample_best", higher)
+    e = beyond_tightness.check(QUICK)
+    assert not e.passed and "below 9/10 of" in e.counterexample["search too small"]

@@ -568,3 +568,25 @@ def test_the_flow_texts_largest_gradient_at_the_limit_is_the_largest(monkeypatch
     assert ev.passed and len(limits) >= 2 and len({float(g) for g in limits}) >= 2
     said = re.search(r"at the exact final state \(at most ([^;]+);", ev.scope).group(1)
     assert said == f"{max(float(g) for g in limits):.3g}"
+
+
+@pytest.mark.parametrize("factor, fails", [(2, True), (Fraction(1, 2), False)])
+def test_the_energy_identity_is_accepted_at_its_stated_tolerance_not_above(monkeypatch, factor, fails):
+    """Campaign HH (f8): the acceptance at 100 ENERGY_TOL passed while the text said ENERGY_TOL; a defect of twice the
+    tolerance fails, half of it holds."""
+    monkeypatch.setattr(_flows, "energy_identity", lambda *args: factor * _flows.ENERGY_TOL)
+    energy, bad = _flows._energy("square", (2, 2), (1, 1), 1, "taylor", {"loss": "square"})
+    assert (bad is not None and "dL/dt = -||grad L||^2 fails by (relative)" in bad) is fails
+    assert energy == factor * _flows.ENERGY_TOL
+
+
+@pytest.mark.parametrize("factor, fails", [(2, True), (Fraction(1, 2), False)])
+def test_the_drift_is_accepted_at_its_stated_tolerance_not_above(monkeypatch, factor, fails):
+    """Campaign HH (f1b): the drift accepted up to 1000 times the tolerance the text states passed; twice it fails."""
+    from lcnsym.dynamics.flow import Trajectory
+    from lcnsym.numeric import tolerance
+
+    drift = factor * tolerance(_flows.DPS, _flows.DRIFT_DIGITS_LOST)
+    monkeypatch.setattr(Trajectory, "balancedness_drift", lambda self: drift)
+    bad, _ = _flows.judge("square", (2, 2), (1, 1), 1, 200)
+    assert (bad is not None and "balancedness drift" in bad) is fails

@@ -488,3 +488,14 @@ def test_prop_1_1_compares_every_row_of_the_network_matrix(monkeypatch):
     ev = prop_1_1.check(CheckConfig())
     assert not ev.passed and "Pi(pi(w)) entry" in ev.counterexample
     assert ev.counterexample["row"] >= 2  # the last row of a matrix with more than one
+
+
+def test_prop_1_1_states_the_widest_final_filter_of_the_deep_shapes(monkeypatch):
+    """Campaign HH (p11b): "k_v up to" is the largest k_v over the deep shapes checked, not the last one's."""
+    seen = []
+    real = prop_1_1.check_shape
+    monkeypatch.setattr(prop_1_1, "check_shape", lambda k, s, *a, **kw: seen.append((k, s)) or real(k, s, *a, **kw))
+    ev = prop_1_1.check_part(CheckConfig(), ("deep",))
+    widths = [final_filter_width(k, s) for k, s in seen]
+    assert ev.passed and len(widths) >= 2 and max(widths) != widths[-1]
+    assert ev.details["max k_v"] == max(widths)

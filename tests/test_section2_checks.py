@@ -617,3 +617,11 @@ def test_lemma_2_4_an_undecided_comparison_against_the_stated_bounds_is_never_a_
     monkeypatch.setattr(lemma_2_4, "compare", lambda a, b: None)
     with pytest.raises(PrecisionError, match="lemma-2.4 undecided for degree 2"):
         lemma_2_4._decide_as_stated(f, 6, T, bound_25, n)
+
+
+def test_lemma_2_2_a_ratio_ball_straddling_the_constant_is_undecided_never_a_pass(monkeypatch):
+    """Campaign HH (l22b): a library ball that holds the true ratio but straddles the constant 1 raises PrecisionError
+    (the check's own recomputation agrees with it, so only the decision can catch it); read as "holds", it passed."""
+    monkeypatch.setattr(lemma_2_2, "norm_ratio_ball", lambda p, q, norm, dps: flint.arb(1, 1))
+    with pytest.raises(PrecisionError, match="lemma-2.2 undecided"):
+        lemma_2_2.check(QUICK)
