@@ -625,3 +625,23 @@ def test_lemma_2_2_a_ratio_ball_straddling_the_constant_is_undecided_never_a_pas
     monkeypatch.setattr(lemma_2_2, "norm_ratio_ball", lambda p, q, norm, dps: flint.arb(1, 1))
     with pytest.raises(PrecisionError, match="lemma-2.2 undecided"):
         lemma_2_2.check(QUICK)
+
+
+def test_lemma_2_4_decides_every_factors_norm_not_only_the_first(monkeypatch):
+    """Campaign HH (l24a): deciding only the first factor's |c0| + |c1| against C n T misses a later, larger one. For
+    (x - 2)(x + 3)(x - 1/2)(x^2 + 4) a factorization whose largest norm is not its first, with C between the two: the
+    stated bound fails on the larger factor."""
+    from lcnsym.numeric import to_float
+
+    coeffs = [Fraction(12), Fraction(-26), Fraction(5), Fraction(-5, 2), Fraction(1, 2), Fraction(1)]  # the product
+    for f in lemma_2_4.factorizations_for_all_classifications(coeffs, 30):
+        norms = [to_float(n) for n in lemma_2_4._own_factor_norms(f)]
+        if norms.index(max(norms)) != 0:
+            break
+    else:
+        raise AssertionError("no factorization whose largest factor norm is not the first")
+    T, bound_25, n = lemma_2_4.constants_as_stated(coeffs, f.r, f.prec)
+    constant = Fraction((norms[0] + max(norms)) / 2 / (n * to_float(T))).limit_denominator(1000)
+    assert norms[0] < constant * n * to_float(T) < max(norms)
+    why = lemma_2_4._decide_as_stated(f, constant, T, bound_25, n)
+    assert why is not None and "exceeds" in why
