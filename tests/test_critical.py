@@ -381,6 +381,7 @@ def test_standard_monomials_by_hand():
     """Mutation pass: the quotient ring's basis from leading monomials; ``None`` unless every unknown has a pure power
     among them (then finitely many solutions), and at most MAX_QUOTIENT monomials."""
     assert crit._standard_monomials([(2, 0), (1, 1)], 2) is None  # y has no pure power: a line of solutions
+    assert crit._standard_monomials([(2, 0, 0), (0, 1, 1), (0, 0, 2)], 3) is None  # y z is no pure power of y
     assert crit._standard_monomials([(2, 0), (0, 2)], 2) == [(0, 0), (0, 1), (1, 0), (1, 1)]
     assert crit._standard_monomials([(2, 0), (1, 1), (0, 3)], 2) == [(0, 0), (0, 1), (1, 0), (0, 2)]
     assert crit._standard_monomials([(0, 0)], 2) == []  # 1 in the ideal: no solution (was read as "not isolated")
