@@ -499,3 +499,75 @@ def test_prop_1_1_states_the_widest_final_filter_of_the_deep_shapes(monkeypatch)
     widths = [final_filter_width(k, s) for k, s in seen]
     assert ev.passed and len(widths) >= 2 and max(widths) != widths[-1]
     assert ev.details["max k_v"] == max(widths)
+
+
+def test_eq_1_5_fails_when_convolution_rows_accepts_a_wrong_output_width(monkeypatch):
+    """Campaign II (E1): convolution_rows given d_out = eq. (1.5)'s + 1 must refuse; one that ignores d_out fails eq-1.5."""
+    from lcnsym.algebra import convolution
+
+    real = convolution.convolution_rows
+    monkeypatch.setattr(convolution, "convolution_rows", lambda w, d_in, s, d_out=None: real(w, d_in, s))
+    ev = eq_1_5.check(CheckConfig())
+    assert not ev.passed and "d_out given" in ev.counterexample
+
+
+def test_eq_1_5_fails_when_a_malformed_input_raises_the_wrong_error():
+    """Campaign II (E4): a malformed input refused with TypeError instead of ArchitectureError fails eq-1.5."""
+
+    class WrongError(Architecture):
+        def __post_init__(self):
+            if type(self.d0) is bool:
+                raise TypeError("bool")
+            super().__post_init__()
+
+    ev = eq_1_5.check(CheckConfig(), architecture=WrongError)
+    assert not ev.passed and ev.counterexample == {"input": (True, (1,), (1,)), "raised": "TypeError: bool"}
+
+
+def test_prop_1_1_states_the_fewest_and_most_input_widths_over_every_shape(monkeypatch):
+    """Campaign II (P8): "each at lo to hi input widths" is the range over every shape checked (recounted here from
+    what check_shape returned), not the largest part's fewest."""
+    counts = []
+    real = prop_1_1.check_shape
+
+    def spy(k, s, *args, **kwargs):
+        bad, checked = real(k, s, *args, **kwargs)
+        counts.append(len({d0 for _, d0 in checked}))
+        return bad, checked
+
+    monkeypatch.setattr(prop_1_1, "check_shape", spy)
+    ev = prop_1_1.check(CheckConfig())
+    lo, hi = min(counts), max(counts)
+    assert ev.passed and lo < hi
+    assert f"each at {lo} to {hi} input widths d0" in ev.scope
+
+
+@pytest.mark.parametrize("from_layer", [3, 4])
+def test_prop_2_1_draws_layers_deep_enough_to_catch_a_stride_polynomial_wrong_there(monkeypatch, from_layer):
+    """Campaign II (Q1): the random norm instances go to depth 4; a sympy stride_polynomial wrong (times x) from layer 3
+    or 4 on fails the norms part, which shrunk to depth 2 passed."""
+    real = polynomials.stride_polynomial
+
+    def wrong_deep(w, i, s, x=None):
+        got = real(w, i, s, x)
+        return got * got.gen if i >= from_layer else got
+
+    monkeypatch.setattr(polynomials, "stride_polynomial", wrong_deep)
+    ev = prop_2_1.check_part(CheckConfig(), ("norms",))
+    assert not ev.passed and ev.counterexample["layer"] >= from_layer
+
+
+@pytest.mark.parametrize("anchor", range(len(prop_2_1.COMPLEX_ANCHORS)))
+def test_prop_2_1_holds_every_complex_anchor(monkeypatch, anchor):
+    """Campaign II (Q7): each complex anchor is compared; a coefficient_norm off on that anchor alone fails."""
+    coeffs, p, _ = prop_2_1.COMPLEX_ANCHORS[anchor]
+    real = polynomials.coefficient_norm
+    target = [prop_2_1.to_sympy(c) for c in coeffs]
+
+    def off_on_one(cs, q):
+        value = real(cs, q)
+        return 2 * value if q == p and list(cs) == target else value
+
+    monkeypatch.setattr(polynomials, "coefficient_norm", off_on_one)
+    ev = prop_2_1.check_part(CheckConfig(), ("norms",))
+    assert not ev.passed and ev.counterexample["anchor"] == [f"{re}{im:+}i" for re, im in coeffs]
