@@ -497,3 +497,26 @@ def test_tightness_fails_a_search_below_nine_tenths_of_its_own_random_sample(mon
     monkeypatch.setattr(beyond_tightness, "_sample_best", higher)
     e = beyond_tightness.check(QUICK)
     assert not e.passed and "below 9/10 of" in e.counterexample["search too small"]
+
+
+def test_filling_confirms_certificates_by_hand_campaign_ii():
+    """Campaign II (B1-B3): _confirm refuses a certificate filter of the wrong degree, a root-moduli witness with equal
+    moduli, and a root-moduli argument on an architecture with no strided layer; it accepts the honest ones."""
+    from types import SimpleNamespace
+
+    from lcnsym.algebra.architecture import Architecture
+
+    def report(argument, filter_):
+        return SimpleNamespace(certificate={"argument": argument, "filter": filter_})
+
+    plain = Architecture.for_output_width((2, 2), (1, 1))  # k_v = 3
+    strided = Architecture.for_output_width((2, 2), (2, 1))  # k_v = 4, a strided layer
+    assert plain.k_v == 3 and strided.k_v == 4
+    assert beyond_filling._confirm(plain, report("real roots", ["1", "0", "1"])) is None  # 1 + x^2: no real root
+    low = beyond_filling._confirm(plain, report("real roots", ["1"]))
+    assert low == {"certificate filter degree": 0, "k_v - 1": 2}
+    assert beyond_filling._confirm(strided, report("root moduli", ["-6", "11", "-6", "1"])) is None  # roots 1, 2, 3
+    equal = beyond_filling._confirm(strided, report("root moduli", ["-1", "0", "0", "1"]))  # x^3 - 1: all |z| = 1
+    assert equal is not None and equal["problem"] == "moduli not distinct"
+    unstrided = beyond_filling._confirm(plain, report("root moduli", ["2", "-3", "1"]))  # (x - 1)(x - 2)
+    assert unstrided == {"problem": "root-moduli argument without a strided layer"}

@@ -645,3 +645,27 @@ def test_lemma_2_4_decides_every_factors_norm_not_only_the_first(monkeypatch):
     assert norms[0] < constant * n * to_float(T) < max(norms)
     why = lemma_2_4._decide_as_stated(f, constant, T, bound_25, n)
     assert why is not None and "exceeds" in why
+
+
+def test_lemma_2_2_states_the_largest_ratio_over_every_pair(monkeypatch):
+    """Campaign II (L2): the figure is the largest ratio over the pairs, not the last pair's."""
+    from lcnsym import numeric
+
+    seen = []
+    monkeypatch.setattr(lemma_2_2, "to_float", lambda x: seen.append(numeric.to_float(x)) or seen[-1])
+    ev = lemma_2_2.check(QUICK)
+    assert ev.passed and len(seen) == ev.instances and max(seen) != seen[-1]
+    assert ev.worst_margin == f"largest ratio {max(seen):.6f}" and ev.details["largest ratio"] == max(seen)
+
+
+def test_lemma_2_4_audit_needs_every_number_of_big_roots_between_the_extremes():
+    """Campaign II (G2): x^2 - 1's two roots straddle |z| = 1, so r = 0, 1 and 2 must each be built; the extremes alone
+    (r = 0 and 2) fail the audit, as does a repeated r."""
+    from lcnsym.analysis.factorization import factorizations_for_all_classifications
+
+    fs = factorizations_for_all_classifications([-1, 0, 1], 30)
+    assert sorted(f.r for f in fs) == [0, 1, 2] and lemma_2_4._audit(fs, None) is None
+    extremes = [f for f in fs if f.r != 1]
+    bad = lemma_2_4._audit(extremes, None)
+    assert bad is not None and bad["numbers of big roots built"] == [0, 2] and bad["needed"] == "each of 0..2"
+    assert lemma_2_4._audit(fs + [fs[0]], None) is not None
