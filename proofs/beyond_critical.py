@@ -129,6 +129,15 @@ def _own_inertia(arch, A, b, point):
     raise PrecisionError(f"a leading minor of the Hessian at a real critical point is undecided at {digits} digits", dps=digits)
 
 
+def _kind_of(inertia):
+    """The kind a point's Hessian inertia ``(positive, negative, zero)`` makes it, by definition (the check's own rule):
+    both signs a saddle, else a zero eigenvalue leaves it degenerate, else positive definite a minimum."""
+    positive, negative, zero = inertia
+    if positive and negative:
+        return "saddle"
+    return "degenerate" if zero else "minimum" if positive else "maximum"
+
+
 def _at_matrices(p, mats, n):
     """``p(M_1, ..., M_n)`` for an ``fmpq_mpoly`` ``p`` and commuting matrices: multiplication by ``p`` on the quotient."""
     out = mats[0] * 0
@@ -203,13 +212,16 @@ def check(config=CheckConfig(), solver=critical_points):
                                 counterexample={**where, "point": n, "grad L": "nonzero in Q(alpha)",
                                                 "v": [str(x.mid()) for x in point.v]})
             own = _own_inertia(arch, A, b, point)
-            if point.kind not in KINDS or sum(point.inertia) != report.unknowns or tuple(point.inertia) != own:
+            if (point.kind not in KINDS or sum(point.inertia) != report.unknowns or tuple(point.inertia) != own
+                    or point.kind != _kind_of(own)):
                 return Evidence(False, "exact", "kinds of the listed points", done,
                                 counterexample={**where, "point": n, "kind": point.kind,
                                                 "inertia (positive, negative, zero)": list(point.inertia),
                                                 "inertia from the check's own Hessian (Jacobi)": own and list(own),
                                                 "why": "a least-squares risk has no local maximum" if point.kind == "maximum"
-                                                else "the inertia disagrees with the Hessian's leading minors"})
+                                                else "the inertia disagrees with the Hessian's leading minors"
+                                                if tuple(point.inertia) != own else
+                                                f"the kind is not the one its inertia makes it ({_kind_of(own)})"})
             kinds[point.kind] = kinds.get(point.kind, 0) + 1
         if report.real and min(report.real, key=lambda p: p.loss.mid()).kind != "minimum":
             # L is bounded below and coercive in v: its smallest critical value is a local (global) minimum
@@ -224,6 +236,6 @@ def check(config=CheckConfig(), solver=critical_points):
                     f"{done} instances ({_shapes(instances(config)[:done])}): both counts agree on each; "
                     f"{complex_total} complex critical filters, {real_total} real critical points "
                     f"({', '.join(f'{n} {kind}' for kind, n in sorted(kinds.items()))}), each with grad L = 0 exactly; "
-                    f"recounted on the quotient ring (real points by Sturm, filters by distinct eigenvalues); each kind by "
-                    f"Jacobi's minors of the Hessian",
+                    f"recounted on the quotient ring (real points by Sturm, filters by distinct eigenvalues); each kind from "
+                    f"the inertia of Jacobi's minors of the Hessian",
                     done, details={"complex filters": complex_total, "real points": real_total, "kinds": kinds})

@@ -141,6 +141,27 @@ def test_critical_points_catch_a_maximum_label_alone():
     assert not e.passed and e.counterexample["kind"] == "maximum"
 
 
+@pytest.mark.parametrize("swap", [("minimum", "saddle"), ("saddle", "minimum"), ("saddle", "degenerate")])
+def test_critical_points_catch_a_kind_its_inertia_does_not_make(swap):
+    """Campaign II (C3): a point relabelled (its inertia kept) fails, whatever the new label: the kind is the inertia's
+    by the check's own rule, not only "the least loss is a minimum"."""
+    old, new = swap
+
+    def relabelled(arch, data, dps):
+        report = critical_points(arch, data, dps=dps)
+        report.real = [dataclasses.replace(p, kind=new) if p.kind == old else p for p in report.real]
+        return report
+
+    e = beyond_critical.check(QUICK, solver=relabelled)
+    assert not e.passed and e.counterexample["kind"] == new
+    assert e.counterexample["why"] == f"the kind is not the one its inertia makes it ({old})"
+
+
+def test_the_kind_of_an_inertia_by_hand():
+    assert [beyond_critical._kind_of(i) for i in ((3, 0, 0), (2, 1, 0), (1, 1, 1), (2, 0, 1), (0, 3, 0))] == [
+        "minimum", "saddle", "saddle", "degenerate", "maximum"]
+
+
 # ---------------------------------------------------------------- campaign A2: T1 to T4 (constants-tightness)
 
 def _first_root_ratio(coeffs, dps):
@@ -520,3 +541,16 @@ def test_filling_confirms_certificates_by_hand_campaign_ii():
     assert equal is not None and equal["problem"] == "moduli not distinct"
     unstrided = beyond_filling._confirm(plain, report("root moduli", ["2", "-3", "1"]))  # (x - 1)(x - 2)
     assert unstrided == {"problem": "root-moduli argument without a strided layer"}
+
+
+def test_tightness_needs_lemma_2_2s_equality_case_at_every_degree(monkeypatch):
+    """Campaign II (T1): Lemma 2.2's ratio 1 (nonnegative coefficients) must be reached at every degree, not only at
+    degree 1; a search that climbs downhill (its comparison reversed) fails at degree 2 or above."""
+    from lcnsym.exploration import tightness as library
+
+    real = library._key
+    monkeypatch.setattr(library, "_key", lambda value: -real(value))
+    e = beyond_tightness.check(QUICK)
+    assert not e.passed and e.counterexample["lemma"] == "2.2"
+    why = e.counterexample["search too small"]
+    assert "below the ratio 1 attained there" in why and not why.startswith("degree 1:")
