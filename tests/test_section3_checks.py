@@ -353,6 +353,21 @@ def test_lemma_3_3_euler_identity_is_checked_on_the_last_layer_too(monkeypatch):
     assert bad is not None and bad["layer"] == 2
 
 
+def test_lemma_3_3_euler_identity_is_checked_on_every_entry_of_v(monkeypatch):
+    """Campaign JJ: the identity holds entry by entry; a final filter whose last entry alone is squared fails there."""
+    from types import SimpleNamespace
+
+    from lcnsym.algebra.filters import symbolic_final_filter
+
+    def last_entry_squared(arch):
+        polys = symbolic_final_filter(arch).polys
+        return SimpleNamespace(polys=list(polys[:-1]) + [polys[-1] * polys[-1]])
+
+    monkeypatch.setattr(lemma_3_3, "symbolic_final_filter", last_entry_squared)
+    bad = lemma_3_3.euler_identity((2, 3), (1, 1))
+    assert bad is not None and bad["entry"] == 4  # k_v = 4: the last entry
+
+
 def test_lemma_3_6_undecided_without_an_exact_route_raises(monkeypatch):
     """Campaign O: where balls never decide and the loss's exact risk is not even rational (pseudo-Huber), decide raises
     PrecisionError: never a verdict."""
@@ -689,3 +704,42 @@ def test_lemma_3_5_takes_t_as_the_one_norm_of_the_final_filter_campaign_hh(monke
     monkeypatch.setattr(lemma_3_5, "final_filter", spy)
     ev = lemma_3_5.check(CheckConfig(), bound=lambda T, k_v, deltas: given.append(T) or tau(T, k_v, deltas))
     assert ev.passed and len(norms) > 100 and given[:len(norms)] == norms
+
+
+def test_cor_3_7_a_single_undecided_3_8_raises_campaign_jj(monkeypatch):
+    """Campaign JJ: one (3.8) comparison the balls cannot decide, among decided ones, raises PrecisionError naming it;
+    keeping only later ones (or none) passed."""
+    from lcnsym.dynamics.losses import parse_loss
+    from lcnsym.errors import PrecisionError
+
+    real, calls = cor_3_7._h_holds, []
+
+    def fifth_undecided(loss, R, dN, m):
+        calls.append(1)
+        ok, lhs, rhs = real(loss, R, dN, m)
+        return (None if len(calls) == 5 else ok), lhs, rhs
+
+    monkeypatch.setattr(cor_3_7, "_h_holds", fifth_undecided)
+    with pytest.raises(PrecisionError, match=r"\(3.8\) undecided for"):
+        cor_3_7.h_on_matrices(CheckConfig(), [parse_loss("square")])
+
+
+@pytest.mark.parametrize("point", range(4))
+def test_cor_3_7_holds_dphi_at_every_stated_point_campaign_jj(monkeypatch, point):
+    """Campaign JJ: dphi is held against phi' at each of the stated points; a dphi wrong near that point alone fails."""
+    import flint
+
+    from lcnsym.dynamics.losses.log_cosh import LogCosh
+
+    x0 = cor_3_7.DERIVATIVE_POINTS[point]
+    at = flint.arb(flint.fmpq(x0.numerator, x0.denominator))
+    real = LogCosh.dphi
+
+    def wrong_there(self, r, F):
+        value = real(self, r, F)
+        return 2 * value + 1 if isinstance(r, flint.arb) and r.overlaps(at) else value
+
+    monkeypatch.setattr(LogCosh, "dphi", wrong_there)
+    ev = cor_3_7.check(CheckConfig())
+    assert not ev.passed and ev.counterexample["loss"].startswith("log-cosh:")
+    assert ev.counterexample["r"] == cor_3_7.show(x0)
