@@ -554,3 +554,48 @@ def test_tightness_needs_lemma_2_2s_equality_case_at_every_degree(monkeypatch):
     assert not e.passed and e.counterexample["lemma"] == "2.2"
     why = e.counterexample["search too small"]
     assert "below the ratio 1 attained there" in why and not why.startswith("degree 1:")
+
+
+def test_tightness_states_each_lemmas_best_ratio_and_its_degree(monkeypatch):
+    """Campaign II (T2): the best ratio stated per lemma is the largest re-evaluated per-degree best (the degree with
+    the largest value), and among degrees >= 2 likewise; not the smallest."""
+    from lcnsym.numeric import exact_value
+
+    values = {}
+    real = beyond_tightness.evaluate
+
+    def spy(lemma, witness, dps):
+        out = real(lemma, witness, dps=dps)
+        values.setdefault(lemma, []).append(exact_value(out[0]) if not isinstance(out[0], Fraction) else out[0])
+        return out
+
+    monkeypatch.setattr(beyond_tightness, "evaluate", spy)
+    e = beyond_tightness.check(QUICK)
+    assert e.passed
+    for lemma, best in e.details["best ratios"].items():
+        per_degree = values[lemma][-len(best["evaluated by degree"]):]  # the re-evaluations, degree 1 to D in order
+        assert best["degree"] == 1 + per_degree.index(max(per_degree)), lemma
+        assert min(per_degree) < max(per_degree) or lemma == "2.2"  # 2.2's ratio is 1 at every degree
+        line = next(x for x in e.worst_margin.split("; ") if x.startswith(f"Lemma {lemma}:"))
+        second = 2 + per_degree[1:].index(max(per_degree[1:]))
+        assert f"at degree {second} among degrees >= 2" in line, (lemma, line)
+
+
+@pytest.mark.parametrize("lemma", ["2.3", "2.4"])
+def test_tightness_draws_its_stated_sample_of_random_polynomials(monkeypatch, lemma):
+    """Campaign II (T5): the text says "the best of SAMPLE random polynomials": _sample_best evaluates that many, of the
+    degree asked, and returns the best of them."""
+    import random
+
+    name = "_own_2_3" if lemma == "2.3" else "_own_2_4"
+    real, seen = getattr(beyond_tightness, name), []
+
+    def spy(cs):
+        out = real(cs)
+        seen.append((len(cs) - 1, out[0] if isinstance(out, tuple) else out))
+        return out
+
+    monkeypatch.setattr(beyond_tightness, name, spy)
+    value, _ = beyond_tightness._sample_best(lemma, 3, random.Random(0))
+    assert len(seen) == beyond_tightness.SAMPLE and {n for n, _ in seen} == {3}
+    assert beyond_tightness._value(value) == max(beyond_tightness._value(v) for _, v in seen if v is not None)

@@ -590,3 +590,15 @@ def test_the_drift_is_accepted_at_its_stated_tolerance_not_above(monkeypatch, fa
     monkeypatch.setattr(Trajectory, "balancedness_drift", lambda self: drift)
     bad, _ = _flows.judge("square", (2, 2), (1, 1), 1, 200)
     assert (bad is not None and "balancedness drift" in bad) is fails
+
+
+@pytest.mark.parametrize("factor, fails", [(2, True), (Fraction(1, 2), False)])
+def test_the_engines_agree_to_the_drift_tolerance_not_above(monkeypatch, factor, fails):
+    """Campaign JJ: the Taylor and odefun engines must agree to 10^-(DPS - DRIFT_DIGITS_LOST) on the short flow; twice
+    that fails the flow, half of it holds (a tolerance at half the digits passed 1e-20)."""
+    from lcnsym.numeric import tolerance
+
+    gap = factor * tolerance(_flows.DPS, _flows.DRIFT_DIGITS_LOST)
+    monkeypatch.setattr(_flows, "engines_agree", lambda: gap)
+    bad, _ = _flows.judge("square", (2, 2), (1, 1), 1, 200)
+    assert (bad is not None and "the Taylor and odefun engines differ on a short flow by" in bad) is fails
