@@ -571,3 +571,20 @@ def test_prop_2_1_holds_every_complex_anchor(monkeypatch, anchor):
     monkeypatch.setattr(polynomials, "coefficient_norm", off_on_one)
     ev = prop_2_1.check_part(CheckConfig(), ("norms",))
     assert not ev.passed and ev.counterexample["anchor"] == [f"{re}{im:+}i" for re, im in coeffs]
+
+
+def test_eq_1_5_fails_when_malformed_inputs_are_refused_without_saying_why():
+    """Campaign II (E3): each malformed input's refusal must say what is wrong (its words), not merely refuse."""
+
+    class Vague(Architecture):
+        def __post_init__(self):
+            try:
+                super().__post_init__()
+            except ArchitectureError:
+                if (self.d0, self.k, self.s) in [args for args, _ in eq_1_5.MALFORMED]:
+                    raise ArchitectureError("invalid architecture") from None
+                raise
+
+    ev = eq_1_5.check(CheckConfig(), architecture=Vague)
+    assert not ev.passed and ev.counterexample["message"] == "invalid architecture"
+    assert ev.counterexample["should say"] in [words for _, words in eq_1_5.MALFORMED]

@@ -669,3 +669,31 @@ def test_lemma_2_4_audit_needs_every_number_of_big_roots_between_the_extremes():
     bad = lemma_2_4._audit(extremes, None)
     assert bad is not None and bad["numbers of big roots built"] == [0, 2] and bad["needed"] == "each of 0..2"
     assert lemma_2_4._audit(fs + [fs[0]], None) is not None
+
+
+def test_lemma_2_3_holds_the_librarys_root_bound_on_every_family(monkeypatch):
+    """Campaign II (M2): root_bound_squared is held against the stated A^2 on every polynomial; one wrong only where
+    the leading coefficients are zero (not a random polynomial) fails, naming that family's polynomial."""
+    real = lemma_2_3.root_bound_squared
+
+    def wrong_with_zero_leading(coeffs):
+        return 4 * real(coeffs) if coeffs[-1] == 0 else real(coeffs)
+
+    monkeypatch.setattr(lemma_2_3, "root_bound_squared", wrong_with_zero_leading)
+    cx = _fails(lemma_2_3.check(QUICK))
+    assert "the library's A^2 differs" in cx["problem"]
+
+
+def test_lemma_2_4_recomputes_the_product_of_the_big_roots(monkeypatch):
+    """Campaign II (G6): a library |z_1..z_r| halved (so (2.5) holds more easily) fails: the check recomputes it from
+    the r largest root moduli."""
+    import dataclasses
+
+    real = lemma_2_4.factorizations_for_all_classifications
+
+    def halved(coeffs, dps):
+        return [dataclasses.replace(f, roots_product=f.roots_product / 2) if f.case == 2 else f for f in real(coeffs, dps)]
+
+    monkeypatch.setattr(lemma_2_4, "factorizations_for_all_classifications", halved)
+    cx = _fails(lemma_2_4.check(QUICK))
+    assert cx["why"] == "the library's |z_1..z_r| is not the product of the r largest root moduli" and cx["case"] == 2
