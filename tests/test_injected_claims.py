@@ -602,3 +602,38 @@ def test_the_engines_agree_to_the_drift_tolerance_not_above(monkeypatch, factor,
     monkeypatch.setattr(_flows, "engines_agree", lambda: gap)
     bad, _ = _flows.judge("square", (2, 2), (1, 1), 1, 200)
     assert (bad is not None and "the Taylor and odefun engines differ on a short flow by" in bad) is fails
+
+
+@pytest.mark.parametrize("below, fails", [(Fraction(1, 10**30), True), (Fraction(0), False)])
+def test_the_flows_layer_norms_are_held_to_tau_exactly(monkeypatch, below, fails):
+    """Campaign JJ: max ||w^(i)||^2 over the samples is compared with tau as it is (a factor 10^6 of slack passed):
+    tau just below the largest layer norm fails the flow, tau equal to it holds."""
+    from lcnsym.numeric import to_rational
+
+    flows = []
+    real = _flows.flow
+    monkeypatch.setattr(_flows, "flow", lambda *a, **kw: flows.append(real(*a, **kw)) or flows[-1])
+
+    def tau_at_the_largest(T, k_v, deltas):
+        largest = max(sum((to_rational(c, floats=True) ** 2 for c in layer), Fraction(0))
+                      for state in flows[-1].states for layer in state)
+        return largest * (1 - below)
+
+    monkeypatch.setattr(_flows, "tau", tau_at_the_largest)
+    bad, _ = _flows.judge("square", (2, 2), (1, 1), 1, 200)
+    assert (bad is not None and "tau" in bad and "max ||w^(i)||^2" in bad) is fails
+
+
+@pytest.mark.parametrize("scale, verdict", [(Fraction(99, 100), False), (Fraction(101, 100), True)])
+def test_the_flows_3_8_compares_with_h_as_it_is(monkeypatch, scale, verdict):
+    """Campaign JJ: (3.8) ||WX - Y||_1 <= h(L) at a flow's point is decided against h itself (twice h passed): an h
+    made 1% below ||WX - Y||_1 fails there, 1% above holds."""
+    from lcnsym.dynamics.losses import parse_loss
+    from lcnsym.dynamics.losses.square import Square
+
+    arch, data, w0 = _flows.problem((2, 2), (1, 1), 1)
+    loss = parse_loss("square")
+    _, lhs, _ = _flows._h_holds(arch, data, loss, w0)
+    monkeypatch.setattr(Square, "h_of", lambda self, L, dN, m, F: F.const(lhs * scale))
+    ok, _, _ = _flows._h_holds(arch, data, loss, w0)
+    assert ok is verdict
