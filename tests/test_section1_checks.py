@@ -305,6 +305,20 @@ def test_prop_1_1_catches_network_matrix_matches_comparing_the_first_row_only(mo
     assert c["network_matrix_matches"] == "equal" and c["expected"] == "a difference first in row 2 (row 1 agrees)"
 
 
+def test_prop_1_1_catches_network_matrix_matches_placing_the_difference_in_row_one(monkeypatch):
+    """Campaign II (P11): the negative control differs first in row 2; a public route that reports the difference in
+    row 1 (wherever it is) fails the control."""
+    real = convolution.network_matrix_matches
+
+    def row_one(arch, filters, final=None):
+        got = real(arch, filters, final)
+        return None if got is None else (0,) + tuple(got[1:])
+
+    monkeypatch.setattr(convolution, "network_matrix_matches", row_one)
+    c = prop_1_1.public_route_controls()
+    assert c is not None and c["network_matrix_matches"] == "first difference in row 1"
+
+
 def test_prop_1_1_catches_network_matrix_matches_seeing_differences_that_are_not_there(monkeypatch):  # A2 N3, the other way
     monkeypatch.setattr(convolution, "network_matrix_matches", lambda arch, filters, final=None: (0, 0, "a", "b"))
     ev = prop_1_1.check(CheckConfig())

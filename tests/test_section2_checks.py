@@ -697,3 +697,25 @@ def test_lemma_2_4_recomputes_the_product_of_the_big_roots(monkeypatch):
     monkeypatch.setattr(lemma_2_4, "factorizations_for_all_classifications", halved)
     cx = _fails(lemma_2_4.check(QUICK))
     assert cx["why"] == "the library's |z_1..z_r| is not the product of the r largest root moduli" and cx["case"] == 2
+
+
+def test_lemma_2_2_catches_norm_constant_search_returning_a_pair_that_is_not_its_ratios(monkeypatch):
+    """Campaign II (L7): the right best ratio with a pair whose ratio is 3/4 fails: the pair's ratio is recomputed."""
+    real = factorization.norm_constant_search
+
+    def wrong_pair(norm, degree, trials, dps):
+        best, _ = real(norm, degree, trials=trials, dps=dps)
+        return best, ([1, 3], [1, -1])
+
+    monkeypatch.setattr(factorization, "norm_constant_search", wrong_pair)
+    c = lemma_2_2._search_route()
+    assert c is not None and c["its pair, recomputed in the check"] == "3/4"
+
+
+@pytest.mark.parametrize("norm, constant", [(2, Fraction(3, 2)), (2, Fraction(1))])
+def test_lemma_2_2_judges_real_pairs_by_the_norm_asked_for(norm, constant):
+    """Campaign II (L6): with norm=2 every pair's 2-norm ratio is decided (real pairs too, not by their 1-norm ratio):
+    the false variant "constant 3/2 for the 2-norm" fails on a pair beyond 3/2 (sqrt(3/2) = 1.22 is the degree-2
+    supremum; higher degrees go beyond)."""
+    ev = lemma_2_2.check(QUICK, norm=norm, constant=constant)
+    assert not ev.passed and ev.counterexample["norm"] == norm and ev.counterexample["kind"] != "complex"
