@@ -5,6 +5,7 @@ asserts that the check now fails (``passed`` false, a non-empty counterexample) 
 flow check fails within a bounded time instead of hanging.
 """
 
+import dataclasses
 from fractions import Fraction
 from functools import lru_cache
 import time
@@ -637,3 +638,59 @@ def test_the_flows_3_8_compares_with_h_as_it_is(monkeypatch, scale, verdict):
     monkeypatch.setattr(Square, "h_of", lambda self, L, dN, m, F: F.const(lhs * scale))
     ok, _, _ = _flows._h_holds(arch, data, loss, w0)
     assert ok is verdict
+
+
+def test_the_criticality_test_decides_the_ball_not_its_midpoint(monkeypatch):
+    """Campaign JJ: at w = 2 of (w - 2)^2 a gradient widened to +/- 2e-18 (so ||grad L|| may exceed the 1e-18 threshold)
+    is not accepted; its midpoint (0) alone would be."""
+    import flint
+
+    from lcnsym.algebra.architecture import Architecture
+    from lcnsym.dynamics.data import validate_data
+
+    arch = Architecture(1, (1,), (1,))
+    data = validate_data(arch, [[1]], [[2]])
+    real = _flows._gradient
+    monkeypatch.setattr(_flows, "_gradient", lambda *a: [[g + flint.arb(0, 2e-18) for g in layer] for layer in real(*a)])
+    ok, g2 = _flows._critical(arch, data, _flows.parse_loss("square"), [[Fraction(2)]])
+    assert ok is False and g2.mid() == 0
+
+
+def test_the_flows_3_8_decides_the_ball_of_h_not_its_midpoint(monkeypatch):
+    """Campaign JJ: h(L) as a ball straddling ||WX - Y||_1 (its midpoint above) is undecided, so (3.8) raises for a loss
+    without an exact route; the midpoint alone would hold it."""
+    from lcnsym.dynamics.losses import parse_loss
+    from lcnsym.dynamics.losses.log_cosh import LogCosh
+    from lcnsym.errors import PrecisionError
+
+    arch, data, w0 = _flows.problem((2, 2), (1, 1), 1)
+    loss = parse_loss("log-cosh:1")
+    _, lhs, _ = _flows._h_holds(arch, data, loss, w0)
+    monkeypatch.setattr(LogCosh, "h_of",
+                        lambda self, L, dN, m, F: F.const(lhs * Fraction(1001, 1000)) + flint.arb(0, float(lhs)))
+    with pytest.raises(PrecisionError, match=r"\(3.8\) undecided for the log-cosh:1 loss"):
+        _flows._h_holds(arch, data, loss, w0)
+
+
+def test_an_energy_control_that_never_settles_fails_the_flow(monkeypatch):
+    """Campaign JJ: the negative control of the energy identity must see ||grad L||^2 doubled; a control the windows
+    cannot settle (None) is a failure of the test, not a pass."""
+    monkeypatch.setattr(_flows, "_energy_control", lambda: None)
+    energy, bad = _flows._energy("square", (2, 2), (1, 1), 1, "taylor", {"loss": "square"})
+    assert bad is not None and bad["the energy test accepted ||grad L||^2 doubled (relative defect)"] == "None"
+
+
+def test_the_flow_judge_uses_the_trajectorys_monotonicity_test(monkeypatch):
+    """Campaign JJ: a loss that rises in the middle (the ends still falling) fails the flow: the judge runs the
+    trajectory's own test (the one its rising controls hold), not a comparison of the ends."""
+    real = _flows.flow
+
+    def risen(*args, **kwargs):
+        traj = real(*args, **kwargs)
+        losses = list(traj.losses)
+        losses[1] = 2 * losses[0]
+        return dataclasses.replace(traj, losses=losses)
+
+    monkeypatch.setattr(_flows, "flow", risen)
+    bad, _ = _flows.judge("square", (2, 2), (1, 1), 1, 200)
+    assert bad is not None and "loss increased" in bad

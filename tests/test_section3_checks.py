@@ -279,6 +279,21 @@ def test_lemma_3_3_holds_the_other_losses_fields_to_their_stated_tolerance():
     assert f"to {show_tolerance(tolerance(lemma_3_3.FIELD_DPS))} (1 + max |dL/dw|)" in lemma_3_3.check(CheckConfig()).scope
 
 
+def test_lemma_3_3_holds_the_square_losss_field_to_its_stated_tolerance():
+    """Campaign JJ: the square loss's field is held to 10^-FIELD_DPS (1 + max |dL/dw|) too (a tolerance at CHECK_DPS
+    passed): a field off by 10^-(FIELD_DPS - 30) relative in the square loss alone fails, naming no other loss."""
+    from lcnsym.dynamics.engines.taylor import field_at
+
+    def slightly_off(problem, point, dps):
+        out = field_at(problem, point, dps=dps)
+        if problem.loss.quadratic is None:
+            return out
+        return [x * (1 + Fraction(1, 10 ** (lemma_3_3.FIELD_DPS - 30))) for x in out]
+
+    ev = lemma_3_3.check(CheckConfig(), field=slightly_off)
+    assert not ev.passed and "the Taylor engine's field" in ev.counterexample and "loss" not in ev.counterexample
+
+
 def test_lemma_3_3_certified_drift_is_the_upper_end_over_every_enclosure():
     """Campaign J: the certified drift bounds |delta_i(w) - delta_i(w0)| at every point of every enclosure: the upper
     end of each ball's distance, recomputed here (a midpoint understates it by orders of magnitude)."""
@@ -743,3 +758,43 @@ def test_cor_3_7_holds_dphi_at_every_stated_point_campaign_jj(monkeypatch, point
     ev = cor_3_7.check(CheckConfig())
     assert not ev.passed and ev.counterexample["loss"].startswith("log-cosh:")
     assert ev.counterexample["r"] == cor_3_7.show(x0)
+
+
+def test_lemma_3_5_states_the_smallest_gap_over_every_enclosure_campaign_jj(monkeypatch):
+    """Campaign JJ: the enclosures' gap below tau is the smallest over every enclosure of every shape, not the last's."""
+    from lcnsym.dynamics.bounds import tau
+
+    events = []
+    real = lemma_3_5.largest_squared_norm
+    monkeypatch.setattr(lemma_3_5, "largest_squared_norm", lambda layers: events.append(("top", real(layers))) or events[-1][1])
+    bad, count, gap, _ = lemma_3_5._on_enclosures(
+        CheckConfig(), lambda T, k_v, deltas: events.append(("t", tau(T, k_v, deltas))) or events[-1][1])
+    gaps, t = [], None
+    for kind, value in events:
+        if kind == "t":
+            t = value
+        else:
+            gaps.append(lemma_3_5.decimal_log(t / value))
+    assert bad is None and len(gaps) == count >= 2 and min(gaps) != gaps[-1]
+    assert gap == min(gaps)
+
+
+def test_lemma_3_6_states_the_smallest_slack_over_every_pair_campaign_jj(monkeypatch):
+    """Campaign JJ: "smallest g(L) / ||pi(w)||_1" is the minimum over every decided pair (random and flow samples)."""
+    from lcnsym.numeric import to_float
+    from lcnsym.proofs import lemma_3_6
+
+    ratios = []
+    real = lemma_3_6.decide
+
+    def spy(*args):
+        ok, v1, g = real(*args)
+        if v1:
+            ratios.append(to_float(g) / to_float(v1))
+        return ok, v1, g
+
+    monkeypatch.setattr(lemma_3_6, "decide", spy)
+    ev = lemma_3_6.check(CheckConfig())
+    assert ev.passed and min(ratios) < max(ratios)
+    assert ev.details["smallest slack"] == min(ratios)
+    assert ev.worst_margin == f"smallest g(L) / ||pi(w)||_1 = {min(ratios):.6g}"
