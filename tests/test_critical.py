@@ -396,3 +396,18 @@ def test_data_whose_only_critical_filter_is_zero_have_none_on_the_slice():
     arch = Architecture(3, (2, 2), (1, 1))
     report = critical_points(arch, validate_data(arch, [[1, 0, 0], [0, 1, 0], [0, 0, 1]], [[0, 0, 0]]), dps=20)
     assert report.complex_count == report.quotient_dimension == 0 and report.real == [] and report.routes_agree
+
+
+def test_determinant_over_a_number_field_by_hand():
+    """Mutation pass: the sign of the characteristic polynomial's constant term for odd sizes; over Q(sqrt 2) with
+    u = sqrt 2: det [u] = u, det diag(u, u, u) = u^3 = 2u, det [[u, 1], [1, u]] = u^2 - 1 = 1, det of a 3 x 3 with a
+    zero row is 0, and a row swap changes the sign."""
+    P = flint.fmpq_poly
+    m, u, one, zero = P([-2, 0, 1]), P([0, 1]), P([1]), P([0])
+    assert crit.determinant([[u]], m) == u
+    assert crit.determinant([[u, zero, zero], [zero, u, zero], [zero, zero, u]], m) == 2 * u
+    assert crit.determinant([[u, one], [one, u]], m) == one
+    rows = [[one, u, zero], [zero, one, u], [u, zero, one]]  # 1 + u^3 = 1 + 2u
+    assert crit.determinant(rows, m) == one + 2 * u
+    assert crit.determinant([rows[1], rows[0], rows[2]], m) == -(one + 2 * u)
+    assert crit.determinant([rows[0], [zero, zero, zero], rows[2]], m) == zero
