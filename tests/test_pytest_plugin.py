@@ -91,3 +91,24 @@ def test_a_dependency_blocked_by_its_own_failed_dependency_blocks_what_is_select
     result = project.runpytest_subprocess("--lcnsym-path", "mine", "-k", "my-last", "-p", "no:cacheprovider", "-rs")
     result.assert_outcomes(skipped=1)
     assert "blocked by my-later (blocked)" in result.stdout.str()
+
+
+@pytest.mark.parametrize("option, value", [("--lcnsym-seed", "1"), ("--lcnsym-profile", "thorough")])
+def test_the_seed_and_profile_options_reach_the_checks(pytester, option, value):
+    """Campaign KK: --lcnsym-seed and --lcnsym-profile are the config the checks run with: a check that fails only off
+    seed 0, or only in the thorough profile, fails when asked for them and passes otherwise."""
+    pytester.makeconftest('pytest_plugins = ["lcnsym.checking.pytest_plugin"]')
+    mine = pytester.mkdir("mine")
+    (mine / "picky.py").write_text(textwrap.dedent("""
+        from lcnsym.checking.evidence import Evidence
+        ID = "my-picky"
+        STATEMENT = "holds at seed 0 in the quick profile"
+        DEPENDS_ON = ()
+        def check(config):
+            ok = config.seed == 0 and not config.thorough
+            return Evidence(ok, "search", f"seed {config.seed}, {config.profile}", 1,
+                            counterexample=None if ok else {"seed": config.seed, "profile": config.profile})
+    """))
+    base = ["--lcnsym-path", "mine", "-k", "my-picky", "-p", "no:cacheprovider"]
+    pytester.runpytest_subprocess(*base).assert_outcomes(passed=1)
+    pytester.runpytest_subprocess(*base, option, value).assert_outcomes(failed=1)

@@ -131,3 +131,13 @@ def test_the_html_report_names_the_workers_campaign_ff():
     from lcnsym.checking.report import html_report
 
     assert "workers 4." in html_report(RESULTS, run_metadata("quick", 0, workers=4))
+
+
+def test_the_table_shows_each_results_evidence_and_a_failures_counterexample():
+    """Campaign KK: the table's evidence column holds what ran for every result, and for a failure its counterexample
+    (a fail row left empty passed)."""
+    out = _table(RESULTS)
+    row = {line.split("│")[1].strip(): line for line in out.splitlines() if line.count("│") >= 4}
+    assert "search over 2 instances (some); counterexample: {'x': 1}" in row["b"]
+    assert "exact identity over all" in row["a"] and "blocked by b (fail)" in row["c"]
+    assert "interrupted before it finished" in row["d"]

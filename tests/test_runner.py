@@ -244,3 +244,17 @@ def test_evidence_names_every_dependency_it_assumed_campaign_ff():
     plan.record("z", result)
     assert result.evidence.assumptions == ["x", "y"]
     assert "assuming the recorded results of x, y" in result.evidence_text()
+
+
+def test_a_failing_evidence_without_a_counterexample_is_a_failure():
+    """Campaign KK: the verdict is Evidence.passed, never "no counterexample": a check that returns passed=False with
+    no counterexample fails, alone and as a split check's combination."""
+    def check(config=CheckConfig()):
+        return Evidence(False, "search", "toy grid", 7)
+
+    alone = SimpleNamespace(__name__="toy.nocx", ID="nocx", STATEMENT="s", DEPENDS_ON=(), check=check)
+    split = SimpleNamespace(__name__="toy.split", ID="split", STATEMENT="s", DEPENDS_ON=(), check=check,
+                            parts=lambda config: [1, 2], check_part=lambda config, part: Evidence(True, "search", "p", 1),
+                            combine=lambda config, evs: Evidence(False, "search", "toy grid", 2))
+    res = {r.id: r for r in run(Registry.from_modules([alone, split]))}
+    assert res["nocx"].status == "fail" and res["split"].status == "fail"

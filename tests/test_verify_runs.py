@@ -272,3 +272,28 @@ def test_one_report_that_cannot_be_written_makes_the_run_exit_3_even_if_another_
     r = run("verify", "--only", "eq-1.5", "--markdown", "/dev/full", "--junit", str(junit))
     assert r.exit_code == 3, r.output
     assert "could not write the Markdown report" in r.output and junit.exists()
+
+
+@pytest.mark.parametrize("only", [False, True])
+def test_verify_gives_every_check_the_profile_and_seed_asked_for(monkeypatch, only):
+    """Campaign KK: the seed (and profile) reach the checks on a full run as with --only; a check that fails only off
+    seed 0 fails at --seed 1, and its evidence says which seed and profile ran."""
+    from types import SimpleNamespace
+
+    import lcnsym.cli.commands.verify as verify_command
+    from lcnsym.checking.evidence import Evidence
+    from lcnsym.checking.registry import Registry
+
+    seen = []
+
+    def check(config=CheckConfig()):
+        seen.append((config.profile, config.seed))
+        return Evidence(config.seed == 0, "search", f"seed {config.seed}, {config.profile}", 1,
+                        counterexample=None if config.seed == 0 else {"seed": config.seed})
+
+    toy = SimpleNamespace(__name__="toy.seeded", ID="toy-seeded", STATEMENT="holds at seed 0", DEPENDS_ON=(), check=check)
+    monkeypatch.setattr(verify_command, "discover", lambda paths=(): Registry.from_modules([toy]))
+    args = ["verify", "--seed", "1", "--profile", "thorough", "--no-cache", "--json"] + (["--only", "toy-seeded"] if only else [])
+    r = run(*args)
+    result = json.loads(r.stdout)["results"][0]
+    assert seen == [("thorough", 1)] and r.exit_code == 1 and result["status"] == "fail"
