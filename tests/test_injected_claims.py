@@ -694,3 +694,31 @@ def test_the_flow_judge_uses_the_trajectorys_monotonicity_test(monkeypatch):
     monkeypatch.setattr(_flows, "flow", risen)
     bad, _ = _flows.judge("square", (2, 2), (1, 1), 1, 200)
     assert bad is not None and "loss increased" in bad
+
+
+@pytest.mark.parametrize("order", [0, 3])
+def test_a_compiled_recurrence_off_at_any_taylor_order_fails_the_flow(monkeypatch, order):
+    """Campaign MM: the compiled recurrences' defect against the Python tape fails the flow at whichever Taylor
+    coefficient it occurs, the first (order 0) included."""
+    monkeypatch.setattr(_flows, "compiled_defect", lambda *args: (Fraction(1, 1000), order))
+    energy, bad = _flows._energy("square", (2, 2), (1, 1), 1, "taylor", {"loss": "square"})
+    key = "the compiled recurrences' Taylor coefficients differ from the Python tape's (relative to the largest)"
+    assert bad is not None and bad[key] == "1/1000" and bad["at Taylor coefficient"] == order
+
+
+def test_a_rank_test_that_misses_only_later_singular_instances_is_caught(monkeypatch):
+    """Campaign MM: a rank test right on the first singular instance and wrong ("full rank") on the later ones fails
+    lemma-3.6: each guard catch is a failure, whatever was seen before."""
+    real, singular_seen = bounds.gram_rank, []
+
+    def misses_after_the_first(data):
+        rank = real(data)
+        if rank < len(data.X):
+            singular_seen.append(1)
+            if len(singular_seen) > 1:
+                return len(data.X)
+        return rank
+
+    monkeypatch.setattr(bounds, "gram_rank", misses_after_the_first)
+    cx = _fails(lemma_3_6.check(QUICK))
+    assert "rank test answered full rank" in cx["problem"] and len(singular_seen) >= 2
