@@ -163,3 +163,16 @@ def test_a_file_in_a_subpackage_is_part_of_the_tree_hash(tmp_path):
     before = _tree_hash(tmp_path)
     (tmp_path / "sub" / "deep.py").write_text("B = 2\n")
     assert _tree_hash(tmp_path) != before
+
+
+def test_the_last_result_is_the_newest_whatever_it_says(tmp_path):
+    """Campaign KK: a fail recorded after a pass is the last result (--no-deps must not assume the stale pass), and a
+    pass after a fail likewise; under a new key each time, as after an edit."""
+    cache = ResultCache(tmp_path)
+    passed = CheckResult("a", "pass", Evidence(True, "exact", "all", 3), 0.5)
+    failed = CheckResult("a", "fail", Evidence(False, "search", "some", 2, counterexample={"x": 1}), 0.25)
+    cache.put("k1", passed, CheckConfig())
+    cache.put("k2", failed, CheckConfig())
+    assert cache.last("a").status == "fail"
+    cache.put("k3", passed, CheckConfig())
+    assert cache.last("a").status == "pass"

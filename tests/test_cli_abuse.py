@@ -140,6 +140,18 @@ def test_a_checks_print_exit_and_crash_cannot_change_the_run(tmp_path):
     assert r.exit_code == 3
 
 
+def test_a_result_a_worker_cannot_send_back_is_an_error_never_a_pass(tmp_path):
+    """Campaign KK: with workers, a check whose evidence cannot be pickled back is lost; it is an error (exit 3) naming
+    why, not a pass."""
+    body = ("import threading\n"
+            "return Evidence(True, 'search', 'a toy search', 3, details={'lock': threading.Lock()})")
+    folder = lemma_folder(tmp_path, unpicklable=(body, "()"), fine=("pass", "()"))
+    r = run("verify", "--path", folder, "--only", "unpicklable", "--only", "fine", "--workers", "2", "--json")
+    status = {x["id"]: x for x in json.loads(r.stdout)["results"]}
+    assert r.exit_code == 3 and status["unpicklable"]["status"] == "error" and status["fine"]["status"] == "pass"
+    assert "pickle" in status["unpicklable"]["message"]
+
+
 def test_traceback_prints_each_crashed_checks_own_traceback(tmp_path):
     folder = lemma_folder(tmp_path, crasher=("1 / 0", "()"), fine=("pass", "()"))
     plain = CliRunner().invoke(cli, ["verify", "--path", str(folder), "--only", "crasher", "--only", "fine"])

@@ -90,3 +90,12 @@ def test_run_in_turn_stops_at_the_first_failing_part_and_exact_over_passes_when_
     assert (ok.passed, ok.kind, ok.instances, ok.scope) == (True, "exact", 2, "n <= 2")
     both = combine_parts([Evidence(True, "exact", "a", 2), Evidence(True, "exact", "b", 3)], "exact", "a and b")
     assert both.passed and both.details == {} and both.instances == 5
+
+
+def test_exact_over_counts_what_ran_and_nothing_is_not_a_pass():
+    """Campaign KK: the count is the instances judged (a pass over none claimed one); an identity over no instance at
+    all fails as a search too small."""
+    ev = exact_over([(1,), (2,)], lambda n: None, "two")
+    assert ev.passed and ev.instances == 2
+    empty = exact_over([], lambda n: None, "none")
+    assert not empty.passed and empty.instances == 0 and empty.counterexample == {"search too small": "no instance ran"}

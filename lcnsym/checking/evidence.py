@@ -159,7 +159,8 @@ def combine_parts(evidences, kind, scope, details=None):
 def exact_over(instances, judge, scope):
     """Exact evidence over ``instances``: ``judge(*instance)`` returns ``None`` or a counterexample.
 
-    Stops at the first counterexample.
+    Stops at the first counterexample.  No instance at all is a failure ("search too small"): an identity over
+    nothing is not evidence.
 
     Examples
     --------
@@ -172,4 +173,6 @@ def exact_over(instances, judge, scope):
         bad = judge(*instance)
         if bad is not None:
             return Evidence(False, "exact", scope, count, counterexample=bad)
+    if not count:
+        return Evidence(False, "exact", scope, 0, counterexample={"search too small": "no instance ran"})
     return Evidence(True, "exact", scope, count)
