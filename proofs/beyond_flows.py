@@ -10,7 +10,7 @@ from lcnsym.dynamics.losses import parse_loss
 from lcnsym.exploration.critical import critical_points
 from lcnsym.errors import HorizonError
 from lcnsym.exploration.landscape import classify_limit
-from lcnsym.numeric import show_upper, tolerance
+from lcnsym.numeric import compare, show_upper, tolerance
 from lcnsym.proofs._flows import until_converged
 
 ID = "flows-meet-critical-points"
@@ -27,6 +27,9 @@ EVIDENCE = ("search: flows from random starts (Taylor engine), each converged li
 STARTS = 20
 """Starts per instance (the minimum: fewer converged limits fail the check)."""
 CHUNK = 5
+MATCH_DIGITS_LOST = 5
+"""A limit matches a listed critical point when within ``10^-(dps - 5)`` on the slice: the check holds the library's
+match to this, not to whatever acceptance it reports."""
 GUARD = 5
 T_MAX = {"quick": Fraction(400), "thorough": Fraction(2000)}
 """The horizon of a flow per profile (a flow stops once converged; a thorough one at rate 0.08 needs t ~ 800); one not
@@ -76,6 +79,13 @@ def check_part(config, part, solver=critical_points):
                             counterexample={**where, "start seed": start_seed, "nearest listed point at": show_upper(c.distance),
                                             "accepted below": show_upper(c.accepted_below),
                                             "listed real points": len(report.real)})
+        stated = tolerance(dps, MATCH_DIGITS_LOST)
+        if c.accepted_below > stated or compare(c.distance, stated) is not True:
+            return Evidence(False, "search", "flows", matched,
+                            counterexample={**where, "start seed": start_seed, "matched at": show_upper(c.distance),
+                                            "library's acceptance": show_upper(c.accepted_below),
+                                            "stated acceptance": show_upper(stated),
+                                            "problem": "a match looser than 10^-(dps - 5) on the slice"})
         matched += 1
         accepted.add(show_upper(c.accepted_below))  # the match's own acceptance, for the text
         kinds[c.kind] = kinds.get(c.kind, 0) + 1

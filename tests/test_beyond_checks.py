@@ -599,3 +599,20 @@ def test_tightness_draws_its_stated_sample_of_random_polynomials(monkeypatch, le
     value, _ = beyond_tightness._sample_best(lemma, 3, random.Random(0))
     assert len(seen) == beyond_tightness.SAMPLE and {n for n, _ in seen} == {3}
     assert beyond_tightness._value(value) == max(beyond_tightness._value(v) for _, v in seen if v is not None)
+
+
+def test_flows_meet_critical_points_hold_the_match_to_its_stated_acceptance(monkeypatch):
+    """Campaign MM: a limit matched with a looser acceptance (10^-(dps - 10) instead of 10^-(dps - 5)) fails the part:
+    the check holds the library's match to the acceptance it states, not to the one the library reports."""
+    from lcnsym.exploration import landscape
+    from lcnsym.numeric import tolerance
+
+    real = landscape.classify_limit
+
+    def loose(arch, data, filters, *, report=None, dps=30):
+        c = real(arch, data, filters, report=report, dps=dps)
+        return dataclasses.replace(c, accepted_below=tolerance(dps, 10))
+
+    monkeypatch.setattr(beyond_flows, "classify_limit", loose)
+    e = beyond_flows.check_part(QUICK, beyond_flows.parts(QUICK)[0])
+    assert not e.passed and e.counterexample["problem"] == "a match looser than 10^-(dps - 5) on the slice"
