@@ -361,6 +361,18 @@ def test_the_jets_reference_runs_at_twice_the_flows_digits(monkeypatch):
     assert seen and min(seen) >= 2 * _flows.DPS
 
 
+def test_a_tape_that_drops_a_field_entry_is_a_jet_defect(monkeypatch):
+    """Campaign MM (read, not injected): the references are counted from the weights, so a tape whose field_series
+    returns one entry too few is a defect of 1, not compared on the entries it kept."""
+    from lcnsym.dynamics.engines import taylor
+
+    real = taylor.JetTape.field_series
+    monkeypatch.setattr(taylor.JetTape, "field_series", lambda self, *a, **kw: real(self, *a, **kw)[:-1])
+    fn = getattr(_flows.jet_defect, "__wrapped__", _flows.jet_defect)
+    defect, where = fn("square", (2, 2), (1, 1), 1)
+    assert defect == 1 and where == "3 jets against 4 references"
+
+
 def test_a_flow_without_a_certificate_is_labelled_numerical_evidence(monkeypatch):
     """Campaign Q: "no certificate" passes as numerical evidence (kind "search"), never labelled certified."""
     config = CheckConfig()

@@ -722,3 +722,11 @@ def test_a_rank_test_that_misses_only_later_singular_instances_is_caught(monkeyp
     monkeypatch.setattr(bounds, "gram_rank", misses_after_the_first)
     cx = _fails(lemma_3_6.check(QUICK))
     assert "rank test answered full rank" in cx["problem"] and len(singular_seen) >= 2
+
+
+def test_a_flow_whose_data_fail_lemma_3_6s_hypothesis_is_a_counterexample(monkeypatch):
+    """Campaign MM: with X X^T singular there is no g and no tau: the flow's judgement is "hypothesis fails", never a
+    pass against a bound made up in its place."""
+    monkeypatch.setattr(bounds, "gram_rank", lambda data: 0)
+    bad, figures = _flows.judge("square", (2, 2), (1, 1), 1, 200)
+    assert bad is not None and "the hypothesis of Lemma 3.6 fails" in bad["hypothesis fails"] and figures is None
