@@ -411,3 +411,23 @@ def test_determinant_over_a_number_field_by_hand():
     assert crit.determinant(rows, m) == one + 2 * u
     assert crit.determinant([rows[1], rows[0], rows[2]], m) == -(one + 2 * u)
     assert crit.determinant([rows[0], [zero, zero, zero], rows[2]], m) == zero
+
+
+@pytest.mark.parametrize("k, s, d0, m, seed", [((2, 2), (1, 1), 4, 6, 7), ((2, 2), (2, 1), 6, 6, 1), ((3, 2), (1, 2), 6, 9, 2)])
+def test_gradient_at_is_the_risks_gradient_at_any_point(k, s, d0, m, seed):
+    """Mutation pass: gradient_at (2 J^T (A v - b) in Q[u]/(f)) against the derivative of L from its definition, at a
+    rational point that is not critical (f = u, so each residue is a rational), every parameter."""
+    from types import SimpleNamespace
+
+    arch = Architecture(d0, k, s)
+    data, _ = random_problem(arch, m, seed)
+    A, b, _ = normal_equations(arch, data)
+    rng = random.Random(seed)
+    w = [[Fraction(rng.randint(-9, 9), rng.randint(1, 4)) for _ in range(ki)] for ki in k]
+    point = SimpleNamespace(modulus=flint.fmpq_poly([0, 1]),
+                            w_exact=[[flint.fmpq_poly([flint.fmpq(c.numerator, c.denominator)]) for c in layer] for layer in w])
+    got = [Fraction(int(g[0].p), int(g[0].q)) if g.degree() >= 0 else Fraction(0) for g in crit.gradient_at(arch, A, b, point)]
+    flat, L = _risk_and_derivatives(arch, data)
+    at = dict(zip(flat, [sp.Rational(c.numerator, c.denominator) for layer in w for c in layer]))
+    exact = [Fraction(str(sp.diff(L, c).subs(at))) for c in flat]
+    assert got == exact and any(exact)
