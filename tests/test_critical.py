@@ -158,6 +158,11 @@ def test_the_radical_is_taken_when_solutions_are_multiple():
     x, y, z = ctx.gens()
     D, g, hs, radical = crit._solve([x * x, y - x - 1, z * y - 1], ctx, ["x", "y", "z"], random.Random(0))
     assert (D, g.degree(), radical) == (1, 1, True)
+    # the radical keeps the basis: with the eliminants' squarefree parts alone, {0, 1} x {1, -1} would be 4 points
+    ctx2 = flint.fmpq_mpoly_ctx.get(("x", "y"), "degrevlex")
+    x, y = ctx2.gens()
+    D, g, hs, radical = crit._solve([y - 1 + 2 * x, x * x * (x - 1)], ctx2, ["x", "y"], random.Random(0))
+    assert (D, g.degree(), radical) == (2, 2, True)
 
 
 def test_a_non_separating_form_is_detected():
