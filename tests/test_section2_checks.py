@@ -719,3 +719,44 @@ def test_lemma_2_2_judges_real_pairs_by_the_norm_asked_for(norm, constant):
     supremum; higher degrees go beyond)."""
     ev = lemma_2_2.check(QUICK, norm=norm, constant=constant)
     assert not ev.passed and ev.counterexample["norm"] == norm and ev.counterexample["kind"] != "complex"
+
+
+def test_lemma_2_4_holds_every_product_to_its_stated_residual(monkeypatch):
+    """Campaign NN: a product that reproduces p only to 1e-30 (the text says within 1e-(dps - RESIDUAL_DIGITS_LOST))
+    raises PrecisionError; it passed with the guard loosened by 20 digits."""
+    import dataclasses
+
+    real = lemma_2_4.factorizations_for_all_classifications
+    monkeypatch.setattr(lemma_2_4, "factorizations_for_all_classifications",
+                        lambda coeffs, dps: [dataclasses.replace(f, residual=Fraction(1, 10**30)) for f in real(coeffs, dps)])
+    with pytest.raises(PrecisionError, match="the product reproduces .* only to"):
+        lemma_2_4.check(QUICK)
+
+
+def test_lemma_2_4_refuses_factor_norms_the_library_lists_in_excess(monkeypatch):
+    """Campaign NN: the library's factor norms must be exactly one per factor; an extra entry fails."""
+    import dataclasses
+
+    real = lemma_2_4.factorizations_for_all_classifications
+    monkeypatch.setattr(lemma_2_4, "factorizations_for_all_classifications",
+                        lambda coeffs, dps: [dataclasses.replace(f, factor_norms=list(f.factor_norms) + [f.factor_norms[0] * 0])
+                                             for f in real(coeffs, dps)])
+    cx = _fails(lemma_2_4.check(QUICK))
+    assert "the library's factor norms are not |c0| + |c1| of its factors" in str(cx)
+
+
+def test_lemma_2_2_holds_the_librarys_ratio_balls_to_the_checks_own_digits(monkeypatch):
+    """Campaign NN: the check's own ratio is a ball of relative radius 10^-(RECOMPUTE_DPS - 5); a library ball off by
+    1e-25 relative (tight radius) misses it and fails, where a 20-digit ball would have hidden it."""
+    real = lemma_2_2.norm_ratio_ball
+
+    def off(p, q, norm, dps):  # the anchor (two linear factors) left right: its own test is another one
+        ball = real(p, q, norm, dps=dps)
+        if len(p) + len(q) <= 4:
+            return ball
+        with numeric.working_precision(200):
+            return flint.arb(ball.mid() * (1 + flint.arb(10) ** -25), ball.rad())
+
+    monkeypatch.setattr(lemma_2_2, "norm_ratio_ball", off)
+    cx = _fails(lemma_2_2.check(QUICK))
+    assert cx["problem"] == "the library's ball misses the ratio"
