@@ -616,3 +616,40 @@ def test_flows_meet_critical_points_hold_the_match_to_its_stated_acceptance(monk
     monkeypatch.setattr(beyond_flows, "classify_limit", loose)
     e = beyond_flows.check_part(QUICK, beyond_flows.parts(QUICK)[0])
     assert not e.passed and e.counterexample["problem"] == "a match looser than 10^-(dps - 5) on the slice"
+
+
+def test_filling_confirms_every_not_filling_certificate_stride_one_too(monkeypatch):
+    """Campaign NN: a stride-one "not filling" report whose real-roots witness has as many real roots as odd factors
+    fails: every certificate is confirmed, not only the strided architectures'."""
+    from lcnsym.exploration.filling import filling
+
+    def real_rooted(arch, seed=0):
+        report = filling(arch, seed=seed)
+        if report.filling is False and report.certificate["argument"] == "real roots":
+            roots = list(range(1, arch.k_v))  # (x - 1)(x - 2)...: all real
+            import sympy as sp
+
+            x = sp.Symbol("x")
+            coeffs = sp.Poly(sp.prod([x - r for r in roots]), x).all_coeffs()[::-1]
+            return dataclasses.replace(report, certificate={**report.certificate, "filter": [str(c) for c in coeffs]})
+        return report
+
+    monkeypatch.setattr(beyond_filling, "filling", real_rooted)
+    e = beyond_filling.check(QUICK)
+    assert not e.passed and "witness real roots" in e.counterexample
+    assert all(s == 1 for s in e.counterexample["s"])  # a stride-one architecture
+
+
+def test_critical_points_need_every_gradient_entry_zero(monkeypatch):
+    """Campaign NN: a listed point whose gradient has one nonzero entry (the others zero) fails: all must vanish."""
+    import flint
+
+    real = beyond_critical.gradient_at
+
+    def one_entry_off(arch, A, b, point):
+        grad = real(arch, A, b, point)
+        return [grad[0] + flint.fmpq_poly([1])] + list(grad[1:])
+
+    monkeypatch.setattr(beyond_critical, "gradient_at", one_entry_off)
+    e = beyond_critical.check(QUICK)
+    assert not e.passed and e.counterexample["grad L"] == "nonzero in Q(alpha)"
