@@ -653,3 +653,19 @@ def test_critical_points_need_every_gradient_entry_zero(monkeypatch):
     monkeypatch.setattr(beyond_critical, "gradient_at", one_entry_off)
     e = beyond_critical.check(QUICK)
     assert not e.passed and e.counterexample["grad L"] == "nonzero in Q(alpha)"
+
+
+@pytest.mark.parametrize("missing", [1, 3])
+def test_tightness_needs_every_degree_searched(monkeypatch, missing):
+    """Campaign NN: a tightness report without degree 1 (or a middle degree) fails as too small, where the text would
+    still claim "every degree 1 to D"."""
+    real = beyond_tightness.tightness
+
+    def without(lemma, D, **kw):
+        report = real(lemma, D, **kw)
+        report.by_degree = {n: e for n, e in report.by_degree.items() if int(n) != missing}
+        return report
+
+    monkeypatch.setattr(beyond_tightness, "tightness", without)
+    e = beyond_tightness.check(QUICK)
+    assert not e.passed and "not every degree 1 to" in e.counterexample["search too small"]

@@ -602,3 +602,26 @@ def test_eq_1_5_fails_when_malformed_inputs_are_refused_without_saying_why():
     ev = eq_1_5.check(CheckConfig(), architecture=Vague)
     assert not ev.passed and ev.counterexample["message"] == "invalid architecture"
     assert ev.counterexample["should say"] in [words for _, words in eq_1_5.MALFORMED]
+
+
+def test_prop_2_1_holds_the_norms_to_their_transcription(monkeypatch):
+    """Campaign NN: coefficient_norm wrong on longer lists (last coefficient dropped, on p~ and w alike, so the two sides
+    still agree) fails against the transcription of the p-norm."""
+    real = polynomials.coefficient_norm
+    monkeypatch.setattr(polynomials, "coefficient_norm", lambda cs, p: real(list(cs)[:-1] if len(cs) > 3 else cs, p))
+    ev = prop_2_1.check_part(CheckConfig(), ("norms",))
+    assert not ev.passed and "|||p~|||_p" in ev.counterexample
+
+
+def test_prop_2_1_holds_the_sympy_stride_polynomial_to_eq_2_1(monkeypatch):
+    """Campaign NN: the public sympy stride_polynomial with an extra term x^(deg + 1) fails (the anchor 1 + 2x^2 + 3x^4
+    first), though the coefficient lists the norms use are right."""
+    real = polynomials.stride_polynomial
+
+    def extra(w, i, s, x=None):
+        got = real(w, i, s, x)
+        return got + got.gen ** (got.degree() + 1)
+
+    monkeypatch.setattr(polynomials, "stride_polynomial", extra)
+    ev = prop_2_1.check_part(CheckConfig(), ("norms",))
+    assert not ev.passed and "stride_polynomial" in ev.counterexample
