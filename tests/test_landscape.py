@@ -256,3 +256,47 @@ def test_global_minimum_cites_the_lowest_listed_point_and_a_common_root_campaign
     data0, report0 = _instance(0)
     _, by0, common = global_minimum(ARCH, data0, report0, 0, 30)
     assert common and by0.endswith("(the p~_i share a root)")
+
+
+def test_a_matchs_distance_is_the_upper_end_over_every_coordinate_campaign_oo():
+    """Campaign OO: the distance of a state from a listed point bounds it from above: at the midpoints of the point's
+    own balls it is still at least each coordinate ball's radius (the midpoints' distance, ~0, is no bound)."""
+    from lcnsym.exploration import landscape
+    from lcnsym.exploration.critical import critical_points
+    from lcnsym.numeric import exact_value, working_precision
+
+    arch = Architecture(4, (2, 2), (1, 1))
+    data, _ = random_problem(arch, 6, 1)
+    report = critical_points(arch, data, dps=30)
+    p = report.real[0]
+    with working_precision(30 + 10):  # as _match evaluates them
+        balls = [[landscape._ball(e, p.alpha) for e in layer] for layer in p.w_exact]
+    mids = [[exact_value(b.mid()) for b in layer] for layer in balls]
+    distance = dict((n, d) for d, n in landscape._match(report, mids, 30))[0]
+    assert distance > 0 and all(distance >= b.rad() for layer in balls for b in layer)
+
+
+def test_a_classification_shows_its_loss_at_the_digits_asked_for_campaign_oo():
+    """Campaign OO: the matched point's L is printed at the classification's dps (not 15 digits)."""
+    from lcnsym.numeric import exact_value, show
+
+    data, report = _instance(1)
+    point = report.real[0]
+    w = [[exact_value(x.mid()) for x in layer] for layer in point.w]
+    shown = classify_limit(ARCH, data, w, report=report, dps=30).as_dict()
+    assert shown["loss"] == show(point.loss, 30) and len(shown["loss"].replace(".", "").lstrip("0")) >= 25
+
+
+def test_two_listed_points_within_the_accepted_distance_are_refused_campaign_oo():
+    """Campaign OO: a state within the accepted distance of two listed points is ambiguous (InputError), never matched
+    to the first."""
+    import dataclasses
+
+    from lcnsym.numeric import exact_value
+
+    data, report = _instance(1)
+    twice = dataclasses.replace(report, real=[report.real[0], report.real[0]])
+    w = [[exact_value(x.mid()) for x in layer] for layer in report.real[0].w]
+    w[0][0] += Fraction(1, 10**30)
+    with pytest.raises(InputError, match="two listed critical points are within the accepted distance"):
+        classify_limit(ARCH, data, w, report=twice, dps=30)
