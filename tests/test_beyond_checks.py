@@ -669,3 +669,14 @@ def test_tightness_needs_every_degree_searched(monkeypatch, missing):
     monkeypatch.setattr(beyond_tightness, "tightness", without)
     e = beyond_tightness.check(QUICK)
     assert not e.passed and "not every degree 1 to" in e.counterexample["search too small"]
+
+
+def test_critical_points_hold_each_inertia_to_the_number_of_unknowns(monkeypatch):
+    """Campaign NN: a report whose unknowns do not match the inertia's total (one more unknown) fails."""
+    def one_more(arch, data, dps):
+        report = critical_points(arch, data, dps=dps)
+        report.unknowns += 1
+        return report
+
+    e = beyond_critical.check(QUICK, solver=one_more)
+    assert not e.passed and "inertia (positive, negative, zero)" in e.counterexample

@@ -217,3 +217,6 @@ def test_an_uncertified_dimension_shows_its_range_campaign_ff():
     low = dataclasses.replace(report, dimension=report.dimension_upper - 1)
     assert not low.dimension_certified
     assert f"dimension {low.dimension} to {low.dimension_upper} of k_v" in low._repr_html_()
+    shown = low.as_dict()  # campaign OO: the JSON keeps both ends and the verdict
+    assert (shown["dimension"], shown["dimension_upper"], shown["dimension_certified"]) == (
+        report.dimension_upper - 1, report.dimension_upper, False)

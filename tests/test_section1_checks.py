@@ -625,3 +625,12 @@ def test_prop_2_1_holds_the_sympy_stride_polynomial_to_eq_2_1(monkeypatch):
     monkeypatch.setattr(polynomials, "stride_polynomial", extra)
     ev = prop_2_1.check_part(CheckConfig(), ("norms",))
     assert not ev.passed and "stride_polynomial" in ev.counterexample
+
+
+def test_eq_1_5_fails_when_convolution_rows_returns_too_few_rows(monkeypatch):
+    """Campaign NN: convolution_rows returning one row fewer than eq. (1.5)'s d_out fails eq-1.5."""
+    real = convolution.convolution_rows
+    monkeypatch.setattr(convolution, "convolution_rows",
+                        lambda w, d_in, s, d_out=None: real(w, d_in, s, d_out) if d_out is not None else real(w, d_in, s)[:-1])
+    ev = eq_1_5.check(CheckConfig())
+    assert not ev.passed and ev.counterexample["rows"] == ev.counterexample["d_out by eq. (1.5)"] - 1
