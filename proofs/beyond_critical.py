@@ -219,7 +219,9 @@ def check(config=CheckConfig(), solver=critical_points):
                                                 "inertia (positive, negative, zero)": list(point.inertia),
                                                 "inertia from the check's own Hessian (Jacobi)": own and list(own),
                                                 "why": "a least-squares risk has no local maximum" if point.kind == "maximum"
-                                                else "the inertia disagrees with the Hessian's leading minors"
+                                                else f"the inertia does not count the {report.unknowns} unknowns"
+                                                if sum(point.inertia) != report.unknowns else
+                                                "the inertia disagrees with the Hessian's leading minors"
                                                 if tuple(point.inertia) != own else
                                                 f"the kind is not the one its inertia makes it ({_kind_of(own)})"})
             kinds[point.kind] = kinds.get(point.kind, 0) + 1
