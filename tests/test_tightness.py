@@ -346,3 +346,25 @@ def test_cli_tightness_text_lines_campaign_ff():
     assert len(report.witness) == 2 and f"{report.effort['restarts']} restarts" in text and report.effort["restarts"] == 6
     tau = runner.invoke(cli, ["tightness", "--lemma", "tau", "--degree", "1", "--restarts", "1", "--steps", "0"]).output
     assert "(--json for the exact state)" in tau
+
+
+def test_evaluate_certifies_at_the_digits_asked_for_campaign_oo():
+    """Campaign OO: evaluate's ratio is a ball of the digits asked for (dps 60: radius below 1e-55), not 30 digits."""
+    from lcnsym.exploration.tightness import evaluate
+
+    ratio, _ = evaluate("2.3", ["3", "1", "1"], dps=60)
+    assert ratio.rad() < 10 ** -55 and ratio.rad() > 0
+
+
+def test_taus_ratio_searches_the_initial_state_too_campaign_oo(monkeypatch):
+    """Campaign OO: _ratio_tau takes the best over every sample of the flow, the start (t = 0, w0 exactly) included."""
+    import random
+
+    from lcnsym.exploration import tightness as t
+
+    seen = []
+    real = t._tau_at
+    monkeypatch.setattr(t, "_tau_at", lambda arch, w: seen.append(w) or real(arch, w))
+    candidate = t._start("tau", random.Random(5), 2, 2, 0)
+    t._ratio_tau(candidate, 30)
+    assert seen[0] == [list(layer) for layer in candidate["w0"]] and len(seen) == t.FLOW_SAMPLES + 1
