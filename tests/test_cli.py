@@ -778,3 +778,22 @@ def test_cli_flow_classify_not_reached_counts_the_real_points_listed():
     assert listed["real"] != listed["complex_count"]
     out = run(*args).output
     assert f"; {listed['real']} listed): run longer or raise --dps" in out
+
+
+def test_cli_outputs_campaign_oo():
+    """Campaign OO: each compared run's "converged" is its own; factor's max_factor_norm is the largest of the factor
+    norms; arch --filling's long witness ends with its last three coefficients; tightness prints a ball with its radius."""
+    out = json.loads(run("flow", "--k", "2,2", "--s", "1,1", "--dps", "20", "--grad-tol", "1e-8", "--t-max", "40",
+                         "--samples", "5", "--compare", "loss=lp:4", "--json").stdout)
+    compared = out["compare"][0]
+    assert compared["converged"] is (Fraction(compared["grad_norm_final"]) < Fraction(1, 10**8))
+    assert compared["converged"] != out["converged"]  # here the two runs differ
+    factor = json.loads(run("factor", "--coeffs=1,-4,3", "--dps", "20", "--json").stdout)
+    norms = [Fraction(x) for x in factor["factor_norms"]]
+    assert Fraction(factor["max_factor_norm"]) == max(norms) and max(norms) != norms[-1]
+    text = run("arch", "--k", "8,8", "--s", "2,1", "--filling").output
+    data = json.loads(run("arch", "--k", "8,8", "--s", "2,1", "--filling", "--json").stdout)
+    witness = data["certificate"]["filter"]
+    assert f"..., {', '.join(witness[-3:])}; {len(witness)} in all" in text
+    line = run("tightness", "--lemma", "2.4", "--degree", "2", "--restarts", "2", "--steps", "3").output.splitlines()[1]
+    assert " +/- " in line
