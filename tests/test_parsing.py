@@ -191,3 +191,25 @@ def test_an_escape_inside_a_string_covers_one_character_only():
     with pytest.raises(ParseError, match="nested deeper than 64 levels"):
         parse_json(text)
     assert parse_json('["a\\\\b", [[1]]]') == ["a\\b", [[1]]]
+
+
+def test_json_depth_counts_closed_objects_and_strings_campaign_oo():
+    """Campaign OO: the depth is the nesting, not the number of brackets opened: 70 objects side by side (depth 2) and
+    brackets inside strings are accepted; 65 nested objects are refused."""
+    from lcnsym.errors import ParseError
+    from lcnsym.parsing import MAX_JSON_DEPTH, parse_json
+
+    assert len(parse_json("[" + ",".join(["{}"] * 70) + "]", "--data")) == 70
+    assert parse_json('{"a": "[[[[{{{{' + "[" * 100 + '"}', "--data") == {"a": "[[[[{{{{" + "[" * 100}
+    with pytest.raises(ParseError, match=f"nested deeper than {MAX_JSON_DEPTH}"):
+        parse_json('{"a": ' * (MAX_JSON_DEPTH + 1) + "1" + "}" * (MAX_JSON_DEPTH + 1), "--data")
+
+
+def test_json_integers_are_read_whole_or_refused_campaign_oo():
+    """Campaign OO: an integer beyond the digit limit is refused naming its digits, never truncated to a wrong number."""
+    from lcnsym.errors import NumberError
+    from lcnsym.parsing import parse_json
+
+    assert parse_json("[" + "7" * 900 + "]", "--data") == [int("7" * 900)]
+    with pytest.raises(NumberError, match="1200 digits"):
+        parse_json("[" + "7" * 1200 + "]", "--data")
