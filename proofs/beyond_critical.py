@@ -138,6 +138,19 @@ def _kind_of(inertia):
     return "degenerate" if zero else "minimum" if positive else "maximum"
 
 
+def _kind_problem(point, own, unknowns):
+    """``None``, or why a listed point's kind or inertia is not what the check's own Hessian (``own``) makes it."""
+    if point.kind not in KINDS:
+        return "a least-squares risk has no local maximum" if point.kind == "maximum" else f"unknown kind {point.kind!r}"
+    if sum(point.inertia) != unknowns:
+        return f"the inertia does not count the {unknowns} unknowns"
+    if tuple(point.inertia) != own:
+        return "the inertia disagrees with the Hessian's leading minors"
+    if point.kind != _kind_of(own):
+        return f"the kind is not the one its inertia makes it ({_kind_of(own)})"
+    return None
+
+
 def _at_matrices(p, mats, n):
     """``p(M_1, ..., M_n)`` for an ``fmpq_mpoly`` ``p`` and commuting matrices: multiplication by ``p`` on the quotient."""
     out = mats[0] * 0
@@ -212,18 +225,13 @@ def check(config=CheckConfig(), solver=critical_points):
                                 counterexample={**where, "point": n, "grad L": "nonzero in Q(alpha)",
                                                 "v": [str(x.mid()) for x in point.v]})
             own = _own_inertia(arch, A, b, point)
-            if (point.kind not in KINDS or sum(point.inertia) != report.unknowns or tuple(point.inertia) != own
-                    or point.kind != _kind_of(own)):
+            why = _kind_problem(point, own, report.unknowns)
+            if why is not None:
                 return Evidence(False, "exact", "kinds of the listed points", done,
                                 counterexample={**where, "point": n, "kind": point.kind,
                                                 "inertia (positive, negative, zero)": list(point.inertia),
                                                 "inertia from the check's own Hessian (Jacobi)": own and list(own),
-                                                "why": "a least-squares risk has no local maximum" if point.kind == "maximum"
-                                                else f"the inertia does not count the {report.unknowns} unknowns"
-                                                if sum(point.inertia) != report.unknowns else
-                                                "the inertia disagrees with the Hessian's leading minors"
-                                                if tuple(point.inertia) != own else
-                                                f"the kind is not the one its inertia makes it ({_kind_of(own)})"})
+                                                "why": why})
             kinds[point.kind] = kinds.get(point.kind, 0) + 1
         if report.real and min(report.real, key=lambda p: p.loss.mid()).kind != "minimum":
             # L is bounded below and coercive in v: its smallest critical value is a local (global) minimum
