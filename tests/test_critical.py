@@ -1,6 +1,7 @@
 """lcnsym.exploration.critical and ``lcnsym critical``: counts and real critical points against independent routes."""
 
 import json
+from types import SimpleNamespace
 import random
 from fractions import Fraction
 
@@ -436,3 +437,25 @@ def test_gradient_at_is_the_risks_gradient_at_any_point(k, s, d0, m, seed):
     at = dict(zip(flat, [sp.Rational(c.numerator, c.denominator) for layer in w for c in layer]))
     exact = [Fraction(str(sp.diff(L, c).subs(at))) for c in flat]
     assert got == exact and any(exact)
+
+
+@pytest.mark.parametrize("k, s, d0, m, seed", [((2, 2), (1, 1), 4, 6, 7), ((3, 2), (1, 1), 5, 7, 1)])
+def test_each_point_is_shown_balanced_with_its_filter(k, s, d0, m, seed):
+    """Mutation pass over _balanced: the w shown for a real point has equal layer norms, the first entry of every layer
+    but the last positive, and its final filter is the point's v."""
+    from lcnsym.algebra.filters import final_filter
+    from lcnsym.numeric import working_precision
+
+    arch = Architecture(d0, k, s)
+    data, _ = random_problem(arch, m, seed)
+    report = critical_points(arch, data, dps=30)
+    assert report.real
+    for point in report.real:
+        with working_precision(60):
+            norms = [sum((x * x for x in layer), flint.arb(0)) for layer in point.w]
+        assert all(n.overlaps(norms[0]) for n in norms) and all(n.rad() < 10 ** -20 * abs(n.mid()) for n in norms)
+        assert all(layer[0] > 0 for layer in point.w[:-1])
+        with mpmath.workdps(45):
+            w = [_filter_values(SimpleNamespace(v=layer)) for layer in point.w]
+            v = final_filter(arch, w, dps=45)
+            assert all(abs(a - b) < mpmath.mpf(10) ** -25 for a, b in zip(v, _filter_values(point)))
