@@ -402,6 +402,10 @@ def test_eq_1_4_layout_compares_which_entry_sits_in_each_column():
     swapped = [{col: ("b" if v == "a" else "a") for col, v in row.items()} for row in stated]
     assert prop_1_1.layout_difference(stated, ["a", "b"], 5, 3) is None
     assert prop_1_1.layout_difference(swapped, ["a", "b"], 5, 3) is not None
+    # campaign PP: every row is compared, the last one too (a shift in row 2 of 2)
+    shifted = stated[:-1] + [{col + 1: v for col, v in stated[-1].items()}]
+    bad = prop_1_1.layout_difference(shifted, ["a", "b"], 5, 3)
+    assert bad is not None and bad["row"] == len(stated) == 2
 
 
 def test_eq_1_5_compares_every_width_not_only_the_last():
