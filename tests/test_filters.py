@@ -206,3 +206,13 @@ def test_evaluate_names_the_inexact_entry():
 def test_filters_given_as_one_string_are_refused_as_such():
     with pytest.raises(FilterError, match="filters must be sequences of numbers, not a string"):
         final_filter(Architecture.for_output_width((2, 2), (1, 1)), "1,2;3,4")
+
+
+@pytest.mark.parametrize("filters, words", [([[1, 2], [3, 4]], "filter 2 has 2 entries but k_2 = 3"),
+                                            ([[1, 2], [3, 4, 5, 6]], "filter 2 has 4 entries but k_2 = 3"),
+                                            ([[1], [3, 4, 5]], "filter 1 has 1 entries but k_1 = 2")])
+def test_a_filter_of_the_wrong_width_is_refused_shorter_or_longer(filters, words):
+    """Campaign PP: a filter shorter than k_i is refused as a longer one is (it used to give a final filter of the
+    wrong width only if the check were loosened)."""
+    with pytest.raises(FilterError, match=words):
+        final_filter(Architecture(6, (2, 3), (1, 1)), filters)

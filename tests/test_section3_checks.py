@@ -798,3 +798,15 @@ def test_lemma_3_6_states_the_smallest_slack_over_every_pair_campaign_jj(monkeyp
     assert ev.passed and min(ratios) < max(ratios)
     assert ev.details["smallest slack"] == min(ratios)
     assert ev.worst_margin == f"smallest g(L) / ||pi(w)||_1 = {min(ratios):.6g}"
+
+
+def test_cor_3_7_runs_its_largest_extreme_residual_campaign_pp(monkeypatch):
+    """Campaign PP: pseudo-Huber's slack at |r| is delta^2 / (2|r|), so an excess too small by 1e-90 shows only at
+    |r| = 1e100, the largest of EXTREMES: the check fails there."""
+    from lcnsym.dynamics.losses.pseudo_huber import PseudoHuber
+
+    real = PseudoHuber.excess_of
+    monkeypatch.setattr(PseudoHuber, "excess_of", lambda self, r, F: real(self, r, F) - F.const(Fraction(1, 10**90)))
+    ev = cor_3_7.check(CheckConfig())
+    assert not ev.passed and ev.counterexample["loss"].startswith("pseudo-huber:")
+    assert any(abs(Fraction(x)) == 10**100 for x in ev.counterexample["r"])
