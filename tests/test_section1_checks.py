@@ -38,14 +38,26 @@ def test_eq_1_5_catches_an_architecture_that_rounds():
     assert ev.counterexample["d0"] >= 1 and "k" in ev.counterexample
 
 
-def test_eq_1_5_catches_a_vague_error_message():
-    class Vague(Architecture):
+def refusing(rewrite):
+    """An ``Architecture`` whose refusals go through ``rewrite(arch, exc)``: the error it returns is raised instead,
+    ``exc`` itself keeps the refusal, ``None`` accepts the input."""
+
+    class Rewritten(Architecture):
         def __post_init__(self):
             try:
                 super().__post_init__()
-            except ArchitectureError:
-                raise ArchitectureError("invalid architecture") from None
+            except ArchitectureError as exc:
+                new = rewrite(self, exc)
+                if new is exc:
+                    raise
+                if new is not None:
+                    raise new from None
 
+    return Rewritten
+
+
+def test_eq_1_5_catches_a_vague_error_message():
+    Vague = refusing(lambda arch, exc: ArchitectureError("invalid architecture"))
     ev = eq_1_5.check(CheckConfig(), architecture=Vague)
     assert not ev.passed and ev.counterexample["message"] == "invalid architecture"
 
@@ -358,16 +370,11 @@ def test_eq_1_5_runs_every_single_layer_it_states(monkeypatch):
 def test_eq_1_5_needs_the_layer_and_the_numbers_in_a_refusal(keeps):
     """Campaign R: a refusal naming the layer but not the numbers, or the numbers but not the layer, fails eq-1.5."""
 
-    class HalfVague(Architecture):
-        def __post_init__(self):
-            try:
-                super().__post_init__()
-            except ArchitectureError as exc:
-                layer, _, rest = str(exc).partition(":")
-                if keeps == "layer":
-                    raise ArchitectureError(f"{layer}: the widths do not fit (eq. 1.5)") from None
-                raise ArchitectureError(rest.replace("layer", "")) from None
+    def half(arch, exc):
+        layer, _, rest = str(exc).partition(":")
+        return ArchitectureError(f"{layer}: the widths do not fit (eq. 1.5)" if keeps == "layer" else rest.replace("layer", ""))
 
+    HalfVague = refusing(half)
     ev = eq_1_5.check(CheckConfig(), architecture=HalfVague)
     assert not ev.passed and "should name" in ev.counterexample
 
@@ -440,18 +447,15 @@ def test_prop_1_1_holds_the_public_network_matrix_matches_to_every_shape_up_to_d
 def test_eq_1_5_needs_the_stride_in_a_refusal():
     """Campaign Y (Y19): a refusal naming the layer, d_{i-1} and k_i but not s_i fails eq-1.5 (d0 = 4, k = 2, s = 3)."""
 
-    class NoStride(Architecture):
-        def __post_init__(self):
-            try:
-                super().__post_init__()
-            except ArchitectureError:
-                d = self.d0
-                for i, (ki, si) in enumerate(zip(self.k, self.s), 1):
-                    if d < ki or (d - ki) % si:
-                        raise ArchitectureError(f"layer {i}: d_{i - 1} = {d} and k_{i} = {ki} do not fit") from None
-                    d = (d - ki) // si + 1
-                raise
+    def without_the_stride(arch, exc):
+        d = arch.d0
+        for i, (ki, si) in enumerate(zip(arch.k, arch.s), 1):
+            if d < ki or (d - ki) % si:
+                return ArchitectureError(f"layer {i}: d_{i - 1} = {d} and k_{i} = {ki} do not fit")
+            d = (d - ki) // si + 1
+        return exc
 
+    NoStride = refusing(without_the_stride)
     ev = eq_1_5.check(CheckConfig(), architecture=NoStride)
     assert not ev.passed and "should name" in ev.counterexample and "s_" in ev.counterexample["should name"]
 
@@ -479,14 +483,8 @@ def test_eq_1_5_fails_when_any_malformed_input_is_accepted(malformed):
     """Campaign HH (e15b): each malformed input is tried; an Architecture accepting that one alone fails eq-1.5."""
     args, _ = eq_1_5.MALFORMED[malformed]
 
-    class AcceptsOne(Architecture):
-        def __post_init__(self):
-            try:
-                super().__post_init__()
-            except ArchitectureError:
-                if (self.d0, self.k, self.s) != args or type(self.d0) is not type(args[0]):
-                    raise
-
+    AcceptsOne = refusing(lambda arch, exc: None if (arch.d0, arch.k, arch.s) == args and type(arch.d0) is type(args[0])
+                          else exc)
     ev = eq_1_5.check(CheckConfig(), architecture=AcceptsOne)
     assert not ev.passed and ev.counterexample == {"input": args, "accepted": True}
 
@@ -594,15 +592,9 @@ def test_prop_2_1_holds_every_complex_anchor(monkeypatch, anchor):
 def test_eq_1_5_fails_when_malformed_inputs_are_refused_without_saying_why():
     """Campaign II (E3): each malformed input's refusal must say what is wrong (its words), not merely refuse."""
 
-    class Vague(Architecture):
-        def __post_init__(self):
-            try:
-                super().__post_init__()
-            except ArchitectureError:
-                if (self.d0, self.k, self.s) in [args for args, _ in eq_1_5.MALFORMED]:
-                    raise ArchitectureError("invalid architecture") from None
-                raise
-
+    malformed = [args for args, _ in eq_1_5.MALFORMED]
+    Vague = refusing(lambda arch, exc: ArchitectureError("invalid architecture") if (arch.d0, arch.k, arch.s) in malformed
+                     else exc)
     ev = eq_1_5.check(CheckConfig(), architecture=Vague)
     assert not ev.passed and ev.counterexample["message"] == "invalid architecture"
     assert ev.counterexample["should say"] in [words for _, words in eq_1_5.MALFORMED]
